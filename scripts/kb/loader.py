@@ -1,0 +1,253 @@
+"""Strict YAML loading: one mapping per file, a position for every node, no surprises.
+
+PyYAML's defaults turn `NO` into False, `012` into 10 and `2024-03-05` into a date, let a
+duplicate key silently win, and expand aliases ("billion laughs"). We avoid all of that by
+building the tree ourselves from the parser's event stream (libyaml's C parser when present):
+
+* plain scalars resolve only as YAML 1.2 core would for `true`/`false`/`null`, decimal
+  integers without leading zeros and decimal floats; everything else, dates included,
+  stays a string; quoted scalars are always strings;
+* anchors, aliases and explicit tags are rejected, as are duplicate keys (naming both lines);
+* the line and column of every key and value is kept, addressed by its path in the tree,
+  so that every later finding can point at `file:line:col`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.findings import Finding
+
+try:  # libyaml is ~8x faster; the pure-Python parser gives identical events.
+    from yaml import CParser as _Parser
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+
+    LIBYAML = False
+
+MAX_BYTES = 1_000_000
+"""Fact files are small; anything larger is a mistake (or an attack) and is not parsed."""
+
+Path_ = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
+_NULL = {"", "~", "null"}
+_BOOL = {"true": True, "false": False}
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(slots=True)
+class Document:
+    """One loaded file: its data plus where each value (and each mapping key) sits."""
+
+    path: Path
+    data: dict[str, Any]
+    values: dict[Path_, Position] = field(default_factory=dict)
+    keys: dict[Path_, Position] = field(default_factory=dict)
+
+    def locate(self, where: Path_ = (), *, key: bool = False) -> Position:
+        """Position of the node at `where`; its key's position with `key=True`.
+
+        A path that does not exist (a missing required field, say) falls back to the
+        nearest ancestor that does, so a finding never points at line 1 by accident.
+        """
+        where = tuple(where)
+        while True:
+            table = self.keys if key else self.values
+            if where in table:
+                return table[where]
+            if not where:
+                return Position(1, 1)
+            where = where[:-1]
+            key = False
+
+
+class LoadError(Exception):
+    """A file that cannot be turned into a Document; carries the finding to report."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _resolve_plain(text: str) -> Any:
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def _pos(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _fail(path: Path, pos: Position, rule: str, message: str, hint: str) -> LoadError:
+    return LoadError(Finding(str(path), pos.line, pos.col, "error", rule, message, hint))
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise _fail(path, Position(1, 1), "yaml-encoding", "file starts with a byte order mark (BOM)",
+                    "save the file as UTF-8 without BOM")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise _fail(path, Position(line, col), "yaml-encoding",
+                    f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    "save the file as UTF-8; fix or retype the character at this position") from None
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """Read a data file as UTF-8 text, refusing oversized files before reading them."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _fail(path, Position(1, 1), "yaml-size",
+                        f"file is {size:,} bytes; the limit is {max_bytes:,}",
+                        "a fact file holds one fact: split it or remove what does not belong")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path, Position(1, 1), "yaml-read", f"cannot read file: {exc.strerror}",
+                    "check the file exists and is readable") from None
+    return _decode(path, raw)
+
+
+def parse(text: str, path: Path) -> Document:
+    """Parse YAML `text` (from `path`, used in findings) into a Document; raise LoadError."""
+    parser = _Parser(text)
+    doc = Document(path, {})
+    try:
+        return _build(parser, doc)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = _pos(mark) if mark else Position(1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise _fail(path, pos, "yaml-syntax", f"YAML syntax error: {problem}", _syntax_hint(problem, text, pos)) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        raise _fail(path, Position(1, 1), "yaml-syntax", f"YAML error: {exc}",
+                    "remove control characters from the file") from None
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
+
+
+def load(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse one data file; raise LoadError with a located finding."""
+    return parse(read_text(path, max_bytes=max_bytes), path)
+
+
+def _syntax_hint(problem: str, text: str, pos: Position) -> str:
+    lines = text.splitlines()
+    line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
+    if "\t" in line[: max(pos.col, 1)] or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, e.g. title: \"Estonia: a case\""
+    if "found character '%'" in problem or "found character '@'" in problem or "'`'" in problem:
+        return "quote values that start with %, @ or `"
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return "check the indentation of this line against the one above it"
+    return "check quoting and indentation near this position"
+
+
+def _build(parser: Any, doc: Document) -> Document:
+    path = doc.path
+    event = parser.get_event()  # StreamStart
+    event = parser.get_event()
+    if isinstance(event, yaml.StreamEndEvent):
+        raise _fail(path, Position(1, 1), "yaml-empty", "file is empty",
+                    "write one mapping of fields (id: ..., title: ...), or delete the file")
+    start = _pos(event.start_mark)  # DocumentStart
+    root_event = parser.peek_event()
+    if isinstance(root_event, yaml.DocumentEndEvent) or (
+        isinstance(root_event, yaml.ScalarEvent) and root_event.value == "" and root_event.style is None
+        and not root_event.tag and not root_event.anchor
+    ):
+        raise _fail(path, start, "yaml-empty", "file holds no data",
+                    "write one mapping of fields (id: ..., title: ...), or delete the file")
+    if not isinstance(root_event, yaml.MappingStartEvent):
+        kind = {yaml.SequenceStartEvent: "a list", yaml.ScalarEvent: "a single value",
+                yaml.AliasEvent: "an alias"}.get(type(root_event), "not a mapping")
+        raise _fail(path, _pos(root_event.start_mark), "yaml-not-mapping",
+                    f"top level is {kind}; a fact file holds one mapping",
+                    "write the fields at the top level (id: ..., title: ...), one fact per file")
+    doc.data = _node(parser, doc, ())
+    parser.get_event()  # DocumentEnd
+    extra = parser.get_event()
+    if not isinstance(extra, yaml.StreamEndEvent):
+        raise _fail(path, _pos(extra.start_mark), "yaml-multiple-documents",
+                    "file holds more than one YAML document",
+                    "keep one fact per file: remove the '---' separator and move the rest to its own file")
+    return doc
+
+
+def _check_event(event: Any, doc: Document) -> None:
+    if isinstance(event, yaml.AliasEvent):
+        raise _fail(doc.path, _pos(event.start_mark), "yaml-alias", f"alias '*{event.anchor}' is not allowed",
+                    "write the value out in full; anchors and aliases are not supported")
+    if getattr(event, "anchor", None):
+        raise _fail(doc.path, _pos(event.start_mark), "yaml-anchor", f"anchor '&{event.anchor}' is not allowed",
+                    "remove the anchor; write each value out in full")
+    tag = getattr(event, "tag", None)  # the parser reports only explicit tags
+    if tag:
+        raise _fail(doc.path, _pos(event.start_mark), "yaml-tag", f"tag '{tag}' is not allowed",
+                    "remove the tag; quote the value if it must stay text")
+
+
+def _node(parser: Any, doc: Document, where: Path_) -> Any:
+    event = parser.get_event()
+    _check_event(event, doc)
+    doc.values[where] = _pos(event.start_mark)
+    if isinstance(event, yaml.ScalarEvent):
+        if event.style is None and event.tag is None:
+            return _resolve_plain(event.value)
+        return event.value  # quoted, literal or folded: always text
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Any] = []
+        while not isinstance(parser.peek_event(), yaml.SequenceEndEvent):
+            items.append(_node(parser, doc, (*where, len(items))))
+        parser.get_event()
+        return items
+    if isinstance(event, yaml.MappingStartEvent):
+        mapping: dict[str, Any] = {}
+        while not isinstance(parser.peek_event(), yaml.MappingEndEvent):
+            key_event = parser.get_event()
+            _check_event(key_event, doc)
+            key_pos = _pos(key_event.start_mark)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise _fail(doc.path, key_pos, "yaml-key", "a mapping key must be a plain name",
+                            "use a simple word as the key, e.g. title:")
+            key = key_event.value
+            child = (*where, key)
+            if key in mapping:
+                first = doc.keys[child]
+                raise _fail(doc.path, key_pos, "yaml-duplicate-key",
+                            f"duplicate key '{key}' (first defined on line {first.line})",
+                            f"keep one '{key}:' and remove the other (line {first.line} or {key_pos.line})")
+            doc.keys[child] = key_pos
+            mapping[key] = _node(parser, doc, child)
+        parser.get_event()
+        return mapping
+    raise _fail(doc.path, _pos(event.start_mark), "yaml-syntax", "unexpected YAML structure",
+                "check quoting and indentation near this position")  # pragma: no cover

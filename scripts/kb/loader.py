@@ -15,6 +15,7 @@ building the tree ourselves from the parser's event stream (libyaml's C parser w
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,14 @@ import yaml
 from kb.findings import Finding
 
 try:  # libyaml is ~8x faster; the pure-Python parser gives identical events.
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 
     LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+    from yaml.loader import BaseLoader as _Parser  # type: ignore[assignment]
 
     LIBYAML = False
+    sys.stderr.write("kb: libyaml not available; using the slower pure-Python YAML parser\n")
 
 MAX_BYTES = 1_000_000
 """Fact files are small; anything larger is a mistake (or an attack) and is not parsed."""
@@ -181,7 +183,7 @@ def _build(parser: Any, doc: Document) -> Document:
     start = _pos(event.start_mark)  # DocumentStart
     root_event = parser.peek_event()
     if isinstance(root_event, yaml.DocumentEndEvent) or (
-        isinstance(root_event, yaml.ScalarEvent) and root_event.value == "" and root_event.style is None
+        isinstance(root_event, yaml.ScalarEvent) and root_event.value == "" and root_event.implicit[0]
         and not root_event.tag and not root_event.anchor
     ):
         raise _fail(path, start, "yaml-empty", "file holds no data",
@@ -220,7 +222,7 @@ def _node(parser: Any, doc: Document, where: Path_) -> Any:
     _check_event(event, doc)
     doc.values[where] = _pos(event.start_mark)
     if isinstance(event, yaml.ScalarEvent):
-        if event.style is None and event.tag is None:
+        if event.implicit[0]:  # plain (unquoted) scalar; libyaml and PyYAML disagree on .style
             return _resolve_plain(event.value)
         return event.value  # quoted, literal or folded: always text
     if isinstance(event, yaml.SequenceStartEvent):
@@ -251,3 +253,19 @@ def _node(parser: Any, doc: Document, where: Path_) -> Any:
         return mapping
     raise _fail(doc.path, _pos(event.start_mark), "yaml-syntax", "unexpected YAML structure",
                 "check quoting and indentation near this position")  # pragma: no cover
+
+
+def load_front_matter(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[Document, str, int]:
+    """Load a Markdown file with YAML front matter: (front matter, body, line the body starts on)."""
+    text = read_text(path, max_bytes=max_bytes)
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise _fail(path, Position(1, 1), "briefing-front-matter", "briefing does not start with '---' front matter",
+                    "start the file with ---, then title:, date:, summary:, status:, then a closing --- line")
+    for n, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            # A leading blank line stands for the opening '---' so parser lines equal file lines.
+            doc = parse("\n" + "\n".join(lines[1:n]) + "\n", path)
+            return doc, "\n".join(lines[n + 1:]), n + 2
+    raise _fail(path, Position(1, 1), "briefing-front-matter", "front matter is never closed",
+                "add a line with --- after the front matter fields")

@@ -88,10 +88,10 @@ class Fact:
         return self.doc.locate(where, key=key)
 
     @staticmethod
-    def common(doc: Document) -> dict[str, Any]:
+    def common(doc: Document, fact_id: str | None = None) -> dict[str, Any]:
         d = doc.data
         return dict(
-            id=d["id"], doc=doc, sources=_citations(d, ("sources",)), tags=list(d.get("tags", [])),
+            id=fact_id or d["id"], doc=doc, sources=_citations(d, ("sources",)), tags=list(d.get("tags", [])),
             waivers=[Waiver(w["rule"], w["reason"], w["expires"], ("waivers", i))
                      for i, w in enumerate(d.get("waivers", []))],
             former_ids=list(d.get("former_ids", [])),
@@ -361,8 +361,7 @@ class Briefing(Fact):
     @classmethod
     def from_doc(cls, doc: Document, body: str, body_line: int, id: str) -> Briefing:
         d = doc.data
-        common = cls.common(doc) | {"id": id}
-        return cls(**common, title=d["title"], date=date_or_none(d["date"]), summary=d["summary"],
+        return cls(**cls.common(doc, id), title=d["title"], date=date_or_none(d["date"]), summary=d["summary"],
                    status=d["status"], body=body, body_line=body_line, authors=list(d.get("authors", [])))
 
     def pos_at(self, offset: int) -> Position:
@@ -424,6 +423,7 @@ class KnowledgeBase:
     references: list[Reference] = field(default_factory=list)
     cited_by: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     duplicates: list[Fact] = field(default_factory=list)  # facts whose id was already taken
+    broken: set[str] = field(default_factory=set)  # ids of files that failed validation: not "missing"
 
     def of_kind(self, kind: str) -> dict[str, Any]:
         return getattr(self, FOLDERS[kind])

@@ -1,0 +1,92 @@
+"""`kb check`: load every file, validate its shape, build the model, run the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.findings import Finding
+from kb.loader import LoadError, load, load_front_matter
+from kb.model import BUILDERS, FOLDERS, KIND_OF_FOLDER, Briefing, KnowledgeBase
+from kb.rules import run_rules
+from kb.rules.waivers import active
+from kb.validate import schema_findings
+
+DATA_SUFFIXES = {".yaml", ".yml", ".md"}
+
+
+@dataclass
+class CheckResult:
+    kb: KnowledgeBase
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+def data_files(data_dir: Path) -> list[tuple[Path, str | None]]:
+    """Every data file under `data_dir` with the fact type its folder implies (None: misplaced)."""
+    out = []
+    for path in sorted(data_dir.rglob("*")):
+        if path.suffix not in DATA_SUFFIXES or not path.is_file():
+            continue
+        rel = path.relative_to(data_dir).parts
+        kind = KIND_OF_FOLDER.get(rel[0]) if len(rel) == 2 else None
+        if kind is None and path.suffix == ".md":
+            continue  # notes such as data/README.md are not facts
+        expected = ".md" if kind == "briefing" else ".yaml"
+        out.append((path, kind if path.suffix == expected else None))
+    return out
+
+
+def _misplaced(path: Path, data_dir: Path) -> Finding:
+    folders = ", ".join(f"{data_dir}/{f}/" for f in FOLDERS.values())
+    hint = (f"rename it to {path.with_suffix('.yaml').name}" if path.suffix == ".yml"
+            else f"fact files live in {folders}, briefings as .md in {data_dir}/briefings/")
+    return Finding(str(path), 1, 1, "error", "file-location", f"'{path.name}' is not in a fact folder", hint)
+
+
+def check(data_dir: Path) -> CheckResult:
+    """Run every step over `data_dir` and return the model with all findings, sorted by place."""
+    kb = KnowledgeBase()
+    result = CheckResult(kb)
+    findings = result.findings
+    for path, kind in data_files(data_dir):
+        result.files += 1
+        if kind is None:
+            findings.append(_misplaced(path, data_dir))
+            continue
+        try:
+            if kind == "briefing":
+                doc, body, body_line = load_front_matter(path)
+            else:
+                doc = load(path)
+        except LoadError as exc:
+            findings.append(exc.finding)
+            continue
+        problems = schema_findings(doc, kind)
+        if problems:
+            findings.extend(problems)
+            fact_id = doc.data.get("id", path.stem)
+            if isinstance(fact_id, str):
+                kb.broken.add(fact_id)
+            continue
+        if kind == "briefing":
+            kb.add(Briefing.from_doc(doc, body, body_line, doc.data.get("id", path.stem)))
+        else:
+            kb.add(BUILDERS[kind](doc))
+    kb.index()
+    findings.extend(_apply_waivers(kb, run_rules(kb)))
+    findings.sort()
+    return result
+
+
+def _apply_waivers(kb: KnowledgeBase, found) -> list[Finding]:
+    waived = {(str(f.doc.path), w.rule) for f in kb.all_facts() for w in f.waivers if active(w.expires)}
+    return [f for f in found if (f.path, f.rule) not in waived or f.rule == "waiver-expired"]

@@ -1,0 +1,66 @@
+"""Command line: `kb check`, and the other commands as they arrive. Argument parsing only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kb import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kb.check import check
+    from kb.report import WRITERS
+
+    missing = [p for p in args.paths if not p.is_dir()]
+    if missing:
+        print(f"kb check: no such data directory: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    findings, files = [], 0
+    for data_dir in args.paths:
+        result = check(data_dir)
+        findings += result.findings
+        files += result.files
+    WRITERS[args.format](findings, files, sys.stdout)
+    failing = [f for f in findings if f.severity == "error" or args.strict]
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kb", description="Baltic Security Briefings: check and build the knowledge base.")
+    p.add_argument("--version", action="version", version=f"kb {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("check", help="validate the data: YAML, schemas and consistency rules",
+                       description="Check YAML hygiene, schemas and whole-graph rules. "
+                                   "Exit 0 when no errors, 1 when errors (or warnings with --strict), 2 on usage errors.")
+    c.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="PATH",
+                   help="data directories to check (default: data)")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (default), json, or github workflow annotations")
+    c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    c.set_defaults(run=_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug in kb itself: say so briefly, never a traceback dump
+        print(f"kb {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+              "    hint: this is a bug in kb, not in your data; please report it with the command you ran",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

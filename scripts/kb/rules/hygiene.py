@@ -1,0 +1,29 @@
+"""Rules enforced while loading and validating shape; registered here so the docs list them."""
+
+from kb.rules import describe
+
+describe("yaml-syntax", "error", "The file is well-formed YAML.", "Fix the quoting or indentation at the reported position.")
+describe("yaml-encoding", "error", "The file is UTF-8 without a byte order mark.", "Save the file as UTF-8 (no BOM).")
+describe("yaml-size", "error", "A data file is at most 1 MB.", "One fact per file: split or trim it.")
+describe("yaml-read", "error", "The file can be read.", "Check that it exists and is readable.")
+describe("yaml-empty", "error", "The file holds data.", "Write the fact's fields, or delete the file.")
+describe("yaml-not-mapping", "error", "The top level is one mapping of fields.", "Write `field: value` lines at the top level.")
+describe("yaml-multiple-documents", "error", "One YAML document per file.", "Remove the `---` separator; move the rest to its own file.")
+describe("yaml-duplicate-key", "error", "No key appears twice in one mapping.", "Keep one of the two keys.")
+describe("yaml-key", "error", "Mapping keys are plain names.", "Use a simple word as the key.")
+describe("yaml-anchor", "error", "No anchors (`&name`).", "Write every value out in full.")
+describe("yaml-alias", "error", "No aliases (`*name`).", "Write every value out in full.")
+describe("yaml-tag", "error", "No explicit tags (`!!str`, `!custom`).", "Remove the tag; quote the value if it must stay text.")
+describe("briefing-front-matter", "error", "A briefing starts with YAML front matter between `---` lines.",
+         "Start the file with `---`, the fields, and a closing `---` line.")
+describe("file-location", "error", "Fact files live in data/<type>/ with a .yaml name (briefings: .md).",
+         "Move the file into sources/, actors/, places/, events/, figures/ or briefings/.")
+describe("schema-unknown-field", "error", "Only the fields the schema defines.", "Fix the field name (a suggestion is shown) or remove it.")
+describe("schema-required", "error", "Required fields are present.", "Add the missing field.")
+describe("schema-type", "error", "Each field has the right type (text, number, list...).", "Quote text, unquote numbers, use lists where a list is expected.")
+describe("schema-enum", "error", "Fields with a fixed set of values use one of them.", "Use one of the listed values.")
+describe("schema-pattern", "error", "Ids, dates and URLs have the expected form.", "Follow the form in the hint (dates: \"2025-09\").")
+describe("schema-empty", "error", "Lists and texts are not empty.", "Give at least one value, or remove the field.")
+describe("schema-duplicate-item", "error", "A list does not repeat an item.", "Remove the repeat.")
+describe("schema-range", "error", "Numbers lie in their allowed range.", "Correct the number.")
+describe("schema", "error", "Any other schema constraint.", "See the field's description in the schema reference.")

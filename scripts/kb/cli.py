@@ -29,11 +29,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kb", description="Baltic Security Briefings: check and build the knowledge base.")
-    p.add_argument("--version", action="version", version=f"kb {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_check(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("check", help="validate the data: YAML, schemas and consistency rules",
                        description="Check YAML hygiene, schemas and whole-graph rules. "
                                    "Exit 0 when no errors, 1 when errors (or warnings with --strict), 2 on usage errors.")
@@ -43,6 +39,18 @@ def parser() -> argparse.ArgumentParser:
                    help="text (default), json, or github workflow annotations")
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
     c.set_defaults(run=_check)
+
+
+# One function per command; each adds its subparser and sets `run` to a function returning the exit code.
+COMMANDS = [_add_check]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kb", description="Baltic Security Briefings: check and build the knowledge base.")
+    p.add_argument("--version", action="version", version=f"kb {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
     return p
 
 

@@ -183,8 +183,8 @@ def _build(parser: Any, doc: Document) -> Document:
     start = _pos(event.start_mark)  # DocumentStart
     root_event = parser.peek_event()
     if isinstance(root_event, yaml.DocumentEndEvent) or (
-        isinstance(root_event, yaml.ScalarEvent) and root_event.value == "" and root_event.implicit[0]
-        and not root_event.tag and not root_event.anchor
+        isinstance(root_event, yaml.ScalarEvent) and root_event.implicit[0]
+        and root_event.value in _NULL and not root_event.tag and not root_event.anchor
     ):
         raise _fail(path, start, "yaml-empty", "file holds no data",
                     "write one mapping of fields (id: ..., title: ...), or delete the file")

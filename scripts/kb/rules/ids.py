@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from kb.findings import Finding
+from kb.loader import Position
 from kb.model import KnowledgeBase
 from kb.rules import finding, rule
 
@@ -39,4 +40,4 @@ def briefing_names_are_ids(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
         if not ID.fullmatch(b.id):
             yield finding(b, "id-format", f"'{b.id}' is not a valid id",
-                          "use lowercase letters, digits and single hyphens in the file name")
+                          "use lowercase letters, digits and single hyphens in the file name", at=Position(1, 1))

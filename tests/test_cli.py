@@ -1,0 +1,101 @@
+"""The `kb` command as users run it: exit codes and the three output formats."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID
+from kb.cli import main
+from kb.findings import Finding
+from kb.report import annotation
+
+
+def kb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console script, as CI and editors do."""
+    exe = Path(sys.executable).with_name("kb")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def test_clean_tree_exits_0():
+    r = kb("check", str(VALID))
+    assert r.returncode == 0, r.stdout
+    assert r.stdout.strip() == "0 errors, 0 warnings in 10 files"
+
+
+def test_dangling_reference_exits_1_with_file_line_and_hint(tree):
+    tree.edit("events/harbour-cable-cut-2024.yaml", "{actor: northland,", "{actor: nortland,")
+    r = kb("check", str(tree.root))
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert lines[0] == (f"{tree.root}/events/harbour-cable-cut-2024.yaml:7:13: error [ref-missing] "
+                        "'actors[0].actor' names actor 'nortland', which does not exist")
+    assert lines[1] == "    hint: did you mean 'northland'?"
+    assert lines[-1] == "1 error, 0 warnings in 10 files"
+
+
+def test_warnings_pass_unless_strict(tree):
+    tree.write("sources/unused.yaml", "id: unused\ntitle: Unused\ntype: report\n")
+    assert main(["check", str(tree.root)]) == 0
+    assert main(["check", "--strict", str(tree.root)]) == 1
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    assert "no such data directory" in capsys.readouterr().err
+    assert main(["check", "--format", "xml"]) == 2
+    assert main([]) == 2
+
+
+def test_json_lists_every_field(tree):
+    tree.edit("events/harbour-cable-cut-2024.yaml", "{actor: northland,", "{actor: nortland,")
+    r = kb("check", "--format", "json", str(tree.root))
+    assert r.returncode == 1
+    [item] = json.loads(r.stdout)
+    assert item == {"path": f"{tree.root}/events/harbour-cable-cut-2024.yaml", "line": 7, "col": 13,
+                    "severity": "error", "rule": "ref-missing",
+                    "message": "'actors[0].actor' names actor 'nortland', which does not exist",
+                    "hint": "did you mean 'northland'?"}
+
+
+def test_github_annotations_are_escaped():
+    f = Finding("data/a,b:c%.yaml", 3, 5, "error", "ref-missing", "100% wrong\r\nsecond line", "fix: this, now")
+    assert annotation(f) == ("::error file=data/a%2Cb%3Ac%25.yaml,line=3,col=5,title=ref-missing::"
+                             "100%25 wrong%0D%0Asecond line%0Afix: this, now")
+
+
+def test_github_format_caps_annotations_and_writes_the_summary(tree, tmp_path):
+    for i in range(12):
+        tree.write(f"events/bad-{i}.yaml", f"id: bad-{i}\n")
+    tree.write("events/bad-0.yaml", "id: bad-0\n'a|b': 1\n")  # a '|' in a message
+    summary = tmp_path / "summary.md"
+    r = kb("check", "--format", "github", str(tree.root), env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert r.returncode == 1
+    out = r.stdout.splitlines()
+    assert sum(line.startswith("::error ") for line in out) == 10
+    assert "more errors not annotated" in r.stdout
+    table = summary.read_text()
+    assert table.startswith("### kb check: ")
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) == 61  # 12 events x 5 missing fields + 1 unknown field: all, not only the first 10
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows), "a '|' in data must not break the table"
+
+
+def test_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys, tree):
+    def boom(_):
+        raise RuntimeError("simulated")
+    monkeypatch.setattr("kb.check.check", boom)
+    assert main(["check", str(tree.root)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: simulated" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_every_format_runs_on_the_clean_tree(fmt):
+    assert main(["check", "--format", fmt, str(VALID)]) == 0

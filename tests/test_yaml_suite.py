@@ -1,0 +1,29 @@
+"""The 402 inputs of the public YAML test suite, dropped into one data tree: findings, never a crash."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from kb.check import check
+
+SUITE = SHARED / "yaml-test-suite"
+
+
+@pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/yaml-test-suite is not beside this checkout")
+def test_every_suite_input_gets_a_finding_at_its_own_path(tmp_path):
+    files = sorted([*SUITE.glob("valid/*.yaml"), *SUITE.glob("error/*.yaml")])
+    assert len(files) == 402
+    data = tmp_path / "data"
+    (data / "events").mkdir(parents=True)
+    for src in files:
+        shutil.copy(src, data / "events" / f"{src.parent.name}-{src.name}")
+    result = check(data)  # must not raise
+    assert result.files == 402
+    flagged = {Path(f.path).name for f in result.findings}
+    missing = sorted(p.name for p in (data / "events").iterdir() if p.name not in flagged)
+    assert not missing, f"no finding for {missing[:10]}"
+    assert all(f.line >= 1 and f.col >= 1 and f.hint for f in result.findings)

@@ -1,6 +1,7 @@
 # Two commands on a fresh machine: `make site` and `make test`.
 # Each creates (or reuses) .venv and reinstalls only when pyproject.toml changed.
 PYTHON ?= python3
+DATA   ?= data
 VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
@@ -21,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-base
 
 check: $(VENV)/.installed-base
-	$(BIN)/kb check data
+	$(BIN)/kb check $(DATA)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -45,8 +45,7 @@ _NULL = {"", "~", "null"}
 _BOOL = {"true": True, "false": False}
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     line: int  # 1-based
     col: int  # 1-based
 
@@ -57,8 +56,8 @@ class Document:
 
     path: Path
     data: dict[str, Any]
-    values: dict[Path_, Position] = field(default_factory=dict)
-    keys: dict[Path_, Position] = field(default_factory=dict)
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # (line, col), 1-based
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, where: Path_ = (), *, key: bool = False) -> Position:
         """Position of the node at `where`; its key's position with `key=True`.
@@ -70,7 +69,7 @@ class Document:
         while True:
             table = self.keys if key else self.values
             if where in table:
-                return table[where]
+                return Position(*table[where])
             if not where:
                 return Position(1, 1)
             where = where[:-1]
@@ -218,35 +217,41 @@ def _check_event(event: Any, doc: Document) -> None:
 
 
 def _node(parser: Any, doc: Document, where: Path_) -> Any:
+    # The hot loop of every command: plain tuples for positions, one class test per event.
     event = parser.get_event()
-    _check_event(event, doc)
-    doc.values[where] = _pos(event.start_mark)
-    if isinstance(event, yaml.ScalarEvent):
+    mark = event.start_mark
+    doc.values[where] = (mark.line + 1, mark.column + 1)
+    cls = event.__class__
+    if cls is yaml.AliasEvent or event.anchor or event.tag:
+        _check_event(event, doc)
+    if cls is yaml.ScalarEvent:
         if event.implicit[0]:  # plain (unquoted) scalar; libyaml and PyYAML disagree on .style
             return _resolve_plain(event.value)
         return event.value  # quoted, literal or folded: always text
-    if isinstance(event, yaml.SequenceStartEvent):
+    if cls is yaml.SequenceStartEvent:
         items: list[Any] = []
         while not isinstance(parser.peek_event(), yaml.SequenceEndEvent):
             items.append(_node(parser, doc, (*where, len(items))))
         parser.get_event()
         return items
-    if isinstance(event, yaml.MappingStartEvent):
+    if cls is yaml.MappingStartEvent:
         mapping: dict[str, Any] = {}
         while not isinstance(parser.peek_event(), yaml.MappingEndEvent):
             key_event = parser.get_event()
-            _check_event(key_event, doc)
             key_pos = _pos(key_event.start_mark)
-            if not isinstance(key_event, yaml.ScalarEvent):
+            if key_event.__class__ is not yaml.ScalarEvent:
+                _check_event(key_event, doc)
                 raise _fail(doc.path, key_pos, "yaml-key", "a mapping key must be a plain name",
                             "use a simple word as the key, e.g. title:")
+            if key_event.anchor or key_event.tag:
+                _check_event(key_event, doc)
             key = key_event.value
             child = (*where, key)
             if key in mapping:
-                first = doc.keys[child]
+                first = doc.keys[child][0]
                 raise _fail(doc.path, key_pos, "yaml-duplicate-key",
-                            f"duplicate key '{key}' (first defined on line {first.line})",
-                            f"keep one '{key}:' and remove the other (line {first.line} or {key_pos.line})")
+                            f"duplicate key '{key}' (first defined on line {first})",
+                            f"keep one '{key}:' and remove the other (line {first} or {key_pos.line})")
             doc.keys[child] = key_pos
             mapping[key] = _node(parser, doc, child)
         parser.get_event()

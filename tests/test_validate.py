@@ -1,0 +1,75 @@
+"""The fast validity gate (fastjsonschema) and the reference validator (jsonschema) agree."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from conftest import SHARED, VALID
+from kb.loader import LoadError, load, load_front_matter
+from kb.model import KIND_OF_FOLDER
+from kb.validate import SCHEMA_FILES, inline_refs, is_valid, schema, validator
+
+
+def valid_documents() -> list[tuple[str, dict]]:
+    out = []
+    for path in sorted(VALID.rglob("*.*")):
+        kind = KIND_OF_FOLDER[path.parent.name]
+        doc = load_front_matter(path)[0] if kind == "briefing" else load(path)
+        out.append((kind, doc.data))
+    return out
+
+
+def mutations(data: dict) -> list[dict]:
+    """Break one thing at a time, at every depth, in every way the schemas constrain."""
+    out = []
+    for key, value in data.items():
+        for bad in (None, 7, "", [], {}, "Not An Id!", "2025-1", ["x", "x"], -1000, True):
+            m = copy.deepcopy(data)
+            m[key] = bad
+            out.append(m)
+        m = copy.deepcopy(data)
+        del m[key]
+        out.append(m)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for sub in value[0]:
+                for bad in (None, 3, "", "NOPE"):
+                    m = copy.deepcopy(data)
+                    m[key][0][sub] = bad
+                    out.append(m)
+                m = copy.deepcopy(data)
+                m[key][0]["extra-field"] = 1
+                out.append(m)
+    out.append(data | {"acters": []})
+    return out
+
+
+def test_schemas_are_valid_2020_12():
+    for name in SCHEMA_FILES:
+        Draft202012Validator.check_schema(schema(name))
+
+
+def test_inlining_leaves_no_reference():
+    for name in SCHEMA_FILES[1:]:
+        assert "$ref" not in repr(inline_refs(schema(name)))
+
+
+@pytest.mark.parametrize("kind, data", valid_documents(), ids=lambda x: x if isinstance(x, str) else "")
+def test_validators_agree_on_valid_and_broken_documents(kind, data):
+    assert is_valid(data, kind) and validator(kind).is_valid(data)
+    for broken in mutations(data):
+        assert is_valid(broken, kind) == validator(kind).is_valid(broken), broken
+
+
+@pytest.mark.skipif(not (SHARED / "yaml-test-suite").is_dir(), reason="no yaml-test-suite beside the checkout")
+def test_validators_agree_on_the_yaml_test_suite():
+    for path in sorted((SHARED / "yaml-test-suite" / "valid").glob("*.yaml")):
+        try:
+            data = load(path).data
+        except LoadError:
+            continue
+        for kind in SCHEMA_FILES[1:]:
+            assert is_valid(data, kind) == validator(kind).is_valid(data), (path, kind)

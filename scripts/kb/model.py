@@ -186,6 +186,8 @@ class Actor(Fact):
     kind: str
     aliases: list[str] = field(default_factory=list)
     country: str | None = None
+    founded: PartialDate | None = None
+    dissolved: PartialDate | None = None
     roles: list[Role] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
     summary: str | None = None
@@ -200,7 +202,9 @@ class Actor(Fact):
                               _citations(m, ("memberships", i, "sources")), ("memberships", i))
                    for i, m in enumerate(d.get("memberships", []))]
         return cls(**cls.common(doc), name=d["name"], kind=d["kind"], aliases=list(d.get("aliases", [])),
-                   country=d.get("country"), roles=roles, memberships=members, summary=d.get("summary"))
+                   country=d.get("country"), founded=date_or_none(d.get("founded")),
+                   dissolved=date_or_none(d.get("dissolved")), roles=roles, memberships=members,
+                   summary=d.get("summary"))
 
     def fields(self) -> Iterator[Field]:
         yield from super().fields()

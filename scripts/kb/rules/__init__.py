@@ -55,4 +55,6 @@ def run_rules(kb: KnowledgeBase) -> Iterator[Finding]:
 
 
 # Importing the families registers their rules.
-from kb.rules import hygiene, ids, references, dates, figures, orphans, waivers  # noqa: E402,F401
+from kb.rules import (  # noqa: E402,F401
+    briefings, chronology, dates, figures, hygiene, ids, near_duplicates, orphans, references, waivers,
+)

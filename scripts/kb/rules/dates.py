@@ -9,7 +9,8 @@ from kb.findings import Finding
 from kb.model import KnowledgeBase
 from kb.rules import finding, rule
 
-DATE_FIELDS = {"date", "end", "start", "published", "published_end", "retrieved", "period", "period_end", "expires"}
+DATE_FIELDS = {"date", "end", "start", "published", "published_end", "retrieved", "period", "period_end", "expires",
+               "founded", "dissolved"}
 
 
 @rule("date-invalid", "error", "Every date is a real calendar date (no month 13, no 30 February).",
@@ -40,6 +41,7 @@ def ends_follow_starts(kb: KnowledgeBase) -> Iterator[Finding]:
     for e in kb.events.values():
         pairs.append((e, ("end",), e.date, e.end))
     for a in kb.actors.values():
+        pairs.append((a, ("dissolved",), a.founded, a.dissolved))
         pairs += [(a, (*r.where, "end"), r.start, r.end) for r in a.roles]
         pairs += [(a, (*m.where, "end"), m.start, m.end) for m in a.memberships]
     for f in kb.figures.values():

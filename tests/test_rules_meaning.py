@@ -1,0 +1,88 @@
+"""Rules of meaning across facts: each with a minimal bad fixture asserting rule id, file and line."""
+
+from __future__ import annotations
+
+from test_rules import BRIEF, EVENT, VISIT, only
+
+
+def test_event_after_its_source_was_published(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-07-01"')  # the source is from June 2025
+    f = only(tree, "event-after-source")
+    assert f == [(VISIT, 3, "event-after-source")]
+
+
+def test_planned_event_may_postdate_its_source(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2026"\nplanned: true')
+    assert tree.findings() == []
+
+
+def test_same_month_as_publication_is_not_after_it(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-06-30"')
+    assert tree.findings() == []
+
+
+def test_inferred_publication_is_a_lower_bound_only(tree):
+    tree.edit("sources/sample-article.yaml", 'published: "2025-06"', 'published: "2025-06"\npublished_inferred: true')
+    tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-09"')
+    assert tree.findings() == []
+    tree.edit("sources/sample-article.yaml", "published_inferred: true", 'published_inferred: true\npublished_end: "2025-08"')
+    assert only(tree, "event-after-source") == [(VISIT, 3, "event-after-source")]
+
+
+def test_same_role_twice_over_overlapping_periods(tree):
+    tree.edit("actors/ada-minister.yaml", "sources:\n  - {source: sample-article, locator: \"para 3\"}\n",
+              "  - title: foreign minister\n    of: northland\n    start: \"2024\"\n"
+              "    sources: [{source: sample-article, locator: para 3}]\n"
+              "sources:\n  - {source: sample-article, locator: \"para 3\"}\n")
+    assert only(tree, "role-overlap") == [("actors/ada-minister.yaml", 12, "role-overlap")]
+
+
+def test_successive_terms_in_one_role_do_not_overlap(tree):
+    tree.edit("actors/ada-minister.yaml", '    start: "2023"\n', '    start: "2019"\n    end: "2021"\n')
+    tree.edit("actors/ada-minister.yaml", "sources:\n  - {source: sample-article, locator: \"para 3\"}\n",
+              "  - title: Foreign Minister\n    of: northland\n    start: \"2023\"\n"
+              "    sources: [{source: sample-article, locator: para 3}]\n"
+              "sources:\n  - {source: sample-article, locator: \"para 3\"}\n")
+    assert tree.findings() == []
+
+
+def test_membership_before_the_organisation_existed(tree):
+    tree.edit("actors/harbour-league.yaml", "aliases: [HL]", 'aliases: [HL]\nfounded: "2010"')
+    assert only(tree, "membership-before-founding") == [("actors/northland.yaml", 7, "membership-before-founding")]
+
+
+def test_dissolved_before_founded(tree):
+    tree.edit("actors/harbour-league.yaml", "aliases: [HL]", 'aliases: [HL]\nfounded: "2000"\ndissolved: "1999"')
+    assert only(tree, "date-order") == [("actors/harbour-league.yaml", 6, "date-order")]
+
+
+def test_near_duplicate_events(tree):
+    text = (tree.root / EVENT).read_text().replace("id: harbour-cable-cut-2024", "id: harbour-cable-cut-dec-2024")
+    tree.write("events/harbour-cable-cut-dec-2024.yaml", text.replace("title: Harbour cable severed", "title: Harbour cables severed"))
+    assert only(tree, "event-near-duplicate") == [("events/harbour-cable-cut-dec-2024.yaml", 2, "event-near-duplicate")]
+
+
+def test_different_titles_same_day_are_distinct(tree):
+    text = (tree.root / EVENT).read_text().replace("id: harbour-cable-cut-2024", "id: harbour-drill-2024")
+    tree.write("events/harbour-drill-2024.yaml", text.replace("title: Harbour cable severed", "title: Navy drills off the coast"))
+    assert tree.findings() == []
+
+
+def test_alias_that_names_another_actor(tree):
+    tree.edit("actors/harbour-league.yaml", "aliases: [HL]", "aliases: [HL, northland]")
+    assert only(tree, "actor-near-duplicate") == [("actors/harbour-league.yaml", 4, "actor-near-duplicate")]
+
+
+def test_judgement_off_the_yardstick(tree):
+    tree.edit(BRIEF, '!!! judgement "likely"', '!!! judgement "quite possible"')
+    assert only(tree, "judgement-term") == [(BRIEF, 12, "judgement-term")]
+
+
+def test_judgement_synonym_probable_is_likely(tree):
+    tree.edit(BRIEF, '!!! judgement "likely"', '!!! judgement "Probable"')
+    assert tree.findings() == []
+
+
+def test_judgement_without_a_source(tree):
+    tree.edit(BRIEF, '[the article argues](source:sample-article "para 7")', "the editors think")
+    assert only(tree, "judgement-source") == [(BRIEF, 12, "judgement-source")]

@@ -22,7 +22,16 @@ def _check(args: argparse.Namespace) -> int:
     findings, files = [], 0
     for data_dir in args.paths:
         result = check(data_dir)
-        findings += result.findings
+        found = result.findings
+        if args.changed_since:
+            from kb.changes import changed_findings
+            from kb.git import GitError
+            try:
+                found = changed_findings(found, data_dir, args.changed_since)
+            except GitError as exc:
+                print(f"kb check: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        findings += found
         files += result.files
     WRITERS[args.format](findings, files, sys.stdout)
     failing = [f for f in findings if f.severity == "error" or args.strict]
@@ -38,6 +47,9 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--format", choices=("text", "json", "github"), default="text",
                    help="text (default), json, or github workflow annotations")
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    c.add_argument("--changed-since", metavar="REV",
+                   help="report only findings in files changed since the git revision REV, "
+                        "plus findings anywhere that the change caused (judged on the whole index)")
     c.set_defaults(run=_check)
 
 

@@ -31,7 +31,10 @@ def _check(args: argparse.Namespace) -> int:
             except GitError as exc:
                 print(f"kb check: {exc}", file=sys.stderr)
                 return EXIT_USAGE
-        findings += found
+        if args.external:
+            from kb.external import Cache, external_findings
+            found += external_findings(result.kb, Cache(args.cache, args.max_age * 86400), timeout=args.timeout)
+        findings += sorted(found)
         files += result.files
     WRITERS[args.format](findings, files, sys.stdout)
     failing = [f for f in findings if f.severity == "error" or args.strict]
@@ -50,6 +53,12 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--changed-since", metavar="REV",
                    help="report only findings in files changed since the git revision REV, "
                         "plus findings anywhere that the change caused (judged on the whole index)")
+    c.add_argument("--external", action="store_true", help="also check that source URLs answer (network)")
+    c.add_argument("--cache", type=Path, default=Path(".kb-cache/urls.json"),
+                   help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")
+    c.add_argument("--max-age", type=float, default=7, metavar="DAYS",
+                   help="how long a URL that answered is trusted without asking again (default: 7)")
+    c.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="per-request timeout (default: 10)")
     c.set_defaults(run=_check)
 
 

@@ -2,6 +2,7 @@
 # Each creates (or reuses) .venv and reinstalls only when pyproject.toml changed.
 PYTHON ?= python3
 DATA   ?= data
+ARGS   ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
@@ -22,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-base
 
 check: $(VENV)/.installed-base
-	$(BIN)/kb check $(DATA)
+	$(BIN)/kb check $(ARGS) $(DATA)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

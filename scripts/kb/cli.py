@@ -36,6 +36,12 @@ def _check(args: argparse.Namespace) -> int:
             found += external_findings(result.kb, Cache(args.cache, args.max_age * 86400), timeout=args.timeout)
         findings += sorted(found)
         files += result.files
+    if args.site:
+        if not args.site.is_dir():
+            print(f"kb check: no built site at {args.site}: run `kb build` first", file=sys.stderr)
+            return EXIT_USAGE
+        from kb.sitecheck import check_site, page_origin
+        findings += check_site(args.site, page_origin(args.docs))
     WRITERS[args.format](findings, files, sys.stdout)
     failing = [f for f in findings if f.severity == "error" or args.strict]
     return EXIT_FINDINGS if failing else EXIT_OK
@@ -53,6 +59,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--changed-since", metavar="REV",
                    help="report only findings in files changed since the git revision REV, "
                         "plus findings anywhere that the change caused (judged on the whole index)")
+    c.add_argument("--site", type=Path, metavar="DIR", help="also check links and #fragments in the built site DIR")
+    c.add_argument("--docs", type=Path, default=Path("docs"), help="the docs tree the site was built from (default: docs)")
     c.add_argument("--external", action="store_true", help="also check that source URLs answer (network)")
     c.add_argument("--cache", type=Path, default=Path(".kb-cache/urls.json"),
                    help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")

@@ -15,7 +15,7 @@ BRIEF = "briefings/harbour-security.md"
 def test_the_valid_tree_has_no_findings(tree):
     result = tree.check()
     assert result.findings == []
-    assert result.files == 10
+    assert result.files == 11
     assert len(result.kb.references) > 10
 
 
@@ -242,3 +242,9 @@ def test_misplaced_and_misnamed_files(tree):
 def test_every_rule_is_documented():
     for r in RULES.values():
         assert r.summary.endswith(".") and r.fix, r.id
+
+
+def test_compared_to_must_be_a_figure(tree):
+    tree.edit("figures/northland-aid-ratio-to-league.yaml", "compared_to: northland-defence-spending-2024",
+              "compared_to: northland")
+    assert only(tree, "ref-kind") == [("figures/northland-aid-ratio-to-league.yaml", 9, "ref-kind")]

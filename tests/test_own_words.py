@@ -1,0 +1,134 @@
+"""Our text must be our own: no run of nine consecutive words taken from a seed article.
+
+The fingerprints in tests/data/seed_ngrams.txt (made by tests/tools/make_seed_hashes.py)
+are short sha256 digests of every nine-word run of each article body; the articles
+themselves are not in the repository. Every text file under data/ and docs/, and README.md,
+is tokenised line by line and each of its nine-word runs is looked up. The one exception is
+a source record's `title:` line when its value is the title of one of the seed articles
+(fingerprinted whole in tests/data/seed_titles.txt).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HASHES = ROOT / "tests" / "data" / "seed_ngrams.txt"
+TITLES = ROOT / "tests" / "data" / "seed_titles.txt"
+SEEDS = ROOT.parent / "shared" / "seeds"
+SCANNED_DIRS = ("data", "docs")
+SCANNED_FILES = ("README.md",)
+SUFFIXES = {".md", ".yaml", ".yml", ".json", ".txt"}
+
+_spec = importlib.util.spec_from_file_location("make_seed_hashes", ROOT / "tests" / "tools" / "make_seed_hashes.py")
+assert _spec and _spec.loader
+seedhash = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(seedhash)
+
+_TITLE_LINE = re.compile(r"""^title:\s*(?P<q>["']?)(?P<value>.*?)(?P=q)\s*$""")
+
+
+def load_digests(path: Path) -> set[str]:
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def copied_runs(line: str, digests: set[str]) -> list[str]:
+    """The nine-word runs of `line` whose fingerprint is a seed's (as text, for the message)."""
+    return [" ".join(run) for run in _ordered_runs(seedhash.words(line)) if seedhash.digest(run) in digests]
+
+
+def _ordered_runs(tokens: list[str]) -> list[tuple[str, ...]]:
+    n = seedhash.RUN
+    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def is_own_title_line(path: Path, line: str, titles: set[str]) -> bool:
+    """A source record's title line carrying a seed article's own title."""
+    if path.parent.name != "sources" or path.parent.parent.name != "data":
+        return False
+    m = _TITLE_LINE.match(line)
+    return bool(m) and seedhash.digest(seedhash.words(m["value"])) in titles
+
+
+def scanned_files(root: Path) -> list[Path]:
+    files = [root / name for name in SCANNED_FILES if (root / name).is_file()]
+    for folder in SCANNED_DIRS:
+        base = root / folder
+        if base.is_dir():
+            files += sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    return files
+
+
+def findings(root: Path, digests: set[str], titles: set[str]) -> list[str]:
+    out = []
+    for path in scanned_files(root):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if is_own_title_line(path, line, titles):
+                continue
+            hits = copied_runs(line, digests)
+            if hits:
+                out.append(f"{path.relative_to(root)}:{number}: copies \"{hits[0]} ...\"")
+    return out
+
+
+@pytest.fixture(scope="module")
+def digests() -> set[str]:
+    return load_digests(HASHES)
+
+
+@pytest.fixture(scope="module")
+def titles() -> set[str]:
+    return load_digests(TITLES)
+
+
+def test_fingerprint_files_are_well_formed(digests: set[str], titles: set[str]) -> None:
+    for path in (HASHES, TITLES):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines == sorted(set(lines)), f"{path.name} must be sorted and free of duplicates"
+        assert all(re.fullmatch(r"[0-9a-f]{16}", h) for h in lines), f"{path.name} holds only 16-hex digests"
+    assert digests and titles
+
+
+def test_no_nine_word_run_copied_from_a_seed(digests: set[str], titles: set[str]) -> None:
+    found = findings(ROOT, digests, titles)
+    assert not found, "text copied from a seed article (rephrase it):\n" + "\n".join(found)
+
+
+def test_checker_catches_a_planted_run(tmp_path: Path) -> None:
+    """The check itself can fail: a made-up 'article' and a file that copies it."""
+    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
+    planted = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+    (tmp_path / "data" / "events").mkdir(parents=True)
+    (tmp_path / "data" / "events" / "x.yaml").write_text(
+        "id: x\nsummary: Then the quick brown fox jumps over the lazy dog near it.\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("A fox jumped, and a dog lay near the river.\n", encoding="utf-8")
+    found = findings(tmp_path, planted, set())
+    assert found == ['data/events/x.yaml:2: copies "the quick brown fox jumps over the lazy dog ..."']
+
+
+def test_title_exemption_is_narrow(tmp_path: Path) -> None:
+    title = "one two three four five six seven eight nine ten"
+    digests = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(title))}
+    titles = {seedhash.digest(seedhash.words(title))}
+    sources = tmp_path / "data" / "sources"
+    sources.mkdir(parents=True)
+    (sources / "s.yaml").write_text(f'id: s\ntitle: "{title}"\nsummary: {title}\n', encoding="utf-8")
+    (tmp_path / "data" / "t.yaml").write_text(f"title: {title}\n", encoding="utf-8")
+    found = findings(tmp_path, digests, titles)
+    assert [f.split(": copies")[0] for f in found] == ["data/sources/s.yaml:3", "data/t.yaml:1"]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not beside the repository")
+def test_fingerprints_catch_a_real_sentence(digests: set[str]) -> None:
+    """Sentences read from each seed article, not stored here, are caught by the stored hashes."""
+    for path in sorted(SEEDS.glob("*.txt")):
+        _, body = seedhash.split_article(path.read_text(encoding="utf-8"))
+        tokens = seedhash.words(body)
+        assert len(tokens) >= 30, path.name
+        probe = " ".join(tokens[10:30])  # twenty words from early in the body
+        assert copied_runs(probe, digests), f"{path.name}: a copied sentence was not caught"
+        assert not copied_runs(" ".join(reversed(tokens[10:30])), digests)

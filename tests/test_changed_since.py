@@ -13,8 +13,7 @@ from conftest import REPO, VALID
 from kb.check import check
 from kb.cli import main
 
-# The real content once it exists; the sample tree otherwise.
-SOURCE_TREE = REPO / "data" if any((REPO / "data" / "actors").glob("*.yaml")) else VALID
+REAL_DATA = REPO / "data"
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -23,7 +22,7 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    shutil.copytree(SOURCE_TREE, tmp_path / "data")
+    shutil.copytree(REAL_DATA, tmp_path / "data")
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")

@@ -64,14 +64,20 @@ def scanned_files(root: Path) -> list[Path]:
 
 
 def findings(root: Path, digests: set[str], titles: set[str]) -> list[str]:
+    """file:line of every copied run; a file is one stream of words, so a run may wrap lines."""
     out = []
     for path in scanned_files(root):
+        tokens: list[tuple[str, int]] = []
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if is_own_title_line(path, line, titles):
-                continue
-            hits = copied_runs(line, digests)
-            if hits:
-                out.append(f"{path.relative_to(root)}:{number}: copies \"{hits[0]} ...\"")
+            if not is_own_title_line(path, line, titles):
+                tokens += [(word, number) for word in seedhash.words(line)]
+        reported = set()
+        for i in range(len(tokens) - seedhash.RUN + 1):
+            run = tuple(word for word, _ in tokens[i:i + seedhash.RUN])
+            number = tokens[i][1]
+            if number not in reported and seedhash.digest(run) in digests:
+                reported.add(number)
+                out.append(f"{path.relative_to(root)}:{number}: copies \"{' '.join(run)} ...\"")
     return out
 
 
@@ -108,6 +114,15 @@ def test_checker_catches_a_planted_run(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("A fox jumped, and a dog lay near the river.\n", encoding="utf-8")
     found = findings(tmp_path, planted, set())
     assert found == ['data/events/x.yaml:2: copies "the quick brown fox jumps over the lazy dog ..."']
+
+
+def test_a_run_wrapped_over_two_lines_is_caught(tmp_path: Path) -> None:
+    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
+    planted = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+    (tmp_path / "data" / "events").mkdir(parents=True)
+    (tmp_path / "data" / "events" / "x.yaml").write_text(
+        "id: x\nsummary: >-\n  Then the quick brown fox jumps\n  over the lazy dog near it.\n", encoding="utf-8")
+    assert [f.split(": copies")[0] for f in findings(tmp_path, planted, set())] == ["data/events/x.yaml:3"]
 
 
 def test_title_exemption_is_narrow(tmp_path: Path) -> None:

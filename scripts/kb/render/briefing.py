@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.model import FACT_KINDS, JUDGEMENT, LINK, Briefing, KnowledgeBase
+from kb.model import FACT_KINDS, JUDGEMENT, LINK, Briefing, Event, Figure, KnowledgeBase
 from kb.render.escape import Safe, md_text
 from kb.render.links import YARDSTICK, Linker, md_link, page_of
-from kb.render.text import KIND_NAMES, LIKELIHOOD, PLURALS, human_date, hover, label
+from kb.render.text import KIND_NAMES, LIKELIHOOD, PLURALS, date_span, figure_period, human_date, hover, label
 from kb.render import templates
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -143,8 +143,13 @@ def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[s
         fact = kb.get(ref.target)
         if ref.field != "text" or fact is None or fact.id in groups[fact.KIND]:
             continue
-        when = getattr(fact, "date", None) or getattr(fact, "published", None) or getattr(fact, "period", None)
-        groups[fact.KIND][fact.id] = CitedFact(linker.to(fact), KIND_NAMES[fact.KIND], human_date(when))
+        if isinstance(fact, Figure):
+            when = figure_period(fact)
+        elif isinstance(fact, Event):
+            when = date_span(fact.date, fact.end, fact.approximate)
+        else:
+            when = human_date(getattr(fact, "date", None) or getattr(fact, "published", None))
+        groups[fact.KIND][fact.id] = CitedFact(linker.to(fact), KIND_NAMES[fact.KIND], when)
     return {PLURALS[k]: list(v.values()) for k, v in groups.items() if v}
 
 

@@ -19,10 +19,14 @@ class CitationLine:
 
 def citation_lines(linker: Linker, groups: list[tuple[str | None, list[Citation]]]) -> list[CitationLine]:
     """Citations as lines, in the order given; `groups` pairs what is supported with its citations."""
-    out = []
+    merged: dict[tuple[str, str, str | None], list[str | None]] = {}
     for supports, cites in groups:
         for c in cites:
-            out.append(CitationLine(linker.to(c.source), md_text(c.locator),
-                                    md_text(c.note) if c.note else None,
-                                    md_text(supports) if supports else None))
+            merged.setdefault((c.source, " ".join(c.locator.split()), c.note), []).append(supports)
+    out = []
+    for (source, locator, note), what in merged.items():
+        # A citation of the whole fact covers its parts; otherwise say which parts it supports.
+        parts = None if None in what else "; ".join(dict.fromkeys(w for w in what if w))
+        out.append(CitationLine(linker.to(source), md_text(locator), md_text(note) if note else None,
+                                md_text(parts) if parts else None))
     return out

@@ -135,7 +135,8 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
         return f"{head} {fact.summary}" if fact.summary else head
     if isinstance(fact, Source):
         by = f" by {', '.join(fact.authors)}" if fact.authors else ""
-        when = f", {fact.published.human()}" if fact.published else ""
+        when = f", {date_span(fact.published, fact.published_end)}" if fact.published else ""
+        when += " (date inferred)" if fact.published and fact.published_inferred else ""
         return f"{kind}: {fact.title}{by}{when}."
     summary = getattr(fact, "summary", None)
     kind_word = getattr(fact, "kind", None)

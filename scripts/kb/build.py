@@ -72,8 +72,9 @@ def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
     return env
 
 
-def render(data_dir: Path, project: Project, out: TextIO = sys.stdout) -> tuple[KnowledgeBase, RenderResult]:
+def render(data_dir: Path, project: Project, out: TextIO | None = None) -> tuple[KnowledgeBase, RenderResult]:
     """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors."""
+    out = out or sys.stdout
     result = check(data_dir)
     if result.errors:
         write_text(result.findings, result.files, out)
@@ -113,8 +114,9 @@ def swap(new: Path, site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(data_dir: Path, project: Project, out: TextIO = sys.stdout) -> None:
+def build(data_dir: Path, project: Project, out: TextIO | None = None) -> None:
     """Check, render and publish; raise BuildError with the reason when anything fails."""
+    out = out or sys.stdout
     started = time.perf_counter()
     kb, rendered = render(data_dir, project, out)
     out.write(f"kb build: docs: {rendered.summary()}\n")

@@ -41,6 +41,7 @@ class _Changes(FileSystemEventHandler):
 
 def rerender(data_dir: Path, project: Project, out: TextIO) -> KnowledgeBase | None:
     """Check and render once; print what changed, or the findings that stopped it."""
+    out = out or sys.stdout
     try:
         kb, result = render(data_dir, project, out)
     except BuildError as exc:
@@ -53,7 +54,8 @@ def rerender(data_dir: Path, project: Project, out: TextIO) -> KnowledgeBase | N
 
 
 def serve(data_dir: Path, project: Project, host: str = "127.0.0.1", port: int = 8000,
-          out: TextIO = sys.stdout) -> int:
+          out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     kb = rerender(data_dir, project, out)
     env = mkdocs_env(kb if kb is not None else KnowledgeBase())
     mkdocs = subprocess.Popen(

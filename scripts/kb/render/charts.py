@@ -52,7 +52,7 @@ def _legend(x: float, y: float, statuses: set[str]) -> list[str]:
         items.append(("kb-bar kb-planned", "planned, target or pledge"))
     out = []
     for css, text in items:
-        out.append(f'<rect class="{css}" x="{x:g}" y="{y - 9:g}" width="12" height="10"/>'
+        out.append(f'<rect class="{css} kb-legend" x="{x:g}" y="{y - 9:g}" width="12" height="10"/>'
                    f'<text x="{x + 17:g}" y="{y:g}">{html_text(text)}</text>')
         x += 28 + 6.5 * len(text)
     return out

@@ -36,7 +36,7 @@ def render(kb: KnowledgeBase) -> str:
             actual, planned = _latest(figs, False), _latest(figs, True)
             bars = [Bar(f.value, f.status, f.qualifier) for f in (actual, planned) if f]
             chart_rows.append((name, bars))
-            described.append(f"{name}: " + ", ".join(f"{figure_value(f)} in {figure_period(f)} ({f.status})"
+            described.append(f"{name}: " + ", ".join(f"{figure_value(f)} ({figure_period(f)}, {f.status})"
                                                      for f in (actual, planned) if f))
             rows.append(dict(
                 actor=ln.to(actor_id), series=ln.page_link("series", series_path(actor_id, metric)),

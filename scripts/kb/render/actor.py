@@ -11,6 +11,7 @@ from kb.render.backlinks import cited_in, mentioned_by
 from kb.render.citations import citation_lines
 from kb.render.escape import Safe, md_text
 from kb.render.links import Linker, page_of, series_path
+from kb.render.relations import relations
 from kb.render.text import date_span, figure_value, figure_period, label, period_words, series_title, words
 
 
@@ -32,9 +33,8 @@ def event_roles(event: Event, actor_id: str) -> list[str]:
 
 
 def events_of(kb: KnowledgeBase, actor_id: str) -> list[Event]:
-    """Events the actor takes part in or is held responsible for, oldest first."""
-    found = [e for e in kb.events.values() if event_roles(e, actor_id)]
-    return sorted(found, key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id))
+    """Events the actor takes part in, is held responsible for or attributed, oldest first."""
+    return relations(kb).events_of_actor.get(actor_id, [])
 
 
 def path(actor: Actor) -> str:
@@ -47,25 +47,24 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
     roles = [Row(Safe(f"{md_text(r.title)}{' of ' + ln.to(r.of) if r.of else ''}"), "",
                  period_words(r.start, r.end, r.former)) for r in actor.roles]
     memberships = [Row(ln.to(m.organisation), "", period_words(m.start, m.end)) for m in actor.memberships]
-    members = sorted((Row(ln.to(a), "", period_words(m.start, m.end))
-                      for a in kb.actors.values() for m in a.memberships if m.organisation == actor.id),
+    rel = relations(kb)
+    members = sorted((Row(ln.to(a), "", period_words(m.start, m.end)) for a, m in rel.members.get(actor.id, [])),
                      key=lambda r: str(r.link).casefold())
     holders = sorted((Row(ln.to(a), md_text(r.title), period_words(r.start, r.end, r.former))
-                      for a in kb.actors.values() for r in a.roles if r.of == actor.id and a.id != actor.id),
-                     key=lambda r: str(r.link).casefold())
+                      for a, r in rel.office_holders.get(actor.id, [])), key=lambda r: str(r.link).casefold())
     events = events_of(kb, actor.id)
     timeline = [Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
                 for e in events]
     series = [Row(ln.page_link(series_title(kb, a, m), series_path(a, m)),
                   md_text(f"latest: {figure_value(figs[-1])}, {figure_period(figs[-1])} ({figs[-1].status})"))
-              for (a, m), figs in kb.series().items() if a == actor.id]
-    place_ids = {p.id for p in kb.places.values() if p.country == actor.id}
+              for (a, m), figs in ((key, rel.series[key]) for key in rel.series_of_actor.get(actor.id, []))]
+    place_ids = {p.id for p in rel.places_in_country.get(actor.id, [])}
     place_ids |= {p for e in events for p in e.places}
     places = sorted((Row(ln.to(kb.places[p])) for p in place_ids if p in kb.places),
                     key=lambda r: str(r.link).casefold())
-    shown = {e.id for e in events} | {f.id for f in kb.figures.values() if f.actor == actor.id} | place_ids
-    shown |= {a.id for a in kb.actors.values() if any(m.organisation == actor.id for m in a.memberships)}
-    shown |= {a.id for a in kb.actors.values() if any(r.of == actor.id for r in a.roles)}
+    shown = {e.id for e in events} | place_ids
+    shown |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
+    shown |= {a.id for a, _ in rel.members.get(actor.id, [])} | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
     cites = [(None, actor.sources)] + [(f"role: {r.title}", r.sources) for r in actor.roles] + \
             [(f"membership: {label(kb, kb.get(m.organisation)) if kb.get(m.organisation) else m.organisation}", m.sources)
              for m in actor.memberships]

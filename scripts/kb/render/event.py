@@ -13,6 +13,7 @@ from kb.render.backlinks import cited_in, mentioned_by
 from kb.render.citations import citation_lines
 from kb.render.escape import Safe, md_text
 from kb.render.links import Linker, page_of
+from kb.render.relations import relations
 from kb.render.text import CONFIDENCE, date_span, sentence_case, words
 
 
@@ -30,7 +31,7 @@ def path(event: Event) -> str:
 
 def related_events(kb: KnowledgeBase, event: Event) -> list[Event]:
     """Events this one names as related, and events that name this one, by date."""
-    ids = set(event.related) | {e.id for e in kb.events.values() if event.id in e.related}
+    ids = relations(kb).related_to.get(event.id, set())
     found = [kb.events[i] for i in ids if i in kb.events and i != event.id]
     return sorted(found, key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id))
 
@@ -44,8 +45,9 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     actors = [Row(ln.to(p.actor), md_text(p.role)) for p in event.actors]
     attribution = [AttributionLine(ln.to(a.actor), ln.to(a.by) if a.by else md_text("the cited source"),
                                    md_text(a.basis), CONFIDENCE[a.confidence]) for a in event.attribution]
-    related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in related_events(kb, event)]
-    shown = {r.id for r in related_events(kb, event)}
+    near = related_events(kb, event)
+    related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
+    shown = {e.id for e in near}
     return templates.render(
         "event.md.j2", e=event, when=when, kind=sentence_case(words(event.kind)),
         places=[ln.to(p) for p in event.places], actors=actors, attribution=attribution, related=related,

@@ -11,6 +11,7 @@ from kb.render.backlinks import cited_in, mentioned_by
 from kb.render.citations import citation_lines
 from kb.render.escape import md_text
 from kb.render.links import Linker, page_of
+from kb.render.relations import relations
 from kb.render.text import date_span, words
 
 
@@ -28,8 +29,8 @@ def coordinates(place: Place) -> str:
 def render(kb: KnowledgeBase, place: Place) -> str:
     page = path(place)
     ln = Linker(kb, page)
-    events = sorted((e for e in kb.events.values() if place.id in e.places),
-                    key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id))
+    rel = relations(kb)
+    events = rel.events_at_place.get(place.id, [])
     roles: dict[str, list[str]] = defaultdict(list)
     for e in events:
         for p in e.actors:
@@ -38,9 +39,9 @@ def render(kb: KnowledgeBase, place: Place) -> str:
             roles[a.actor].append("held responsible")
     involved = sorted((Row(ln.to(actor_id), md_text(", ".join(dict.fromkeys(r))))
                        for actor_id, r in roles.items()), key=lambda r: str(r.link).casefold())
-    within = sorted((Row(ln.to(p)) for p in kb.places.values() if p.within == place.id),
-                    key=lambda r: str(r.link).casefold())
-    shown = {e.id for e in events} | {p.id for p in kb.places.values() if p.within == place.id}
+    inside = rel.places_within.get(place.id, [])
+    within = sorted((Row(ln.to(p)) for p in inside), key=lambda r: str(r.link).casefold())
+    shown = {e.id for e in events} | {p.id for p in inside}
     return templates.render(
         "place.md.j2", p=place, kind=words(place.kind), country=ln.to(place.country) if place.country else None,
         parent=ln.to(place.within) if place.within else None, coords=coordinates(place),

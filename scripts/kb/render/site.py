@@ -16,6 +16,7 @@ from typing import Callable
 from kb.model import KnowledgeBase
 from kb.render import actor, briefing, downloads, event, figure, home, place, source, spending
 from kb.render.indexes import INDEXES
+from kb.render.relations import relations
 
 MANIFEST = ".generated"
 
@@ -45,7 +46,7 @@ def pages(kb: KnowledgeBase) -> dict[str, bytes]:
     for facts, module in per_fact:
         for fact in facts.values():
             out[module.path(fact)] = module.render(kb, fact)
-    for (actor_id, metric), figs in kb.series().items():
+    for (actor_id, metric), figs in relations(kb).series.items():
         out[figure.path(actor_id, metric)] = figure.render(kb, actor_id, metric, figs)
     out.update(downloads.files(kb))
     return {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in sorted(out.items())}

@@ -5,9 +5,11 @@ DATA   ?= data
 ARGS   ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
+PORT   ?= 8000
+BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check bench clean
+.PHONY: site serve test check bench bench-site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,14 +24,30 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-base
 
+# axe-core for the accessibility checks in the browser tests; reinstalled only when the lock changes.
+$(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 check: $(VENV)/.installed-base
 	$(BIN)/kb check $(ARGS) $(DATA)
 
-test: $(VENV)/.installed-test
+# Check, render docs/ and build site/ (open site/index.html, or `make serve` to search too).
+site: $(VENV)/.installed-base
+	$(BIN)/kb build $(DATA)
+
+# Live preview on http://127.0.0.1:$(PORT)/, re-rendered whenever $(DATA)/ changes.
+serve: $(VENV)/.installed-base
+	$(BIN)/kb serve $(DATA) --port $(PORT)
+
+test: $(VENV)/.installed-test $(BROWSER_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-base
 	$(BIN)/python benchmarks/bench_check.py
 
+bench-site: $(VENV)/.installed-base
+	$(BIN)/python benchmarks/bench_site.py
+
 clean:
-	rm -rf $(VENV) site build .pytest_cache
+	rm -rf $(VENV) site build .pytest_cache $(BROWSER_DIR)/node_modules

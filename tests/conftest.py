@@ -1,7 +1,8 @@
-"""Shared helpers: a copy of the valid sample tree to break, and a way to check it."""
+"""Shared helpers: fixture trees to break, throw-away projects to build, the golden-file switch."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,9 +10,9 @@ import pytest
 
 from kb.check import CheckResult, check
 
-FIXTURES = Path(__file__).parent / "fixtures"
+REPO = ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
 VALID = FIXTURES / "valid"
-REPO = Path(__file__).parent.parent
 SHARED = REPO.parent / "shared"
 
 
@@ -47,3 +48,34 @@ class Tree:
 def tree(tmp_path: Path) -> Tree:
     shutil.copytree(VALID, tmp_path / "data")
     return Tree(tmp_path / "data")
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite tests/golden/ from the current renderer instead of comparing (or UPDATE_GOLDENS=1)")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens") or os.environ.get("UPDATE_GOLDENS"))
+
+
+def make_project(where: Path, data: Path) -> tuple[Path, Path]:
+    """A project like the repository's (mkdocs.yml, hand-written docs) with a copy of `data`."""
+    where.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
+    (where / "docs").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "docs" / "about.md", where / "docs" / "about.md")
+    shutil.copytree(ROOT / "docs" / "assets", where / "docs" / "assets", dirs_exist_ok=True)
+    shutil.copytree(data, where / "data", dirs_exist_ok=True)
+    return where / "mkdocs.yml", where / "data"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/site built once with `kb build`; returns the site directory."""
+    from kb.build import Project, build
+
+    config, data = make_project(tmp_path_factory.mktemp("built"), FIXTURES / "site")
+    project = Project.locate(config, data)
+    build(data, project, out=open(os.devnull, "w"))
+    return project.site_dir

@@ -70,8 +70,60 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=_check)
 
 
+def _build(args: argparse.Namespace) -> int:
+    from kb.build import BuildError, Project, build
+
+    try:
+        project = Project.locate(args.config, args.data, args.site_dir)
+    except FileNotFoundError as exc:
+        print(f"kb build: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        build(args.data, project)
+    except BuildError as exc:
+        print(f"kb build: {exc}\nkb build: {project.site_dir} was left as it was", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("build", help="check, render docs/ and build the site with mkdocs --strict",
+                       description="Check the data (refusing to build on errors), render the generated pages "
+                                   "into docs/, then run `mkdocs build --strict` into a temporary directory that "
+                                   "replaces the site directory only on success. Exit 0 built, 1 not built, 2 usage.")
+    c.add_argument("data", nargs="?", type=Path, default=Path("data"), metavar="DATA",
+                   help="data directory (default: data)")
+    c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    c.add_argument("--site-dir", type=Path, default=None, help="output directory (default: site_dir of the config)")
+    c.set_defaults(run=_build)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kb.build import Project
+    from kb.serve import serve
+
+    try:
+        project = Project.locate(args.config, args.data)
+    except FileNotFoundError as exc:
+        print(f"kb serve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return serve(args.data, project, args.host, args.port)
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("serve", help="live preview: re-render on data changes, served by mkdocs serve",
+                       description="Render the docs tree, start `mkdocs serve` on 127.0.0.1, and re-render whenever "
+                                   "a data file changes. Data errors are printed; the last good pages stay up.")
+    c.add_argument("data", nargs="?", type=Path, default=Path("data"), metavar="DATA",
+                   help="data directory (default: data)")
+    c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    c.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    c.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    c.set_defaults(run=_serve)
+
+
 # One function per command; each adds its subparser and sets `run` to a function returning the exit code.
-COMMANDS = [_add_check]
+COMMANDS = [_add_check, _add_build, _add_serve]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,71 @@
+"""Escaping, in one place. The rule: text from YAML is plain text.
+
+Every string that comes from a fact file (names, titles, summaries, notes, bases, locators) is
+shown literally: it is escaped for HTML (`& < > " '`) and for Markdown (`* _ [ ] { } | \\ backtick`,
+and a leading `#`, `>`, `+`, `-` or `1.` that would start a block), by turning those characters
+into numeric character references. So `<script>` shows as text, `*bold*` shows its asterisks,
+`[x](javascript:...)` is not a link and `{: onclick=... }` is not an attribute list.
+
+Templates get this for free: the Jinja environment's `finalize` hook escapes every value that
+is not already `Safe` (markup this package built itself, from escaped parts).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup as Safe
+
+__all__ = ["Safe", "md_text", "md_paragraphs", "html_text", "link_title", "url", "finalize"]
+
+# Characters that are Markdown (or HTML) syntax anywhere in a line.
+_INLINE = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}|~^=$"}
+_INLINE_TABLE = str.maketrans(_INLINE)
+# Characters that are syntax only at the start of a line (headings, quotes, lists, fences).
+_LEADING = re.compile(r"^(\s*)([#>+\-:]|\d+(?=[.)]))")
+
+
+def md_text(text: object) -> Safe:
+    """Plain text as inline Markdown that renders exactly as written (one line, spaces collapsed)."""
+    flat = " ".join(str(text).split())
+    escaped = flat.translate(_INLINE_TABLE)
+    escaped = _LEADING.sub(lambda m: m[1] + "".join(f"&#{ord(c)};" for c in m[2]), escaped)
+    return Safe(escaped)
+
+
+def md_paragraphs(text: object) -> Safe:
+    """Plain text as Markdown paragraphs: blank lines separate paragraphs, everything else literal."""
+    paras = [p for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    return Safe("\n\n".join(md_text(p) for p in paras))
+
+
+def html_text(text: object) -> Safe:
+    """Plain text for raw HTML or SVG (element content or a quoted attribute value)."""
+    return Safe(html.escape(" ".join(str(text).split()), quote=True))
+
+
+def link_title(text: object, limit: int = 280) -> Safe:
+    """Plain text for the quoted title of a Markdown link: the hover text of a fact link."""
+    flat = " ".join(str(text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return Safe(html.escape(flat, quote=True))
+
+
+def url(address: str) -> str | None:
+    """An http(s) URL made safe for a Markdown link target, or None for any other scheme."""
+    parts = urlsplit(address.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(address.strip(), safe=":/?#@!$&+,;=%~-._")
+
+
+def finalize(value: object) -> object:
+    """Jinja `finalize`: escape every printed value unless it is Safe markup (numbers print as-is)."""
+    if value is None:
+        return ""
+    if isinstance(value, Safe) or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return md_text(value)

@@ -1,0 +1,62 @@
+"""Where each fact's page lives in the docs tree, and links between pages.
+
+Paths are docs-relative POSIX paths of Markdown files ("events/harbour-cable-cut-2024.md").
+Links are written as relative Markdown links so `mkdocs build --strict` validates every one.
+A figure has no page of its own: it is a row (with an anchor) on its series page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from kb.model import Fact, Figure, FOLDERS, KnowledgeBase
+from kb.render.escape import Safe, link_title, md_text
+from kb.render.text import hover, label
+
+YARDSTICK = "about.md#likelihood-yardstick"
+
+
+def series_path(actor_id: str, metric: str) -> str:
+    return f"figures/{actor_id}/{metric}.md"
+
+
+def page_of(fact: Fact) -> str:
+    """The docs path of the page showing `fact` (with an anchor for figures)."""
+    if isinstance(fact, Figure):
+        return f"{series_path(fact.actor, fact.metric)}#{fact.id}"
+    return f"{FOLDERS[fact.KIND]}/{fact.id}.md"
+
+
+def relative(target: str, from_page: str) -> str:
+    """`target` (docs path, maybe with #anchor) as a link relative to the page `from_page`."""
+    path, _, anchor = target.partition("#")
+    if path == from_page:
+        return f"#{anchor}" if anchor else posixpath.basename(path)
+    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def md_link(text: str | Safe, target: str, from_page: str, title: str | None = None) -> Safe:
+    """A Markdown link; `text` is escaped unless it is Safe already, `title` is the hover text."""
+    shown = text if isinstance(text, Safe) else md_text(text)
+    hint = f' "{link_title(title)}"' if title else ""
+    return Safe(f"[{shown}]({relative(target, from_page)}{hint})")
+
+
+class Linker:
+    """Links from one page to facts of the knowledge base, each with its hover text."""
+
+    def __init__(self, kb: KnowledgeBase, page: str) -> None:
+        self.kb = kb
+        self.page = page
+
+    def to(self, fact_or_id: Fact | str, text: str | Safe | None = None) -> Safe:
+        """A link to a fact (by object or id); plain escaped text when the id is unknown."""
+        fact = self.kb.get(fact_or_id) if isinstance(fact_or_id, str) else fact_or_id
+        if fact is None:
+            return md_text(text if text is not None else fact_or_id)
+        shown = text if text is not None else label(self.kb, fact)
+        return md_link(shown, page_of(fact), self.page, hover(self.kb, fact))
+
+    def page_link(self, text: str | Safe, target: str) -> Safe:
+        return md_link(text, target, self.page)

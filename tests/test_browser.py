@@ -1,0 +1,155 @@
+"""The built site in a real browser (system Chromium driven by Playwright): search, hover
+previews, backlinks, charts, console errors and axe-core accessibility checks.
+
+Locally these skip when no Chromium is installed; in CI (CI=true) a missing Chromium or
+axe-core fails instead, so a green run always means the browser checks ran.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is missing; CI must run the browser tests (see .ci/run and the Makefile)")
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _missing(f"Chromium ({CHROMIUM})")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def page(browser, base_url):  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    pg.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    pg.base = base_url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert not errors, "\n".join(errors)
+
+
+def heading(page) -> str:  # noqa: ANN001
+    return page.locator("article h1").inner_text().replace("¶", "").strip()
+
+
+def test_search_by_alias_lands_on_the_actor_page(page) -> None:  # noqa: ANN001
+    page.goto(f"{page.base}/index.html")
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("Eastern Republic", delay=20)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    first.click()
+    page.wait_for_url("**/actors/eastland.html*")
+    assert heading(page) == "Eastland"
+
+
+def test_search_by_id_finds_the_event(page) -> None:  # noqa: ANN001
+    page.goto(f"{page.base}/index.html")
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("border-exercise-2023", delay=20)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    assert "events/border-exercise-2023.html" in first.get_attribute("href")
+
+
+def test_briefing_fact_link_previews_on_hover_and_navigates(page) -> None:  # noqa: ANN001
+    page.goto(f"{page.base}/briefings/eastern-pressure.html")
+    link = page.locator("article a[href='../events/border-exercise-2023.html']").first
+    link.hover()
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="Eastland holds a large exercise")
+    tooltip.first.wait_for(state="visible", timeout=5000)
+    assert "about 2023" in tooltip.first.inner_text()
+    link.click()
+    page.wait_for_url("**/events/border-exercise-2023.html")
+    assert heading(page) == "Eastland holds a large exercise near the border"
+
+
+def test_event_page_lists_the_briefing_with_its_sentence(page) -> None:  # noqa: ANN001
+    page.goto(f"{page.base}/events/border-exercise-2023.html")
+    cited = page.locator("#cited-in-briefings + ul li")
+    assert cited.count() == 1
+    assert cited.locator("a[href='../briefings/eastern-pressure.html']").count() == 1
+    assert "was read in Port North as a signal" in cited.inner_text()
+
+
+def test_chart_is_visible_with_its_table(page) -> None:  # noqa: ANN001
+    page.goto(f"{page.base}/figures/northland/defence-spending-share-of-gdp.html")
+    chart = page.locator("svg.kb-chart")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    assert chart.locator("rect.kb-planned:not(.kb-legend)").count() == 1
+    assert chart.locator("rect.kb-actual:not(.kb-legend)").count() == 1
+    assert chart.locator("rect.kb-estimate:not(.kb-legend)").count() == 1
+    rows = page.locator(".kb-chart-table table tbody tr")
+    assert rows.count() == 3
+    assert "about 2.1% of GDP" in rows.nth(0).inner_text() and "at least 3% of GDP" in rows.nth(2).inner_text()
+    # a figure link from a briefing lands on its row
+    assert page.locator("#northland-defence-spending-2026").count() == 1
+
+
+def test_sortable_index_table(page) -> None:  # noqa: ANN001
+    page.goto(f"{page.base}/events/index.html")
+    first_cell = page.locator(".kb-sortable tbody tr:first-child td:first-child")
+    assert first_cell.inner_text() == "5 March 2025"
+    page.locator(".kb-sortable th button", has_text="Date").click()
+    assert first_cell.inner_text() == "about 2023"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["index.html", "briefings/eastern-pressure.html", "actors/eastland.html",
+                                  "events/harbour-cable-cut-2024.html", "figures/northland/defence-spending-share-of-gdp.html"])
+def test_no_serious_accessibility_violations(page, path: str, scheme: str) -> None:  # noqa: ANN001
+    if not AXE.is_file():
+        _missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{page.base}/{path}")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)

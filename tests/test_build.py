@@ -1,0 +1,209 @@
+"""`kb build`: strict, atomic, reproducible; generated files follow the data; nothing injectable."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kb.build import BuildError, Project, build
+from kb.cli import main
+from kb.render.site import MANIFEST, write_site
+from kb.check import check
+
+from conftest import FIXTURES, make_project
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def project_for(tmp_path: Path, fixture: str = "site") -> tuple[Project, Path]:
+    config, data = make_project(tmp_path, FIXTURES / fixture)
+    return Project.locate(config, data), data
+
+
+def test_strict_build_produces_every_page(built_site: Path) -> None:
+    for page in ["index.html", "about.html", "timeline.html", "spending.html", "downloads/index.html",
+                 "briefings/eastern-pressure.html", "actors/eastland.html", "places/east-strait.html",
+                 "events/border-exercise-2023.html", "sources/inferred-report.html",
+                 "figures/northland/defence-spending-share-of-gdp.html", "downloads/events.csv"]:
+        assert (built_site / page).is_file(), page
+
+
+def test_navigation_holds_sections_and_indexes_only(built_site: Path) -> None:
+    html = (built_site / "actors" / "eastland.html").read_text()
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):html.index("</nav>", html.index('md-nav--primary'))]
+    assert "eastland.html" not in nav and "border-exercise-2023" not in nav
+    assert "index.html" in nav
+
+
+def test_two_builds_from_clean_are_byte_identical(tmp_path: Path) -> None:
+    sites = []
+    for name in ("one", "two"):
+        project, data = project_for(tmp_path / name)
+        build(data, project, out=io.StringIO())
+        sites.append(tree_bytes(project.site_dir))
+    assert sites[0].keys() == sites[1].keys()
+    differing = [p for p in sites[0] if sites[0][p] != sites[1][p]]
+    assert not differing
+
+
+def test_sitemap_dates_come_from_the_data_not_the_clock(tmp_path: Path) -> None:
+    # With a site_url MkDocs writes <lastmod> and a gzip mtime: both follow SOURCE_DATE_EPOCH,
+    # which kb build sets from the newest date in the data (here the draft briefing, August 2025).
+    project, data = project_for(tmp_path)
+    config = project.config.read_text().replace("site_name:", "site_url: https://example.org/\nsite_name:", 1)
+    project.config.write_text(config)
+    build(data, project, out=io.StringIO())
+    sitemap = (project.site_dir / "sitemap.xml").read_text()
+    assert "<lastmod>2025-08-01</lastmod>" in sitemap
+    import gzip
+    with gzip.open(project.site_dir / "sitemap.xml.gz") as fh:
+        fh.read()
+        assert fh.mtime == 1754006400  # 2025-08-01T00:00:00Z
+
+
+def test_rendering_twice_writes_nothing_the_second_time(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path)
+    kb = check(data).kb
+    first = write_site(kb, project.docs_dir)
+    stamps = {p: p.stat().st_mtime_ns for p in project.docs_dir.rglob("*") if p.is_file()}
+    second = write_site(kb, project.docs_dir)
+    assert first.written and not second.written and not second.deleted
+    assert stamps == {p: p.stat().st_mtime_ns for p in project.docs_dir.rglob("*") if p.is_file()}
+
+
+def test_a_removed_fact_removes_its_page_but_not_hand_written_ones(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path)
+    build(data, project, out=io.StringIO())
+    assert (project.site_dir / "events" / "minister-visit-2025.html").is_file()
+    (data / "events" / "minister-visit-2025.yaml").unlink()
+    (data / "figures" / "harbour-league-guideline.yaml").unlink()
+    text = (data / "briefings" / "eastern-pressure.md").read_text()
+    (data / "briefings" / "eastern-pressure.md").write_text(
+        text.replace("[2% guideline](figure:harbour-league-guideline)", "2% guideline"))
+    out = io.StringIO()
+    build(data, project, out=out)
+    assert "2 deleted" in out.getvalue()
+    assert not (project.docs_dir / "events" / "minister-visit-2025.md").exists()
+    assert not (project.site_dir / "events" / "minister-visit-2025.html").exists()
+    assert not (project.docs_dir / "figures" / "harbour-league").exists(), "empty generated folders are removed"
+    assert "events/minister-visit-2025.md" not in (project.docs_dir / MANIFEST).read_text()
+    assert (project.docs_dir / "about.md").is_file() and (project.docs_dir / "assets" / "kb.css").is_file()
+
+
+def test_a_data_error_refuses_to_build_and_keeps_the_old_site(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project, data = project_for(tmp_path)
+    build(data, project, out=io.StringIO())
+    before = tree_bytes(project.site_dir)
+    bad = data / "events" / "harbour-cable-cut-2024.yaml"
+    bad.write_text(bad.read_text().replace("places: [port-north]", "places: [port-nowhere]"))
+    code = main(["build", str(data), "--config", str(project.config)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"{bad}:" in captured.out and "port-nowhere" in captured.out and "did you mean 'port-north'" in captured.out
+    assert "was left as it was" in captured.err
+    assert tree_bytes(project.site_dir) == before
+
+
+def test_a_failing_mkdocs_build_keeps_the_old_site_and_says_why(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path)
+    build(data, project, out=io.StringIO())
+    before = tree_bytes(project.site_dir)
+    (project.docs_dir / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n")
+    with pytest.raises(BuildError, match="missing.md"):
+        build(data, project, out=io.StringIO())
+    assert tree_bytes(project.site_dir) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")], "temporary build dirs are cleaned up"
+
+
+class _Injected(HTMLParser):
+    """Collects markup inside the article that fact text must never produce."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag in ("script", "iframe", "img", "style", "object", "embed"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:")):
+                self.found.append(f"{tag} {name}={value}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+
+
+def article_text(page: Path) -> str:
+    """The text a reader sees in the page's article, whitespace collapsed."""
+    parts: list[str] = []
+
+    class Text(HTMLParser):
+        inside = 0
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.inside += tag == "article"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside -= tag == "article"
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                parts.append(data)
+
+    Text(convert_charrefs=True).feed(page.read_text())
+    return " ".join("".join(parts).split())
+
+
+def test_hostile_text_cannot_inject_markup(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path, "hostile")
+    build(data, project, out=io.StringIO())
+    pages = sorted(project.site_dir.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        parser = _Injected()
+        parser.feed(page.read_text())
+        assert not parser.found, f"{page.relative_to(project.site_dir)}: {parser.found}"
+    # The same text is shown to the reader exactly as written.
+    actor = article_text(project.site_dir / "actors" / "evil-actor.html")
+    assert "<script>alert('summary')</script> [x](javascript:alert('summary-link')) *em* {{ config }}" in actor
+    assert "{: onclick=\"alert('attr')\" }" in actor and "# Heading?" in actor
+    briefing_html = (project.site_dir / "briefings" / "evil-briefing.html").read_text()
+    assert "<code>&lt;script&gt;</code>" in briefing_html, "code spans still show code"
+    briefing = article_text(project.site_dir / "briefings" / "evil-briefing.html")
+    assert "Raw HTML <script>alert('body')</script> and <img src=x onerror=alert('body-img')> stay text" in briefing
+    assert "[reference link][bad]" in briefing, "a javascript: reference definition is not a link"
+
+
+def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
+    zensical = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
+    if zensical is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("zensical is not installed (pip install -e '.[test]' installs it)")
+        pytest.skip("zensical is not installed")
+    project, data = project_for(tmp_path)
+    write_site(check(data).kb, project.docs_dir)
+    run = subprocess.run([zensical, "build", "--strict", "--config-file", str(project.config)],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    site = project.site_dir
+    briefing = (site / "briefings" / "eastern-pressure.html").read_text()
+    assert 'href="../events/border-exercise-2023.html"' in briefing
+    assert 'class="admonition judgement almost-certain"' in briefing
+    assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()

@@ -1,0 +1,79 @@
+"""The escaping rule: text from YAML is plain text, shown exactly as written, never markup."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from kb.render.escape import link_title, md_paragraphs, md_text, url
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "{{ 7*7 }} {% if x %}y{% endif %}",
+    "*bold* _under_ `code` ~~strike~~ ==mark== ^^ins^^",
+    "{: onclick=\"alert(1)\" }",
+    "# heading",
+    "> quote",
+    "- item",
+    "1. item",
+    "a | b | c",
+    "&amp; &lt;b&gt; \\*",
+    "![i](javascript:alert(1))",
+]
+EXTENSIONS = ["admonition", "footnotes", "md_in_html", "tables", "attr_list", "pymdownx.caret", "pymdownx.mark",
+              "pymdownx.tilde"]
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: the text of the HTML, entities decoded, no tags."""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+
+    class Text(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            parts.append(data)
+
+        def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+            parts.append(f"<<{tag}>>")
+
+    Text(convert_charrefs=True).feed(html)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_renders_literally_in_markdown(text: str) -> None:
+    # Even with every inline extension we might ever enable, the text comes out exactly as written.
+    html = markdown.markdown(f"Before {md_text(text)} after", extensions=EXTENSIONS)
+    assert visible_text(html) == f"<<p>>Before {text} after"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_at_line_start_does_not_open_a_block(text: str) -> None:
+    html = markdown.markdown(str(md_text(text)), extensions=EXTENSIONS)
+    assert visible_text(html) == f"<<p>>{text}"
+
+
+def test_paragraphs_keep_blank_lines_and_escape_each() -> None:
+    html = markdown.markdown(str(md_paragraphs("one *a*\n\n<b>two</b>")))
+    assert visible_text(html).replace("\n", "") == "<<p>>one *a*<<p>><b>two</b>"
+
+
+def test_link_title_is_attribute_safe_and_short() -> None:
+    title = link_title('He said "hi" <script> & left ' + "x" * 400)
+    assert '"' not in title and "<" not in title and len(title) <= 280
+    html = markdown.markdown(f'[a](b.md "{title}")')
+    assert html.startswith('<p><a href="b.md" title="He said &quot;hi&quot; &lt;script&gt; &amp; left')
+
+
+@pytest.mark.parametrize("address, expected", [
+    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
+    ("http://example.org/a b(c)", "http://example.org/a%20b%28c%29"),
+    ("javascript:alert(1)", None),
+    ("data:text/html,<script>", None),
+    ("https:/no-host", None),
+])
+def test_only_http_urls_become_links(address: str, expected: str | None) -> None:
+    assert url(address) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -41,8 +42,31 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=_check)
 
 
+def _fmt(args: argparse.Namespace) -> int:
+    from kb.fmt import run
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"kb fmt: no such file or directory: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args.paths, check=args.check, show_diff=args.diff, out=sys.stdout)
+
+
+def _add_fmt(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("fmt", help="put fact files into the canonical form (key order, quoting, list style)",
+                       description="Format fact files and briefing front matter: keys in schema order, dates "
+                                   "double-quoted, ids plain, short lists in flow style, 2-space indentation. "
+                                   "Comments and values are never changed. Exit 0 when done (or, with --check, "
+                                   "nothing to change), 1 when files would change or cannot be formatted, 2 on usage errors.")
+    c.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="PATH",
+                   help="files or directories to format (default: data)")
+    c.add_argument("--check", action="store_true", help="change nothing; list the files that would change and exit 1 if any")
+    c.add_argument("--diff", action="store_true", help="also show the changes as a unified diff")
+    c.set_defaults(run=_fmt)
+
+
 # One function per command; each adds its subparser and sets `run` to a function returning the exit code.
-COMMANDS = [_add_check]
+COMMANDS = [_add_check, _add_fmt]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -63,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `kb check | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - a bug in kb itself: say so briefly, never a traceback dump
         print(f"kb {args.command}: internal error: {type(exc).__name__}: {exc}\n"
               "    hint: this is a bug in kb, not in your data; please report it with the command you ran",

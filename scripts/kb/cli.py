@@ -42,6 +42,37 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=_check)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from kb.scaffold import NewError, new
+
+    try:
+        created = new(args.type, args.title, args.data, fact_id=args.id)
+    except NewError as exc:
+        print(f"kb new: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_FINDINGS
+    how = " (from the title; choose another with --id before anything links to it)" if created.id_from_title else ""
+    print(f"created {created.path}\n    id: {created.id}{how}")
+    for other in created.similar:
+        print(f"    note: close to the existing {other.kind} '{other.id}' ({other.label}) in {other.path}; "
+              "if it is the same fact, edit that file instead and delete the new one")
+    print(f"next: fill in the empty fields, then run: kb fmt {created.path} && kb check {args.data}")
+    return EXIT_OK
+
+
+def _add_new(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("new", help="write a commented skeleton for a new fact or briefing",
+                       description="Create data/<folder>/<id>.yaml (briefings: data/briefings/<id>.md) with every "
+                                   "required field, comments from the schema and the editor schema line. The id is "
+                                   "made from the title unless --id is given; dates default to today (KB_TODAY=YYYY-MM-DD "
+                                   "pins it). Never overwrites a file or reuses an id. Exit 0 when created, "
+                                   "1 when the id is taken, 2 on bad input.")
+    c.add_argument("type", metavar="TYPE", help="source, actor, place, event, figure or briefing")
+    c.add_argument("title", metavar="TITLE", help="the title (or, for actors and places, the name), in quotes")
+    c.add_argument("--id", help="the id to use instead of one made from the title")
+    c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")
+    c.set_defaults(run=_new)
+
+
 def _fmt(args: argparse.Namespace) -> int:
     from kb.fmt import run
 
@@ -66,7 +97,7 @@ def _add_fmt(sub: argparse._SubParsersAction) -> None:
 
 
 # One function per command; each adds its subparser and sets `run` to a function returning the exit code.
-COMMANDS = [_add_check, _add_fmt]
+COMMANDS = [_add_check, _add_new, _add_fmt]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -96,8 +96,33 @@ def _add_fmt(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=_fmt)
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from kb.diff import WRITERS, DiffError, diff
+
+    try:
+        result = diff(args.since, args.data, args.until)
+    except DiffError as exc:
+        print(f"kb diff: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(WRITERS[args.format](result))
+    return EXIT_OK
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("diff", help="what changed in the knowledge base since a git revision, fact by fact",
+                       description="Compare the data directory at git revision REV with the working tree (or with "
+                                   "revision UNTIL): facts added, removed, renamed and changed (each field with its old "
+                                   "and new value), briefings touched, references broken. Markdown output is meant "
+                                   "for $GITHUB_STEP_SUMMARY. Exit 0 when compared, 2 on usage errors.")
+    c.add_argument("since", metavar="REV", help="the revision to compare with: a branch, tag or commit (main, HEAD~3)")
+    c.add_argument("until", metavar="UNTIL", nargs="?", help="compare with this revision instead of the working tree")
+    c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")
+    c.add_argument("--format", choices=("text", "markdown"), default="text", help="text (default) or markdown")
+    c.set_defaults(run=_diff)
+
+
 # One function per command; each adds its subparser and sets `run` to a function returning the exit code.
-COMMANDS = [_add_check, _add_new, _add_fmt]
+COMMANDS = [_add_check, _add_new, _add_fmt, _add_diff]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -101,7 +101,8 @@ class FormatError(Exception):
         self.finding = finding
 
 
-def _refuse(path: Path, message: str, hint: str, pos: Position = Position(1, 1), rule: str = "fmt-refused") -> FormatError:
+def _refuse(path: Path, message: str, hint: str, pos: Position | None = None, rule: str = "fmt-refused") -> FormatError:
+    pos = pos or Position(1, 1)
     return FormatError(Finding(str(path), pos.line, pos.col, "error", rule, message, hint))
 
 
@@ -347,7 +348,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 

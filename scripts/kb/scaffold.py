@@ -303,7 +303,8 @@ def new(kind_name: str, title: str, data_dir: Path, fact_id: str | None = None, 
         try:
             today = checker_today()
         except ValueError:
-            raise NewError(f"KB_TODAY is '{os.environ.get('KB_TODAY')}', not a date", "set KB_TODAY=YYYY-MM-DD or unset it") from None
+            raise NewError(f"KB_TODAY is '{os.environ.get('KB_TODAY')}', not a date",
+                           "set KB_TODAY=YYYY-MM-DD or unset it") from None
     root_dir = check_data_dir(data_dir)
     folder = data_dir / FOLDERS[kind]
     target = folder / f"{fact_id}{'.md' if kind == 'briefing' else '.yaml'}"

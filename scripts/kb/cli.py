@@ -121,8 +121,36 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=_diff)
 
 
+def _schema_doc(args: argparse.Namespace) -> int:
+    from kb.schemadoc import schema_reference_markdown
+
+    text = schema_reference_markdown()
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        if args.output.exists() and args.output.read_text("utf-8") == text:
+            return EXIT_OK  # unchanged: leave the file (and its timestamp) alone, so watchers do not rebuild
+        tmp = args.output.with_name(f".{args.output.name}.tmp")
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, args.output)
+    except OSError as exc:
+        print(f"kb schema-doc: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _add_schema_doc(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("schema-doc", help="print the fact file reference (Markdown) generated from the JSON Schemas",
+                       description="Generate the Markdown reference of every fact type (fields, types, required, "
+                                   "allowed values, descriptions, a kb new example) from scripts/kb/schemas/*.json.")
+    c.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (only if it changes) instead of printing")
+    c.set_defaults(run=_schema_doc)
+
+
 # One function per command; each adds its subparser and sets `run` to a function returning the exit code.
-COMMANDS = [_add_check, _add_new, _add_fmt, _add_diff]
+COMMANDS = [_add_check, _add_new, _add_fmt, _add_diff, _add_schema_doc]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check bench clean
+.PHONY: site serve test check fmt bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 check: $(VENV)/.installed-base
 	$(BIN)/kb check data
+
+fmt: $(VENV)/.installed-base
+	$(BIN)/kb fmt data
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

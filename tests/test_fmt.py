@@ -202,8 +202,22 @@ def test_refuses_when_a_value_would_change(tmp_path: Path, monkeypatch) -> None:
     real = fmt._reorder_top
     monkeypatch.setattr(fmt, "_reorder_top", lambda text, keys, order: real(text, keys, order).replace("para 1", "para 2"))
     text = 'sources: [{source: s, locator: "para 1"}]\nid: x\ntitle: t\ndate: "2024"\nkind: visit\nsummary: s\n'
-    with pytest.raises(FormatError, match="change a value"):
+    with pytest.raises(FormatError, match=r"change the value of .sources\[0\].locator.") as info:
         format_yaml(text, "event", tmp_path / "x.yaml")
+    assert (info.value.finding.line, info.value.finding.col) == (1, 32)  # at the value that would change
+
+
+def test_crlf_becomes_lf_and_keeps_comments(tmp_path: Path) -> None:
+    text = 'id: x\r\ntitle: "t"\r\n# note\r\ndate: "2024"\r\nkind: visit\r\nsummary: s\r\n'
+    assert format_yaml(text, "event", tmp_path / "x.yaml") == text.replace("\r\n", "\n")
+
+
+def test_refusal_names_the_field_that_would_change(tmp_path: Path) -> None:
+    # a literal block keeping its trailing blank lines is a layout ruamel.yaml does not reproduce
+    text = 'id: x\ntitle: t\nsummary: |+\n  keep\n\n\ndate: "2024"\nkind: visit\n'
+    with pytest.raises(FormatError, match="value of 'summary'") as info:
+        format_yaml(text, "event", tmp_path / "x.yaml")
+    assert info.value.finding.line == 3
 
 
 def test_same_tells_types_apart() -> None:

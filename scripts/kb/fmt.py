@@ -48,7 +48,7 @@ from ruamel.yaml.scalarstring import (
 )
 
 from kb.findings import Finding
-from kb.loader import LoadError, Position, parse, read_text
+from kb.loader import Document, LoadError, Position, parse, read_text
 from kb.model import FOLDERS, KIND_OF_FOLDER
 from kb.schematree import Node, root
 
@@ -352,15 +352,35 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _verify(old_text: str, new_text: str, old_data: Any, path: Path, line_offset: int) -> None:
+def _first_difference(a: Any, b: Any, where: tuple = ()) -> tuple:
+    """The path of the first place where `a` and `b` differ (() for the top)."""
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        for k in a:
+            if not same(a[k], b[k]):
+                return _first_difference(a[k], b[k], (*where, k))
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if not same(x, y):
+                return _first_difference(x, y, (*where, i))
+    return where
+
+
+def _dotted(where: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(where))
+
+
+def _verify(old_text: str, new_text: str, old: Document, path: Path, line_offset: int) -> None:
     try:
         new_data = parse("\n" * line_offset + new_text, path).data
     except LoadError as exc:
         raise _refuse(path, f"formatting would make the file unreadable ({exc.finding.message})",
                       "this is a bug in kb fmt; the file was left unchanged: please report it") from None
-    if not same(old_data, new_data):
-        raise _refuse(path, "formatting would change a value; the file was left unchanged",
-                      "this is a bug in kb fmt: please report it with this file")
+    if not same(old.data, new_data):
+        where = _first_difference(old.data, new_data)
+        raise _refuse(path, f"formatting would change the value{f' of {_dotted(where)!r}' if where else ''}; "
+                            "the file was left unchanged",
+                      "kb fmt cannot keep this layout exactly (a literal block keeping trailing blank lines, say): "
+                      "simplify it, or leave the file as it is and report it", old.locate(where))
     lost = Counter(comments(old_text)) - Counter(comments(new_text))
     if lost:
         first = next(iter(lost))
@@ -382,7 +402,9 @@ def format_yaml(text: str, kind: str, path: Path, *, line_offset: int = 0) -> st
     it), which can change what the next pass decides about a list next to it; so a changed text
     is formatted again until it is stable: the canonical form is a fixed point.
     """
-    current = text
+    current = text.replace("\r\n", "\n")  # the canonical form has LF line ends
+    if current != text:
+        _verify(text, current, parse("\n" * line_offset + text, path), path, line_offset)
     for _ in range(MAX_PASSES):
         new = _format_once(current, kind, path, line_offset)
         if new == current:
@@ -422,7 +444,7 @@ def _format_once(text: str, kind: str, path: Path, line_offset: int) -> str:
     except ValueError as exc:
         raise _refuse(path, f"cannot put the fields in schema order ({exc})",
                       "this is a bug in kb fmt; the file was left unchanged: please report it") from None
-    _verify(text, new_text, old.data, path, line_offset)
+    _verify(text, new_text, old, path, line_offset)
     return new_text
 
 
@@ -439,7 +461,7 @@ def format_text(text: str, kind: str, path: Path) -> str:
         if line.rstrip() in ("---", "..."):
             front = "\n".join(lines[1:n]) + "\n"
             formatted = format_yaml(front, kind, path, line_offset=1)
-            return lines[0] + "\n" + formatted + "\n".join(lines[n:])
+            return "---\n" + formatted + "\n".join(lines[n:])
     raise _refuse(path, "front matter is never closed", "add a line with --- after the front matter fields",
                   rule="briefing-front-matter")
 

@@ -319,3 +319,15 @@ def test_generated_layouts_format_safely_and_stably(tmp_path: Path) -> None:
             pytest.fail(f"seed {seed}: generator wrote invalid YAML: {exc.finding.message}")
         out = format_yaml(text, "event", path)  # verified inside: same data, every comment kept
         assert format_yaml(out, "event", path) == out, f"seed {seed}: not idempotent"
+
+
+@pytest.mark.parametrize("text", ["true", "false", "True", "FALSE", "null", "Null", "~", "0", "012", "-5", "+5", "1.5",
+                                  ".5", "1.", "1e5", "1E+5", "0x1F", "0o17", ".inf", "NO", "yes", "2024-12-05",
+                                  "1_000", "abc", "a: b", "- a", "#x", "x #y", "para 4", "Estonia's"])
+def test_plain_rules_match_the_loader(text: str) -> None:
+    """The formatter writes a string plain only where kb.loader reads it back as that same string."""
+    try:
+        reads_back = parse(f"k: {text}\n", Path("x")).data == {"k": text}
+    except LoadError:
+        reads_back = False
+    assert fmt.plain_reads_back(text) == reads_back

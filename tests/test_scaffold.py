@@ -205,3 +205,9 @@ def test_today_defaults_to_the_real_date(data: Path, monkeypatch) -> None:
     assert new(data, "event", "Now") == 0
     assert doc_of(data / "events" / "now.yaml").data["date"] == date.today().isoformat()
     assert os.environ.get("KB_TODAY") is None
+
+
+def test_fact_folder_that_is_a_file(data: Path, capsys) -> None:
+    (data / "events").write_text("oops")
+    assert new(data, "event", "X") == 2
+    assert "is a file, not a folder" in capsys.readouterr().err

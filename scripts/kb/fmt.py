@@ -6,12 +6,13 @@ The canonical form:
   not know keep their order after the known ones (`kb check` reports them);
 * dates double-quoted (`date: "2024-12"`), ids and references plain (`actor: estonia`);
   every other scalar keeps the style it was written in: folded and literal text is never
-  re-wrapped, quotes are kept, long lines are not broken;
+  re-wrapped, quotes are kept, long lines are not broken (a plain text spread over several
+  lines is joined onto one: ruamel.yaml does not keep those breaks);
 * short lists of scalars in flow style (`tags: [a, b]`); lists of mappings in block style,
   one `- ` per item, each item a flow mapping (`- {source: x, locator: "para 4"}`) when it is
   simple and fits on one line, otherwise a block mapping; a collection holding a comment keeps
   its style, so that the comment keeps its place;
-* two-space indentation, sequences indented under their key.
+* two-space indentation, sequences indented under their key, LF line ends.
 
 Safety: formatting uses ruamel.yaml's round-trip mode with a resolver that reads plain scalars
 exactly as our strict loader does. Before a file is written, the new text is loaded with our

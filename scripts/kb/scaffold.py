@@ -311,6 +311,8 @@ def new(kind_name: str, title: str, data_dir: Path, fact_id: str | None = None, 
     if not target.resolve().is_relative_to(root_dir):
         raise NewError(f"'{target}' would be written outside the data directory '{data_dir}'",
                        f"check that {FOLDERS[kind]}/ is a real folder inside {data_dir}, not a link elsewhere")
+    if folder.exists() and not folder.is_dir():
+        raise NewError(f"'{folder}' is a file, not a folder", f"move it away so that kb new can create {folder}/")
     facts = existing_facts(data_dir)
     taken = [f for f in facts if f.id == fact_id or fact_id in f.former_ids]
     if taken or target.exists():

@@ -331,7 +331,7 @@ class Figure(Fact):
         yield from super().fields()
         yield _ref(("actor",), self.actor, "actor")
         if self.compared_to:
-            yield ("compared_to",), self.compared_to, ("figure",)
+            yield _ref(("compared_to",), self.compared_to, "figure")
 
 
 # Briefing text: `[words](event:some-id)`, and for sources `[words](source:id "para 4")`.

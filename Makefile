@@ -24,7 +24,7 @@ check: $(VENV)/.installed-base
 	$(BIN)/kb check data
 
 fmt: $(VENV)/.installed-base
-	$(BIN)/kb fmt data
+	$(BIN)/kb fmt $(ARGS) $(DATA)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -128,7 +128,10 @@ def test_data_added_after_the_revision(tmp_path: Path, monkeypatch) -> None:
     shutil.copytree(VALID, root / "data")
     monkeypatch.chdir(root)
     d = diff("HEAD", Path("data"))
-    assert len(d.added) == 9 and len(d.briefings_added) == 1 and not d.broken
+    facts = [p for p in VALID.glob("*/*.yaml")]
+    briefings = list(VALID.glob("briefings/*.md"))
+    assert len(d.added) == len(facts) and len(d.briefings_added) == len(briefings) and not d.broken
+    assert {f.path for f in d.added} == {f"data/{p.parent.name}/{p.name}" for p in facts}
 
 
 def test_unknown_revision_and_not_a_repository(repo: Path, tmp_path: Path, capsys) -> None:

@@ -337,3 +337,26 @@ def test_plain_rules_match_the_loader(text: str) -> None:
     except LoadError:
         reads_back = False
     assert fmt.plain_reads_back(text) == reads_back
+
+
+SUITE = REPO.parent / "shared" / "yaml-test-suite"
+
+
+@pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/yaml-test-suite is not beside this checkout")
+def test_yaml_test_suite_never_crashes_or_damages(tmp_path: Path) -> None:
+    """Every YAML test-suite input as an event file: formatted and verified, or reported and untouched."""
+    events = tmp_path / "events"
+    events.mkdir()
+    formatted = 0
+    for case in sorted(SUITE.rglob("*.yaml")):
+        path = events / "case.yaml"
+        raw = case.read_bytes()
+        path.write_bytes(raw)
+        outcome = format_file(path, "event", write=True)
+        if outcome.finding is not None:
+            assert path.read_bytes() == raw, case.name
+            assert outcome.finding.path == str(path) and outcome.finding.line >= 1, case.name
+        else:
+            formatted += 1
+            assert format_file(path, "event", write=False).changed is False, f"{case.name}: not idempotent"
+    assert formatted > 50  # the suite's mappings are formatted, not just refused

@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check bench bench-site clean
+.PHONY: site serve test check fmt bench bench-site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ serve: $(VENV)/.installed-base
 
 test: $(VENV)/.installed-test $(BROWSER_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Put fact files into canonical form; `make fmt ARGS=--check` lists what would change.
+fmt: $(VENV)/.installed-base
+	$(BIN)/kb fmt $(ARGS) $(DATA)
 
 bench: $(VENV)/.installed-base
 	$(BIN)/python benchmarks/bench_check.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -122,8 +123,116 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=_serve)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from kb.scaffold import NewError, new
+
+    try:
+        created = new(args.type, args.title, args.data, fact_id=args.id)
+    except NewError as exc:
+        print(f"kb new: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_FINDINGS
+    how = " (from the title; choose another with --id before anything links to it)" if created.id_from_title else ""
+    print(f"created {created.path}\n    id: {created.id}{how}")
+    for other in created.similar:
+        print(f"    note: close to the existing {other.kind} '{other.id}' ({other.label}) in {other.path}; "
+              "if it is the same fact, edit that file instead and delete the new one")
+    print(f"next: fill in the empty fields, then run: kb fmt {created.path} && kb check {args.data}")
+    return EXIT_OK
+
+
+def _add_new(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("new", help="write a commented skeleton for a new fact or briefing",
+                       description="Create data/<folder>/<id>.yaml (briefings: data/briefings/<id>.md) with every "
+                                   "required field, comments from the schema and the editor schema line. The id is "
+                                   "made from the title unless --id is given; dates default to today (KB_TODAY=YYYY-MM-DD "
+                                   "pins it). Never overwrites a file or reuses an id. Exit 0 when created, "
+                                   "1 when the id is taken, 2 on bad input.")
+    c.add_argument("type", metavar="TYPE", help="source, actor, place, event, figure or briefing")
+    c.add_argument("title", metavar="TITLE", help="the title (or, for actors and places, the name), in quotes")
+    c.add_argument("--id", help="the id to use instead of one made from the title")
+    c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")
+    c.set_defaults(run=_new)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from kb.fmt import run
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"kb fmt: no such file or directory: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args.paths, check=args.check, show_diff=args.diff, out=sys.stdout)
+
+
+def _add_fmt(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("fmt", help="put fact files into the canonical form (key order, quoting, list style)",
+                       description="Format fact files and briefing front matter: keys in schema order, dates "
+                                   "double-quoted, ids plain, short lists in flow style, 2-space indentation. "
+                                   "Comments and values are never changed. Exit 0 when done (or, with --check, "
+                                   "nothing to change), 1 when files would change or cannot be formatted, 2 on usage errors.")
+    c.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="PATH",
+                   help="files or directories to format (default: data)")
+    c.add_argument("--check", action="store_true", help="change nothing; list the files that would change and exit 1 if any")
+    c.add_argument("--diff", action="store_true", help="also show the changes as a unified diff")
+    c.set_defaults(run=_fmt)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from kb.diff import WRITERS, DiffError, diff
+
+    try:
+        result = diff(args.since, args.data, args.until)
+    except DiffError as exc:
+        print(f"kb diff: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(WRITERS[args.format](result))
+    return EXIT_OK
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("diff", help="what changed in the knowledge base since a git revision, fact by fact",
+                       description="Compare the data directory at git revision REV with the working tree (or with "
+                                   "revision UNTIL): facts added, removed, renamed and changed (each field with its old "
+                                   "and new value), briefings touched, references broken. Markdown output is meant "
+                                   "for $GITHUB_STEP_SUMMARY. Exit 0 when compared, 2 on usage errors.")
+    c.add_argument("since", metavar="REV", help="the revision to compare with: a branch, tag or commit (main, HEAD~3)")
+    c.add_argument("until", metavar="UNTIL", nargs="?", help="compare with this revision instead of the working tree")
+    c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")
+    c.add_argument("--format", choices=("text", "markdown"), default="text", help="text (default) or markdown")
+    c.set_defaults(run=_diff)
+
+
+def _schema_doc(args: argparse.Namespace) -> int:
+    from kb.schemadoc import schema_reference_markdown
+
+    text = schema_reference_markdown()
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        if args.output.exists() and args.output.read_text("utf-8") == text:
+            return EXIT_OK  # unchanged: leave the file (and its timestamp) alone, so watchers do not rebuild
+        tmp = args.output.with_name(f".{args.output.name}.tmp")
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, args.output)
+    except OSError as exc:
+        print(f"kb schema-doc: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _add_schema_doc(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("schema-doc", help="print the fact file reference (Markdown) generated from the JSON Schemas",
+                       description="Generate the Markdown reference of every fact type (fields, types, required, "
+                                   "allowed values, descriptions, a kb new example) from scripts/kb/schemas/*.json.")
+    c.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (only if it changes) instead of printing")
+    c.set_defaults(run=_schema_doc)
+
+
 # One function per command; each adds its subparser and sets `run` to a function returning the exit code.
-COMMANDS = [_add_check, _add_build, _add_serve]
+# One function per command; each adds its subparser and sets `run` to a function returning the exit code.
+COMMANDS = [_add_check, _add_build, _add_serve, _add_new, _add_fmt, _add_diff, _add_schema_doc]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -144,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `kb check | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - a bug in kb itself: say so briefly, never a traceback dump
         print(f"kb {args.command}: internal error: {type(exc).__name__}: {exc}\n"
               "    hint: this is a bug in kb, not in your data; please report it with the command you ran",

@@ -122,6 +122,10 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
                 what = f" in {name}" if where else ""
                 yield at("schema-required", f"missing required field '{missing}'{what}",
                          f"add '{missing}:' here" + _describe(sub, missing))
+    elif inst is None and v in ("type", "enum"):  # a field left empty, e.g. in a `kb new` skeleton
+        allowed = f": one of {', '.join(map(str, error.validator_value))}" if v == "enum" else ""
+        yield at("schema-type" if v == "type" else "schema-enum", f"'{name}' is empty",
+                 f"write the value after '{name}:'{allowed}" if where and isinstance(where[-1], str) else f"write the value{allowed}")
     elif v == "type":
         want = error.validator_value
         hint = {"string": "quote the value: \"...\"", "number": "write a plain number without quotes or %",

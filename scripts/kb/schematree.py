@@ -1,0 +1,85 @@
+"""Walking the JSON Schemas: `$ref`s resolved, fields in the order the schema lists them.
+
+The schemas in kb/schemas/ refer to shared definitions with relative `$ref`s
+(`common.json#/$defs/date`). Tools that read the schemas for their structure rather than to
+validate (the formatter needs key order and which fields hold dates or ids; the reference
+generator needs every field with its description) use `resolve` to see through the `$ref`:
+the referenced definition with the referring node's own keywords (its `description`) on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kb.validate import schema
+
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+"""The slug pattern of ids, references, metrics, tags and rule names."""
+
+DATE_PATTERN_PREFIX = "^[0-9]{4}"
+"""Every date pattern (reduced-precision dates, waiver expiry days) starts with the year."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A schema node with its `$ref` resolved, and the schema file it came from (for nested refs)."""
+
+    schema: dict[str, Any]
+    base: str  # schema file name without .json, e.g. "event" or "common"
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        return self.schema.get("properties", {})
+
+    def child(self, key: str) -> Node | None:
+        """The node of property `key`, or None when the schema does not define it."""
+        sub = self.properties.get(key)
+        return resolve(sub, self.base) if isinstance(sub, dict) else None
+
+    def items(self) -> Node | None:
+        """The node of a list's items, or None when the schema does not say."""
+        sub = self.schema.get("items")
+        return resolve(sub, self.base) if isinstance(sub, dict) else None
+
+    @property
+    def type(self) -> str | None:
+        t = self.schema.get("type")
+        return t if isinstance(t, str) else None
+
+    @property
+    def is_date(self) -> bool:
+        return str(self.schema.get("pattern", "")).startswith(DATE_PATTERN_PREFIX)
+
+    @property
+    def is_id(self) -> bool:
+        return self.schema.get("pattern") == ID_PATTERN
+
+
+def resolve(node: dict[str, Any], base: str) -> Node:
+    """`node` with its `$ref` (if any) replaced by the target, the node's own keywords winning."""
+    seen = set()
+    merged: dict[str, Any] = {}
+    while "$ref" in node:
+        ref = node["$ref"]
+        if (base, ref) in seen:  # pragma: no cover - our schemas have no cycles
+            raise ValueError(f"$ref cycle at {base}.json: {ref}")
+        seen.add((base, ref))
+        for k, v in node.items():
+            if k != "$ref":
+                merged.setdefault(k, v)
+        file, _, pointer = ref.partition("#")
+        if file:
+            base = file.removesuffix(".json")
+        target: Any = schema(base)
+        for part in filter(None, pointer.split("/")):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    for k, v in node.items():
+        merged.setdefault(k, v)
+    return Node(merged, base)
+
+
+def root(kind: str) -> Node:
+    """The schema of fact type `kind` (source, actor, ..., briefing)."""
+    return resolve(schema(kind), kind)

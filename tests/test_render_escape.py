@@ -77,3 +77,28 @@ def test_link_title_is_attribute_safe_and_short() -> None:
 ])
 def test_only_http_urls_become_links(address: str, expected: str | None) -> None:
     assert url(address) == expected
+
+
+def test_briefing_keeps_web_links_and_drops_script_links(tree) -> None:
+    from kb.render.briefing import body_markdown
+    from kb.render.links import Linker
+
+    tree.edit("briefings/harbour-security.md", "left [Port North]",
+              "left [the port](https://example.org/port) [x](javascript:alert(1)) [Port North]")
+    kb = tree.check().kb
+    body, _ = body_markdown(kb, kb.briefings["harbour-security"], Linker(kb, "briefings/harbour-security.md"))
+    html = markdown.markdown(body)
+    assert '<a href="https://example.org/port">the port</a>' in html
+    assert 'href="javascript' not in html
+
+
+def test_csv_cells_cannot_start_a_formula(tree) -> None:
+    from kb.render.downloads import as_csv
+
+    tree.edit("actors/harbour-league.yaml", "summary: An invented alliance of coastal states.",
+              "summary: '=HYPERLINK(\"http://evil.example\",\"x\")'")
+    tree.edit("figures/northland-defence-spending-2024.yaml", "value: 2.1", "value: -2.1")
+    kb = tree.check().kb
+    actors = as_csv(kb, "actor").decode()
+    assert "'=HYPERLINK" in actors and ",=HYPERLINK" not in actors and '"=HYPERLINK' not in actors
+    assert ",-2.1," in as_csv(kb, "figure").decode()

@@ -248,3 +248,13 @@ def test_compared_to_must_be_a_figure(tree):
     tree.edit("figures/northland-aid-ratio-to-league.yaml", "compared_to: northland-defence-spending-2024",
               "compared_to: northland")
     assert only(tree, "ref-kind") == [("figures/northland-aid-ratio-to-league.yaml", 9, "ref-kind")]
+
+
+def test_web_links_in_briefings_are_not_fact_references(tree):
+    tree.edit(BRIEF, "left [Port North]", "left [the port](https://example.org/port) and [Port North]")
+    assert tree.findings() == []
+
+
+def test_script_links_in_briefings_are_rejected(tree):
+    tree.edit(BRIEF, "left [Port North]", "left [x](javascript:alert(1)) [Port North]")
+    assert only(tree, "ref-kind") == [(BRIEF, 9, "ref-kind")]

@@ -339,7 +339,8 @@ class Figure(Fact):
 
 
 # Briefing text: `[words](event:some-id)`, and for sources `[words](source:id "para 4")`.
-LINK = re.compile(r'\[(?P<label>[^\[\]]+)\]\((?P<kind>[a-z]+):(?P<target>[^\s)]+)(?:\s+"(?P<locator>[^"]*)")?\)')
+# `https://...` is an ordinary web link, not a fact reference: a kind is never followed by `//`.
+LINK = re.compile(r'\[(?P<label>[^\[\]]+)\]\((?P<kind>[a-z]+):(?!//)(?P<target>[^\s)]+)(?:\s+"(?P<locator>[^"]*)")?\)')
 JUDGEMENT = re.compile(r'^!!! judgement "(?P<term>[^"]*)"[ \t]*$', re.M)
 _SENTENCE_END = re.compile(r'(?<=[.!?])["”’)]?\s+(?=[A-Z0-9"“(\[])')
 

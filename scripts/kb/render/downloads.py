@@ -79,6 +79,16 @@ def _item(column: str, value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value: Any, text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return text
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def as_json(kb: KnowledgeBase, kind: str) -> bytes:
     return (json.dumps(records(kb, kind), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -89,7 +99,7 @@ def as_csv(kb: KnowledgeBase, kind: str) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(cols)
     for rec in records(kb, kind):
-        writer.writerow([_cell(c, rec.get(c)) for c in cols])
+        writer.writerow([_spreadsheet_safe(rec.get(c), _cell(c, rec.get(c))) for c in cols])
     return buf.getvalue().encode("utf-8")
 
 

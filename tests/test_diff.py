@@ -136,14 +136,14 @@ def test_data_added_after_the_revision(tmp_path: Path, monkeypatch) -> None:
 
 def test_unknown_revision_and_not_a_repository(repo: Path, tmp_path: Path, capsys) -> None:
     assert main(["diff", "no-such-branch"]) == 2
-    assert "unknown revision no-such-branch" in capsys.readouterr().err
+    assert "unknown revision 'no-such-branch'" in capsys.readouterr().err
     assert main(["diff", "--", "--output=/tmp/x"]) == 2
-    assert "unknown revision --output=/tmp/x" in capsys.readouterr().err
+    assert "unknown revision '--output=/tmp/x'" in capsys.readouterr().err
     outside = tmp_path / "plain" / "data"
     outside.mkdir(parents=True)
     assert main(["diff", "HEAD", "--data", str(outside)]) == 2
     err = capsys.readouterr().err
-    assert "is not inside a git repository" in err and "hint:" in err and "Traceback" not in err
+    assert "is not inside a git checkout" in err and "hint:" in err and "Traceback" not in err
 
 
 def test_git_missing(repo: Path, capsys, monkeypatch) -> None:

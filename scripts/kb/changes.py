@@ -25,7 +25,8 @@ def changed_findings(findings: list[Finding], data_dir: Path, rev: str) -> list[
     root = data_dir.resolve()
     changed = git.changed_since(top, rev)
     with tempfile.TemporaryDirectory() as tmp:
-        old_dir = git.export(top, rev, root.relative_to(top), Path(tmp))
+        old_dir = Path(tmp) / "data"
+        git.export_tree(top, git.verify(top, rev), root.relative_to(top).as_posix(), old_dir)
         before = {_key(f, old_dir.resolve()) for f in check(old_dir).findings}
     return [f for f in findings
             if Path(f.path).resolve() in changed or _key(f, root) not in before]

@@ -30,7 +30,7 @@ def _check(args: argparse.Namespace) -> int:
             try:
                 found = changed_findings(found, data_dir, args.changed_since)
             except GitError as exc:
-                print(f"kb check: {exc}", file=sys.stderr)
+                print(f"kb check: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
                 return EXIT_USAGE
         if args.external:
             from kb.external import Cache, external_findings
@@ -178,11 +178,12 @@ def _add_fmt(sub: argparse._SubParsersAction) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from kb.diff import WRITERS, DiffError, diff
+    from kb.diff import WRITERS, diff
+    from kb.git import GitError
 
     try:
         result = diff(args.since, args.data, args.until)
-    except DiffError as exc:
+    except GitError as exc:
         print(f"kb diff: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(WRITERS[args.format](result))

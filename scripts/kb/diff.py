@@ -13,13 +13,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
+from kb import git
 from kb.check import check, data_files
+from kb.git import GitError
 from kb.fmt import plain_reads_back
 from kb.loader import LoadError, load, load_front_matter
 from kb.model import FACT_KINDS, LINK, KnowledgeBase, Reference
@@ -27,12 +28,8 @@ from kb.model import FACT_KINDS, LINK, KnowledgeBase, Reference
 Path_ = tuple[str | int, ...]
 
 
-class DiffError(Exception):
-    """A request kb diff cannot carry out (no git, not a repository, unknown revision)."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message, self.hint = message, hint
+class DiffError(GitError):
+    """A request kb diff cannot carry out (no git, not a repository, unknown revision, no data)."""
 
 
 # --- what a diff holds -------------------------------------------------------------------------
@@ -111,70 +108,6 @@ class KbDiff:
         return not (self.added or self.removed or self.renamed or self.changed or self.briefings_added
                     or self.briefings_removed or self.briefings_changed or self.broken or self.repaired
                     or self.unreadable)
-
-
-# --- git ------------------------------------------------------------------------------------------
-
-
-def _git(args: list[str], cwd: Path, *, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise DiffError("git is not installed (or not on PATH)", "install git; kb diff reads old revisions with it") from None
-
-
-def repo_root(start: Path) -> Path:
-    """The top of the git working tree holding `start`; DiffError when there is none."""
-    probe = start if start.is_dir() else start.parent
-    while not probe.is_dir():
-        probe = probe.parent
-    done = _git(["rev-parse", "--show-toplevel"], probe)
-    if done.returncode != 0:
-        raise DiffError(f"'{start}' is not inside a git repository",
-                        "run kb diff in a clone of the knowledge base, or pass --data DIR inside one")
-    return Path(done.stdout.decode().strip()).resolve()
-
-
-def resolve_revision(root: Path, rev: str) -> str:
-    """The commit id `rev` names; DiffError 'unknown revision' otherwise."""
-    if not rev or rev.startswith("-"):
-        raise DiffError(f"unknown revision {rev}", "give a branch, tag or commit, e.g. kb diff main")
-    done = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], root)
-    if done.returncode != 0:
-        raise DiffError(f"unknown revision {rev}",
-                        "give a branch, tag or commit that exists here (git log --oneline shows them; "
-                        "in CI, fetch the base branch first: actions/checkout with fetch-depth: 0)")
-    return done.stdout.decode().strip()
-
-
-def export_tree(root: Path, commit: str, prefix: str, dest: Path) -> int:
-    """Write the files under `prefix` at `commit` into `dest` (as `dest`/<path below prefix>)."""
-    listing = _git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or "."], root)
-    if listing.returncode != 0:  # pragma: no cover - the commit was verified
-        raise DiffError(f"cannot list {prefix} at {commit}: {listing.stderr.decode().strip()}")
-    entries = []
-    for record in listing.stdout.split(b"\0"):
-        if not record:
-            continue
-        meta, _, name = record.partition(b"\t")
-        mode, kind, oid = meta.split()
-        if kind == b"blob" and mode != b"120000":  # files, not links or submodules
-            entries.append((oid.decode(), name.decode("utf-8", "surrogateescape")))
-    if not entries:
-        return 0
-    batch = _git(["cat-file", "--batch"], root, input=b"".join(oid.encode() + b"\n" for oid, _ in entries))
-    out, pos = batch.stdout, 0
-    base = PurePosixPath(prefix) if prefix not in ("", ".") else None
-    for _oid, name in entries:
-        header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        content = out[header_end + 1: header_end + 1 + size]
-        pos = header_end + 1 + size + 1
-        rel = PurePosixPath(name).relative_to(base) if base else PurePosixPath(name)
-        target = dest.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    return len(entries)
 
 
 # --- reading a tree ------------------------------------------------------------------------------
@@ -329,25 +262,25 @@ def broken_references(old_kb: KnowledgeBase, new_kb: KnowledgeBase, data_dir: Pa
 
 def diff(since: str, data_dir: Path, until: str | None = None) -> KbDiff:
     """Compare the data directory at revision `since` with the working tree (or revision `until`)."""
-    root = repo_root(data_dir)
+    root = git.toplevel(data_dir)
     if until is None and not data_dir.is_dir():
         raise DiffError(f"no data directory at '{data_dir}'", "run kb diff from the repository root, or pass --data DIR")
     absolute = (data_dir if data_dir.is_absolute() else Path.cwd() / data_dir).resolve()
     if not absolute.is_relative_to(root):  # pragma: no cover - repo_root came from data_dir
         raise DiffError(f"'{data_dir}' is not inside the repository at {root}")
     prefix = absolute.relative_to(root).as_posix()
-    old_commit = resolve_revision(root, since)
-    new_commit = resolve_revision(root, until) if until else None
+    old_commit = git.verify(root, since)
+    new_commit = git.verify(root, until) if until else None
     shown_as = str(data_dir)
     result = KbDiff(since, until or "the working tree")
     with tempfile.TemporaryDirectory(prefix="kb-diff-") as tmp:
         old_dir = Path(tmp) / "old"
         old_dir.mkdir()
-        export_tree(root, old_commit, prefix, old_dir)
+        git.export_tree(root, old_commit, prefix, old_dir)
         if new_commit:
             new_dir = Path(tmp) / "new"
             new_dir.mkdir()
-            export_tree(root, new_commit, prefix, new_dir)
+            git.export_tree(root, new_commit, prefix, new_dir)
         else:
             new_dir = data_dir
         old_facts, new_facts = read_facts(old_dir, shown_as), read_facts(new_dir, shown_as)

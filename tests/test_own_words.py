@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,27 @@ def is_own_title_line(path: Path, line: str, titles: set[str]) -> bool:
 
 
 def scanned_files(root: Path) -> list[Path]:
-    files = [root / name for name in SCANNED_FILES if (root / name).is_file()]
-    for folder in SCANNED_DIRS:
-        base = root / folder
-        if base.is_dir():
-            files += sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-    return files
+    """The text files under data/ and docs/ and README.md that git tracks or would track.
+
+    Generated pages (gitignored) are left out: they are made from data/ and the templates,
+    which are what this test holds to account, so a local build never changes the verdict.
+    """
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "--", *SCANNED_DIRS, *SCANNED_FILES],
+                            cwd=root, capture_output=True, text=True)
+    if listed.returncode == 0:
+        candidates = [root / name for name in listed.stdout.splitlines()]
+    else:  # not a checkout (a temporary test tree): every file
+        candidates = [root / name for name in SCANNED_FILES]
+        candidates += [p for folder in SCANNED_DIRS if (root / folder).is_dir() for p in (root / folder).rglob("*")]
+    return sorted(p for p in candidates if p.is_file() and (p.suffix.lower() in SUFFIXES or p.name in SCANNED_FILES))
+
+
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+
+
+def as_read(line: str) -> str:
+    """A Markdown line as a reader sees it: `[words](event:id "para 2")` is just `[words]`."""
+    return _LINK_TARGET.sub("]", line)
 
 
 def findings(root: Path, digests: set[str], titles: set[str]) -> list[str]:
@@ -70,7 +86,7 @@ def findings(root: Path, digests: set[str], titles: set[str]) -> list[str]:
         tokens: list[tuple[str, int]] = []
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not is_own_title_line(path, line, titles):
-                tokens += [(word, number) for word in seedhash.words(line)]
+                tokens += [(word, number) for word in seedhash.words(as_read(line))]
         reported = set()
         for i in range(len(tokens) - seedhash.RUN + 1):
             run = tuple(word for word, _ in tokens[i:i + seedhash.RUN])
@@ -114,6 +130,15 @@ def test_checker_catches_a_planted_run(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("A fox jumped, and a dog lay near the river.\n", encoding="utf-8")
     found = findings(tmp_path, planted, set())
     assert found == ['data/events/x.yaml:2: copies "the quick brown fox jumps over the lazy dog ..."']
+
+
+def test_link_targets_do_not_hide_a_copied_run(tmp_path: Path) -> None:
+    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
+    planted = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+    (tmp_path / "data" / "briefings").mkdir(parents=True)
+    (tmp_path / "data" / "briefings" / "b.md").write_text(
+        '---\ntitle: T\n---\nThe [quick brown fox](actor:fox) jumps over [the lazy dog](source:s "para 2") near.\n')
+    assert [f.split(": copies")[0] for f in findings(tmp_path, planted, set())] == ["data/briefings/b.md:4"]
 
 
 def test_a_run_wrapped_over_two_lines_is_caught(tmp_path: Path) -> None:

@@ -24,19 +24,10 @@ from urllib.parse import urlsplit
 from kb import __version__
 from kb.findings import Finding
 from kb.model import KnowledgeBase
-from kb.rules import describe
 
 Outcome = Literal["ok", "broken", "unverifiable"]
 BROKEN_STATUS = {404, 410}
 USER_AGENT = f"kb-link-check/{__version__} (+static knowledge base link checker)"
-
-describe("url-broken", "error", "A source's URL answers (checked with --external).",
-         "Fix the URL, or add an `archive_url` to a copy that still exists.")
-describe("url-broken-archived", "warning", "A broken URL has an archived copy (checked with --external).",
-         "Update the URL if the document moved; the archive keeps the citation usable meanwhile.")
-describe("url-unverifiable", "warning", "A URL that could not be verified (403, 429, 5xx, timeout).",
-         "Open it in a browser; if it works, nothing to do.")
-
 
 @dataclass(frozen=True)
 class UrlResult:

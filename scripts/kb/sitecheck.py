@@ -13,12 +13,6 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from kb.findings import Finding
-from kb.rules import describe
-
-describe("site-link", "error", "Every internal link in the built site leads to a page or file.",
-         "Fix the link in the page's source (named in the message).")
-describe("site-anchor", "error", "Every #fragment in the built site names an element of its page.",
-         "Link to an existing heading or element id, or add it.")
 
 LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb.model import KnowledgeBase
-from kb.render import actor, briefing, downloads, event, figure, home, place, source, spending
+from kb.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
 from kb.render.indexes import INDEXES
 from kb.render.relations import relations
 
@@ -49,6 +49,7 @@ def pages(kb: KnowledgeBase) -> dict[str, bytes]:
     for (actor_id, metric), figs in relations(kb).series.items():
         out[figure.path(actor_id, metric)] = figure.render(kb, actor_id, metric, figs)
     out.update(downloads.files(kb))
+    out.update(reference.files())
     return {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in sorted(out.items())}
 
 

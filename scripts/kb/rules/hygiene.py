@@ -1,4 +1,7 @@
-"""Rules enforced while loading and validating shape; registered here so the docs list them."""
+"""Rules enforced outside the graph pass (loading, shape, the built site, external URLs).
+
+Registered here, in one place, so the rule registry (and the checks page made from it) is
+complete as soon as kb.rules is imported."""
 
 from kb.rules import describe
 
@@ -16,7 +19,7 @@ describe("yaml-alias", "error", "No aliases (`*name`).", "Write every value out 
 describe("yaml-tag", "error", "No explicit tags (`!!str`, `!custom`).", "Remove the tag; quote the value if it must stay text.")
 describe("briefing-front-matter", "error", "A briefing starts with YAML front matter between `---` lines.",
          "Start the file with `---`, the fields, and a closing `---` line.")
-describe("file-location", "error", "Fact files live in data/<type>/ with a .yaml name (briefings: .md).",
+describe("file-location", "error", "Fact files live in `data/<type>/` with a `.yaml` name (briefings: `.md`).",
          "Move the file into sources/, actors/, places/, events/, figures/ or briefings/.")
 describe("schema-unknown-field", "error", "Only the fields the schema defines.", "Fix the field name (a suggestion is shown) or remove it.")
 describe("schema-required", "error", "Required fields are present.", "Add the missing field.")
@@ -27,3 +30,14 @@ describe("schema-empty", "error", "Lists and texts are not empty.", "Give at lea
 describe("schema-duplicate-item", "error", "A list does not repeat an item.", "Remove the repeat.")
 describe("schema-range", "error", "Numbers lie in their allowed range.", "Correct the number.")
 describe("schema", "error", "Any other schema constraint.", "See the field's description in the schema reference.")
+
+describe("site-link", "error", "Every internal link in the built site leads to a page or file.",
+         "Fix the link in the page's source (named in the message).")
+describe("site-anchor", "error", "Every #fragment in the built site names an element of its page.",
+         "Link to an existing heading or element id, or add it.")
+describe("url-broken", "error", "A source's URL answers (checked with --external).",
+         "Fix the URL, or add an `archive_url` to a copy that still exists.")
+describe("url-broken-archived", "warning", "A broken URL has an archived copy (checked with --external).",
+         "Update the URL if the document moved; the archive keeps the citation usable meanwhile.")
+describe("url-unverifiable", "warning", "A URL that could not be verified (403, 429, 5xx, timeout).",
+         "Open it in a browser; if it works, nothing to do.")

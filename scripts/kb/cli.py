@@ -37,6 +37,9 @@ def _check(args: argparse.Namespace) -> int:
             found += external_findings(result.kb, Cache(args.cache, args.max_age * 86400), timeout=args.timeout)
         findings += sorted(found)
         files += result.files
+    if len(args.paths) == 1 and args.docs.is_dir():
+        from kb.doclinks import check_docs
+        findings += check_docs(args.docs, result.kb)
     if args.site:
         if not args.site.is_dir():
             print(f"kb check: no built site at {args.site}: run `kb build` first", file=sys.stderr)
@@ -61,7 +64,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
                    help="report only findings in files changed since the git revision REV, "
                         "plus findings anywhere that the change caused (judged on the whole index)")
     c.add_argument("--site", type=Path, metavar="DIR", help="also check links and #fragments in the built site DIR")
-    c.add_argument("--docs", type=Path, default=Path("docs"), help="the docs tree the site was built from (default: docs)")
+    c.add_argument("--docs", type=Path, default=Path("docs"),
+                   help="hand-written pages whose links are checked too, and the tree --site was built from (default: docs)")
     c.add_argument("--external", action="store_true", help="also check that source URLs answer (network)")
     c.add_argument("--cache", type=Path, default=Path(".kb-cache/urls.json"),
                    help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")

@@ -21,7 +21,7 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "ref": "References", "citation": "References", "date": "Dates", "event": "Meaning across facts",
     "role": "Meaning across facts", "membership": "Meaning across facts", "actor": "Meaning across facts",
     "figure": "Figures", "judgement": "Briefings", "orphan": "Orphans", "waiver": "Waivers",
-    "site": "The built site (`kb check --site`)", "url": "External URLs (`kb check --external`)",
+    "doc": "Hand-written pages (before the build)", "site": "The built site (`kb check --site`)", "url": "External URLs (`kb check --external`)",
 }
 ORDER = list(dict.fromkeys(FAMILIES.values()))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kb.model import KnowledgeBase
+from kb.model import FACT_KINDS, FOLDERS, KnowledgeBase
 from kb.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
 from kb.render.indexes import INDEXES
 from kb.render.relations import relations
@@ -53,7 +53,19 @@ def pages(kb: KnowledgeBase) -> dict[str, bytes]:
     return {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in sorted(out.items())}
 
 
-def _previous(docs_dir: Path) -> set[str]:
+def page_paths(kb: KnowledgeBase) -> set[str]:
+    """The paths `pages(kb)` will produce, without rendering anything (for link checks)."""
+    out = {"index.md", "spending.md", "downloads/index.md", *INDEXES, *reference.files()}
+    for facts, module in ((kb.briefings, briefing), (kb.actors, actor), (kb.places, place), (kb.events, event),
+                          (kb.sources, source)):
+        out.update(module.path(fact) for fact in facts.values())
+    out.update(figure.path(actor_id, metric) for actor_id, metric in kb.series())
+    out.update(f"downloads/{FOLDERS[kind]}.{ext}" for kind in FACT_KINDS for ext in ("json", "csv"))
+    return out
+
+
+def previous(docs_dir: Path) -> set[str]:
+    """The paths the last render wrote, from the manifest."""
     manifest = docs_dir / MANIFEST
     if not manifest.is_file():
         return set()
@@ -82,7 +94,7 @@ def write_site(kb: KnowledgeBase, docs_dir: Path) -> RenderResult:
             result.written.append(rel)
         else:
             result.unchanged += 1
-    for rel in sorted(_previous(docs_dir) - files.keys()):
+    for rel in sorted(previous(docs_dir) - files.keys()):
         target = docs_dir / rel
         if target.is_file():
             target.unlink()

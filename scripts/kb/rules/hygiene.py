@@ -1,4 +1,4 @@
-"""Rules enforced outside the graph pass (loading, shape, the built site, external URLs).
+"""Rules enforced outside the graph pass (loading, shape, hand-written pages, the built site, URLs).
 
 Registered here, in one place, so the rule registry (and the checks page made from it) is
 complete as soon as kb.rules is imported."""
@@ -41,3 +41,9 @@ describe("url-broken-archived", "warning", "A broken URL has an archived copy (c
          "Update the URL if the document moved; the archive keeps the citation usable meanwhile.")
 describe("url-unverifiable", "warning", "A URL that could not be verified (403, 429, 5xx, timeout).",
          "Open it in a browser; if it works, nothing to do.")
+describe("doc-link", "error", "A link in a hand-written page leads to a page or file that exists or will be generated.",
+         "Fix the path (a close match is suggested); paths are relative to the page.")
+describe("doc-anchor", "error", "A #fragment in a hand-written page names a heading or id of its target page.",
+         "Link to an existing heading (its anchor is the heading in lowercase with hyphens).")
+describe("doc-fact-reference", "error", "Fact references (`actor:id`) are used only in briefings.",
+         "In a hand-written page, link to the fact's page instead, e.g. `actors/estonia.md`.")

@@ -31,6 +31,7 @@ def test_a_broken_workflow_is_caught(tmp_path):
 def test_workflow_runs_the_checks_the_project_promises():
     text = (REPO / ".github/workflows/ci.yml").read_text()
     for needle in ("--changed-since origin/${{ github.base_ref }}", "--format github", ".ci/run", "make site",
+                   'make fmt ARGS="--check"', "kb diff", "GITHUB_STEP_SUMMARY", "--site site",
                    "upload-artifact", "deploy-pages", "schedule", "--external"):
         assert needle in text, needle
 
@@ -44,4 +45,4 @@ def test_pre_commit_hook_manifest_has_what_pre_commit_requires():
 
 def test_pre_commit_config_runs_kb_check():
     data = load(REPO / ".pre-commit-config.yaml").data
-    assert [h["id"] for h in data["repos"][0]["hooks"]] == ["kb-check"]
+    assert [h["id"] for h in data["repos"][0]["hooks"]] == ["kb-check", "kb-fmt"]

@@ -33,3 +33,21 @@ def test_links_may_not_escape_the_site(tmp_path):
     write(site, "index.html", '<a href="../secret.html">out</a>')
     [f] = check_site(site)
     assert f.rule == "site-link"
+
+
+def test_built_site_is_clean_and_a_broken_link_names_its_fact_file(built_site, tmp_path):
+    import shutil
+
+    from conftest import FIXTURES
+    from kb.check import check
+    from kb.sitecheck import page_origin
+
+    assert check_site(built_site) == []
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    page = site / "events" / "harbour-cable-cut-2024.html"
+    page.write_text(page.read_text().replace("</article>", '<a href="../actors/nobody.html">x</a></article>', 1))
+    kb = check(FIXTURES / "site").kb
+    [f] = check_site(site, page_origin(tmp_path / "docs", kb))
+    assert f.rule == "site-link" and f.path == str(page.resolve())
+    assert f"(from {FIXTURES / 'site' / 'events' / 'harbour-cable-cut-2024.yaml'})" in f.message

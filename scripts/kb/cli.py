@@ -45,7 +45,7 @@ def _check(args: argparse.Namespace) -> int:
             print(f"kb check: no built site at {args.site}: run `kb build` first", file=sys.stderr)
             return EXIT_USAGE
         from kb.sitecheck import check_site, page_origin
-        findings += check_site(args.site, page_origin(args.docs))
+        findings += check_site(args.site, page_origin(args.docs, result.kb))
     WRITERS[args.format](findings, files, sys.stdout)
     failing = [f for f in findings if f.severity == "error" or args.strict]
     return EXIT_FINDINGS if failing else EXIT_OK

@@ -13,6 +13,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from kb.findings import Finding
+from kb.model import KnowledgeBase
 
 LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 
@@ -85,10 +86,19 @@ def check_site(site: Path, origin: Callable[[Path], str | None] = lambda page: N
     return found
 
 
-def page_origin(docs: Path) -> Callable[[Path], str | None]:
-    """Map a built page (site-relative) to the Markdown source it was built from, if it exists."""
+def page_origin(docs: Path, kb: KnowledgeBase | None = None) -> Callable[[Path], str | None]:
+    """Map a built page (site-relative) to where it came from: the fact file behind a generated
+    page, or the hand-written Markdown page."""
+    from kb.render.links import page_of
+
+    facts: dict[str, str] = {}
+    for fact in kb.all_facts() if kb else ():
+        facts.setdefault(page_of(fact).partition("#")[0], str(fact.doc.path))
 
     def origin(page: Path) -> str | None:
+        md = page.with_suffix(".md").as_posix()
+        if md in facts:
+            return facts[md]
         stem = page.with_suffix("")
         for candidate in (docs / stem.with_suffix(".md"), docs / stem.parent / "index.md", docs / f"{stem.parent}.md"):
             if candidate.is_file():

@@ -12,6 +12,11 @@ from kb import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def complain(command: str, message: str, hint: str = "") -> None:
+    """A usage problem, said the way findings are: the message, then the hint on its own line."""
+    print(f"kb {command}: {message}" + (f"\n    hint: {hint}" if hint else ""), file=sys.stderr)
+
+
 def _check(args: argparse.Namespace) -> int:
     from kb.check import check
     from kb.report import WRITERS
@@ -30,7 +35,7 @@ def _check(args: argparse.Namespace) -> int:
             try:
                 found = changed_findings(found, data_dir, args.changed_since)
             except GitError as exc:
-                print(f"kb check: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+                complain("check", exc.message, exc.hint)
                 return EXIT_USAGE
         if args.external:
             from kb.external import Cache, external_findings
@@ -133,7 +138,7 @@ def _new(args: argparse.Namespace) -> int:
     try:
         created = new(args.type, args.title, args.data, fact_id=args.id)
     except NewError as exc:
-        print(f"kb new: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        complain("new", exc.message, exc.hint)
         return EXIT_USAGE if exc.usage else EXIT_FINDINGS
     how = " (from the title; choose another with --id before anything links to it)" if created.id_from_title else ""
     print(f"created {created.path}\n    id: {created.id}{how}")
@@ -188,7 +193,7 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         result = diff(args.since, args.data, args.until)
     except GitError as exc:
-        print(f"kb diff: {exc.message}" + (f"\n    hint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        complain("diff", exc.message, exc.hint)
         return EXIT_USAGE
     sys.stdout.write(WRITERS[args.format](result))
     return EXIT_OK

@@ -55,11 +55,21 @@ class Reference:
     origin: Fact
     target: str
     kinds: tuple[str, ...]  # fact types the target may be
-    field: str  # the field (or "text") it comes from, for messages
-    pos: Position
+    where: Path_ | None  # the field path it comes from; None for a link in briefing text
+    at: Position | None = None  # where a briefing link stands (fields are located on demand)
     label: str | None = None  # link text in a briefing
     context: str | None = None  # the sentence that cites it, links flattened to text
     locator: str | None = None  # where in a source, for citations
+
+    # Located and named on demand: most references never appear in a message.
+    @property
+    def pos(self) -> Position:
+        return self.at if self.where is None else self.origin.locate(*self.where)  # type: ignore[return-value]
+
+    @property
+    def field(self) -> str:
+        """The field it comes from, as messages name it ("actors[0].actor"), or "text"."""
+        return "text" if self.where is None else _dotted(self.where)
 
 
 def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
@@ -103,7 +113,7 @@ class Fact:
 
     def references(self) -> Iterator[Reference]:
         for where, target, kinds, locator in self.fields():
-            yield Reference(self, target, kinds, _dotted(where), self.locate(*where), locator=locator)
+            yield Reference(self, target, kinds, where, locator=locator)
 
 
 Field = tuple[Path_, str, tuple[str, ...], str | None]
@@ -387,7 +397,7 @@ class Briefing(Fact):
     def references(self) -> Iterator[Reference]:
         yield from super().references()
         for m in LINK.finditer(self.body):
-            yield Reference(self, m["target"], (m["kind"],), "text", self.pos_at(m.start()),
+            yield Reference(self, m["target"], (m["kind"],), None, self.pos_at(m.start()),
                             label=m["label"], context=sentence_at(self.body, m.start()), locator=m["locator"])
 
 

@@ -100,3 +100,29 @@ def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served
     renders, builds = out.count("kb serve: docs:"), out.count("Documentation built")
     time.sleep(4)
     assert (out.count("kb serve: docs:"), out.count("Documentation built")) == (renders, builds), out.text()[-2000:]
+
+
+def test_sigterm_takes_the_preview_server_down_too(tmp_path: Path) -> None:
+    config, data = make_project(tmp_path, FIXTURES / "site")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config),
+                             "--port", str(port)], cwd=tmp_path, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    Output(proc.stdout)
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/index.html"))
+        proc.send_signal(signal.SIGTERM)  # to kb serve alone, not its process group
+        assert proc.wait(20) == 0
+
+        def port_closed() -> bool:
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) != 0
+        wait_for(port_closed, timeout=15)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # anything of ours left in the group
+            except ProcessLookupError:
+                pass

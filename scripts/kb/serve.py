@@ -8,6 +8,7 @@ is printed and nothing is written, so the last good pages stay up.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -53,9 +54,17 @@ def rerender(data_dir: Path, project: Project, out: TextIO) -> KnowledgeBase | N
     return kb
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(data_dir: Path, project: Project, host: str = "127.0.0.1", port: int = 8000,
           out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    if threading.current_thread() is threading.main_thread():
+        # A SIGTERM (CI, a process manager, `kill`) stops us the way Ctrl-C does, so the
+        # `finally` below always takes the mkdocs server down with us.
+        signal.signal(signal.SIGTERM, _interrupt)
     kb = rerender(data_dir, project, out)
     env = mkdocs_env(kb if kb is not None else KnowledgeBase())
     mkdocs = subprocess.Popen(

@@ -96,6 +96,18 @@ def test_search_by_id_finds_the_event(page) -> None:  # noqa: ANN001
     assert "events/border-exercise-2023.html" in first.get_attribute("href")
 
 
+def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:  # noqa: ANN001
+    # "Eastland" names an actor page and appears on many fact pages, and in one briefing.
+    page.goto(f"{page.base}/index.html")
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("Eastland", delay=20)
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert len(hrefs) > 2
+    assert "briefings/eastern-pressure.html" in hrefs[0], hrefs
+
+
 def test_briefing_fact_link_previews_on_hover_and_navigates(page) -> None:  # noqa: ANN001
     page.goto(f"{page.base}/briefings/eastern-pressure.html")
     link = page.locator("article a[href='../events/border-exercise-2023.html']").first

@@ -24,7 +24,17 @@ _REF_DEFINITION = re.compile(r"^([ \t]{0,3})\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?=\s|$
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 CITED_ORDER = ("event", "actor", "place", "figure", "source")
 BOOST = 3
-"""Search boost for briefings: they rank above the fact pages they cite."""
+"""Search boost for briefings, over other pages that match only in their text."""
+SEARCH_NAME_KINDS = ("actor", "place")
+"""Briefings are also found by the names of the actors and places they cite, so that a search for
+a name ranks them above the fact pages. Aliases and ids are left to the fact's own page, so that
+those searches land there first."""
+
+
+def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
+    names = {fact.label for ref in briefing.references() if ref.where is None and ref.kinds[0] in SEARCH_NAME_KINDS
+             and (fact := kb.get(ref.target)) is not None and fact.KIND == ref.kinds[0]}
+    return sorted(names)
 
 
 def term_slug(term: str) -> str:
@@ -164,5 +174,5 @@ def render(kb: KnowledgeBase, briefing: Briefing) -> str:
     return templates.render(
         "briefing.md.j2", b=briefing, boost=BOOST, date=human_date(briefing.date), body=Safe(body),
         footnotes=[Safe(f) for f in footnotes], cited=facts_cited(kb, briefing, linker),
-        hover=hover(kb, briefing), label=label(kb, briefing),
+        hover=hover(kb, briefing), label=label(kb, briefing), search_names=search_names(kb, briefing),
     )

@@ -16,11 +16,16 @@ def joined(items: list[object], sep: str = ", ") -> Safe:
     return Safe(sep.join(str(x) if isinstance(x, Safe) else str(md_text(x)) for x in items))
 
 
-def front_matter(title: str, boost: float | None = None, description: str | None = None) -> Safe:
-    """YAML front matter: the page title (HTML-escaped, as the theme prints it raw) and search boost."""
+def front_matter(title: str, boost: float | None = None, description: str | None = None,
+                 search_names: list[str] | None = None) -> Safe:
+    """YAML front matter: the page title (HTML-escaped, as the theme prints it raw), search boost, and
+    names the page is found by. Material's search weighs `tags` a thousand times a title; without
+    its tags plugin the theme does not show them, so they only rank the page for those names."""
     lines = ["---", f"title: {json.dumps(str(html_text(title)), ensure_ascii=False)}"]
     if description:
         lines.append(f"description: {json.dumps(str(html_text(description)), ensure_ascii=False)}")
+    if search_names:
+        lines.append(f"tags: {json.dumps([str(html_text(n)) for n in search_names], ensure_ascii=False)}")
     if boost is not None:
         lines += ["search:", f"  boost: {boost:g}"]
     lines.append("---")

@@ -1,7 +1,10 @@
 """Where each fact's page lives in the docs tree, and links between pages.
 
 Paths are docs-relative POSIX paths of Markdown files ("events/harbour-cable-cut-2024.md").
-Links are written as relative Markdown links so `mkdocs build --strict` validates every one.
+Links are written as relative Markdown links so `mkdocs build --strict` validates every one, with
+the target in angle brackets, `[text](<target> "title")`: the same link to every Markdown reader, but
+Python-Markdown reads that form with one regular expression instead of a loop over each character of
+the target and the hover title (which made titled links the dearest construct on our pages).
 A figure has no page of its own: it is a row (with an anchor) on its series page.
 """
 
@@ -49,7 +52,7 @@ def md_link(text: str | Safe, target: str, from_page: str, title: str | None = N
     """A Markdown link; `text` is escaped unless it is Safe already, `title` is the hover text."""
     shown = text if isinstance(text, Safe) else md_text(text)
     hint = f' "{link_title(title)}"' if title else ""
-    return Safe(f"[{shown}]({relative(target, from_page)}{hint})")
+    return Safe(f"[{shown}](<{relative(target, from_page)}>{hint})")
 
 
 class _Targets:
@@ -94,7 +97,7 @@ class Linker:
         _, target, shown, hint = self._targets.of(fact)
         if text is not None:
             shown = text if isinstance(text, Safe) else md_text(text)
-        return Safe(f"[{shown}]({relative(target, self.page)}{hint})")
+        return Safe(f"[{shown}](<{relative(target, self.page)}>{hint})")
 
     def page_link(self, text: str | Safe, target: str) -> Safe:
         return md_link(text, target, self.page)

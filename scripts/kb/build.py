@@ -72,14 +72,21 @@ def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
     return env
 
 
-def render(data_dir: Path, project: Project, out: TextIO | None = None) -> tuple[KnowledgeBase, RenderResult]:
-    """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors."""
+def render(data_dir: Path, project: Project, out: TextIO | None = None,
+           timings: dict[str, float] | None = None) -> tuple[KnowledgeBase, RenderResult]:
+    """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors.
+    `timings`, when given, receives the seconds spent in "check", "render" and "write"."""
     out = out or sys.stdout
+    started = time.perf_counter()
     result = check(data_dir)
+    checked = time.perf_counter() - started
     if result.errors:
         write_text(result.findings, result.files, out)
         raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
-    return result.kb, write_site(result.kb, project.docs_dir)
+    rendered = write_site(result.kb, project.docs_dir)
+    if timings is not None:
+        timings.update(check=checked, render=rendered.render_seconds, write=rendered.write_seconds)
+    return result.kb, rendered
 
 
 def mkdocs_build(project: Project, env: dict[str, str]) -> None:
@@ -118,8 +125,12 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None) -> None:
     """Check, render and publish; raise BuildError with the reason when anything fails."""
     out = out or sys.stdout
     started = time.perf_counter()
-    kb, rendered = render(data_dir, project, out)
+    timings: dict[str, float] = {}
+    kb, rendered = render(data_dir, project, out, timings)
     out.write(f"kb build: docs: {rendered.summary()}\n")
+    mkdocs_started = time.perf_counter()
     mkdocs_build(project, mkdocs_env(kb))
+    timings["mkdocs"] = time.perf_counter() - mkdocs_started
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")
+    out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in timings.items()) + "\n")

@@ -7,7 +7,7 @@
 
     python benchmarks/bench_site.py                 # 1,000 and 10,000 facts
     python benchmarks/bench_site.py 1000 3000       # chosen sizes
-    python benchmarks/bench_site.py --real          # the real content in data/ (no bare build)
+    python benchmarks/bench_site.py --real          # the real content in data/ (one plain page per fact too)
     python benchmarks/bench_site.py --repeat 3 1000 # best of 3 runs of each build
 
 Every build is a separate process, timed by the wall clock (what a reader of the issue waits for) and
@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,37 +168,37 @@ class Result:
     bare: Run | None = None
     bare_pages: int = 0
     bare_bytes: int = 0
-    notes: list[str] = field(default_factory=list)
+    real: bool = False
 
 
 def env() -> dict[str, str]:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT / "scripts"))
 
 
-def kb_build(config: Path, data: Path, site: Path, repeat: int) -> tuple[Run, dict[str, float]]:
-    """`kb build` from scratch (no docs rendered before, no site), `repeat` times: the fastest run."""
-    runs = []
-    for _ in range(repeat):
-        generated = config.parent / "docs"
-        for child in generated.iterdir():
-            if child.name not in ("about.md", "assets"):
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
-        shutil.rmtree(site, ignore_errors=True)
-        runs.append(timed([sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(config),
-                           "--site-dir", str(site)], config.parent, env()))
-    run = best(runs)
+def kb_build(config: Path, data: Path, site: Path) -> Run:
+    """`kb build` from scratch: no docs rendered before, no site."""
+    for child in (config.parent / "docs").iterdir():
+        if child.name not in ("about.md", "assets"):
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.rmtree(site, ignore_errors=True)
+    return timed([sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(config), "--site-dir", str(site)],
+                 config.parent, env())
+
+
+def stages_of(run: Run) -> dict[str, float]:
     line = re.search(r"^kb build: time: (.*)$", run.output, re.M)
-    stages = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", line[1])} if line else {}
-    return run, stages
+    return {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", line[1])} if line else {}
 
 
-def mkdocs(config: Path, site: Path, repeat: int) -> Run:
+def mkdocs(config: Path, site: Path) -> Run:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)]
-    return best([timed(cmd, config.parent, env()) for _ in range(repeat)])
+    return timed(cmd, config.parent, env())
 
 
 def measure(n: int | None, repeat: int) -> Result:
-    """Build the knowledge base of `n` generated facts (None: the real data/) and its yardsticks."""
+    """Build the knowledge base of `n` generated facts (None: the real data/) and its yardsticks,
+    `repeat` rounds of the three builds one after the other (so a slow spell of the machine hits all
+    three alike); the fastest run of each counts."""
     work = OUT / (f"n{n}" if n else "real")
     work.mkdir(parents=True, exist_ok=True)
     if n:
@@ -206,45 +206,51 @@ def measure(n: int | None, repeat: int) -> Result:
         generate(data, n)
     else:
         data = ROOT / "data"
-    config = kb_project(work / "kb")
-    run, stages = kb_build(config, data, work / "kb" / "site", repeat)
-    pages, size = html_bytes(work / "kb" / "site")
     facts = count_facts(data)
-    result = Result(facts, run, stages, pages, size)
-    result.own = mkdocs(config, work / "own-site", repeat)
-    if n:
-        bare_config = bare_project(work / "bare", facts)
-        result.bare = mkdocs(bare_config, work / "bare" / "site", repeat)
-        result.bare_pages, result.bare_bytes = html_bytes(work / "bare" / "site")
+    config = kb_project(work / "kb")
+    bare_config = bare_project(work / "bare", facts)
+    kb_runs, own_runs, bare_runs = [], [], []
+    for _ in range(repeat):
+        kb_runs.append(kb_build(config, data, work / "kb" / "site"))
+        own_runs.append(mkdocs(config, work / "own-site"))
+        bare_runs.append(mkdocs(bare_config, work / "bare" / "site"))
+    run = best(kb_runs)
+    pages, size = html_bytes(work / "kb" / "site")
+    result = Result(facts, run, stages_of(run), pages, size, own=best(own_runs), bare=best(bare_runs), real=not n)
+    result.bare_pages, result.bare_bytes = html_bytes(work / "bare" / "site")
     return result
+
+
+def name(r: Result) -> str:
+    return f"{r.facts} real" if r.real else str(r.facts)
 
 
 def report(results: list[Result]) -> None:
     print("\nkb build: wall (CPU) seconds; stages as kb build reports them")
-    print(f"{'facts':>6} {'pages':>6} {'kb build':>15} {'check':>6} {'render':>6} {'write':>6} {'mkdocs':>7} "
+    print(f"{'facts':>9} {'pages':>6} {'kb build':>15} {'check':>6} {'render':>6} {'write':>6} {'mkdocs':>7} "
           f"{'KB/page':>8}")
     for r in results:
         s = r.stages
-        print(f"{r.facts:>6} {r.pages:>6} {r.kb.wall:>7.1f} ({r.kb.cpu:>5.1f}) {s.get('check', 0):>6.1f} "
-              f"{s.get('render', 0):>6.1f} {s.get('write', 0):>6.1f} {s.get('mkdocs', 0):>7.1f} "
+        print(f"{name(r):>9} {r.pages:>6} {r.kb.wall:>7.1f} ({r.kb.cpu:>5.1f}) {s.get('check', 0):>6.2f} "
+              f"{s.get('render', 0):>6.2f} {s.get('write', 0):>6.2f} {s.get('mkdocs', 0):>7.2f} "
               f"{r.kb_bytes / r.pages / 1000:>8.1f}")
     bare = [r for r in results if r.bare]
     if bare:
         print(f"\n(a) kb build vs bare `mkdocs build` of one plain page per fact, same mkdocs.yml and nav "
               f"(target <= {TARGET:.2f} x)")
-        print(f"{'facts':>6} {'bare pages':>10} {'bare mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} "
+        print(f"{'facts':>9} {'bare pages':>10} {'bare mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} "
               f"{'bare KB/page':>12}")
         for r in bare:
             ratio = r.kb.wall / r.bare.wall
-            print(f"{r.facts:>6} {r.bare_pages:>10} {r.bare.wall:>7.1f} ({r.bare.cpu:>5.1f}) {ratio:>10.2f} "
+            print(f"{name(r):>9} {r.bare_pages:>10} {r.bare.wall:>7.1f} ({r.bare.cpu:>5.1f}) {ratio:>10.2f} "
                   f"{r.kb.cpu / r.bare.cpu:>9.2f} {r.bare_bytes / r.bare_pages / 1000:>12.1f}"
                   f"  {'OK' if ratio <= TARGET else 'over target'}")
     print("\n(b) kb build vs `mkdocs build` of the same rendered docs tree (what check + render add)")
-    print(f"{'facts':>6} {'own mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9}")
+    print(f"{'facts':>9} {'own mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9}")
     for r in results:
-        print(f"{r.facts:>6} {r.own.wall:>7.1f} ({r.own.cpu:>5.1f}) {r.kb.wall / r.own.wall:>10.2f} "
+        print(f"{name(r):>9} {r.own.wall:>7.1f} ({r.own.cpu:>5.1f}) {r.kb.wall / r.own.wall:>10.2f} "
               f"{r.kb.cpu / r.own.cpu:>9.2f}")
-    generated = [r for r in results if r.bare]
+    generated = [r for r in results if not r.real]
     if len(generated) >= 2:
         lo, hi = generated[0], generated[-1]
         a, b = lo.kb_bytes / lo.pages, hi.kb_bytes / hi.pages
@@ -266,7 +272,7 @@ def main(argv: list[str]) -> int:
     for n in ([None] if args.real else []) + sizes:
         results.append(measure(n, args.repeat))
         r = results[-1]
-        print(f"  {r.facts} facts: kb build {r.kb.wall:.1f} s, own mkdocs {r.own.wall:.1f} s"
+        print(f"  {name(r)} facts: kb build {r.kb.wall:.1f} s, own mkdocs {r.own.wall:.1f} s"
               + (f", bare {r.bare.wall:.1f} s" if r.bare else ""), flush=True)
     report(results)
     return 0

@@ -182,4 +182,4 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None) -> None:
     timings["mkdocs"] = time.perf_counter() - mkdocs_started
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")
-    out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in timings.items()) + "\n")
+    out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + "\n")

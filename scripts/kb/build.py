@@ -8,6 +8,7 @@ sitemap.xml.gz) is set from the newest date in the data unless the caller set it
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -72,26 +73,75 @@ def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
     return env
 
 
-def render(data_dir: Path, project: Project, out: TextIO | None = None) -> tuple[KnowledgeBase, RenderResult]:
-    """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors."""
+def render(data_dir: Path, project: Project, out: TextIO | None = None,
+           timings: dict[str, float] | None = None) -> tuple[KnowledgeBase, RenderResult]:
+    """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors.
+    `timings`, when given, receives the seconds spent in "check", "render" and "write"."""
     out = out or sys.stdout
+    started = time.perf_counter()
     result = check(data_dir)
+    checked = time.perf_counter() - started
     if result.errors:
         write_text(result.findings, result.files, out)
         raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
-    return result.kb, write_site(result.kb, project.docs_dir)
+    rendered = write_site(result.kb, project.docs_dir)
+    if timings is not None:
+        timings.update(check=checked, render=rendered.render_seconds, write=rendered.write_seconds)
+    return result.kb, rendered
 
 
-def mkdocs_build(project: Project, env: dict[str, str]) -> None:
-    """`mkdocs build --strict` into a temporary directory beside site/, then swap it in."""
+# `python -m mkdocs`, started before checking and rendering so that it imports MkDocs, the theme's
+# plugin and the Markdown extensions (a quarter of a second, a tenth of building the real site) on
+# the other core while we work; it reads one line, the arguments and environment of the build, and
+# runs mkdocs's own command line with them. An empty line (the build was refused) ends it.
+_WAITING_MKDOCS = r"""
+import sys
+for name in ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.structure.pages", "markdown",
+             "markdown.extensions.toc", "markdown.extensions.tables", "markdown.extensions.md_in_html",
+             "markdown.extensions.footnotes", "markdown.extensions.admonition", "material.plugins.search.plugin"):
+    try:
+        __import__(name)
+    except Exception:
+        pass
+line = sys.stdin.readline()
+if not line.strip():
+    sys.exit(0)
+import json, os, runpy
+request = json.loads(line)
+os.environ.clear()
+os.environ.update(request["env"])
+sys.argv = ["mkdocs", *request["args"]]
+runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+"""
+
+
+class MkDocs:
+    """A `python -m mkdocs` process, started early and waiting for its arguments."""
+
+    def __init__(self, project: Project) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WAITING_MKDOCS], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd=project.config.parent, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        )
+
+    def run(self, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+        """Run `mkdocs ARGS` with `env` as its whole environment, to completion."""
+        out, err = self.process.communicate(json.dumps({"args": args, "env": env}) + "\n")
+        return subprocess.CompletedProcess(args, self.process.returncode, out, err)
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.communicate("\n")
+
+
+def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = None) -> None:
+    """`mkdocs build --strict` into a temporary directory beside site/, then swap it in.
+    `mkdocs`: a process started earlier to run it (by default one is started now)."""
     project.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    mkdocs = mkdocs or MkDocs(project)
     tmp = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}-new-", dir=project.site_dir.parent))
     try:
-        run = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(project.config),
-             "--site-dir", str(tmp)],
-            env=env, capture_output=True, text=True, cwd=project.config.parent,
-        )
+        run = mkdocs.run(["build", "--strict", "--config-file", str(project.config), "--site-dir", str(tmp)], env)
         if run.returncode != 0:
             lines = [ln for ln in (run.stdout + run.stderr).splitlines()
                      if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in ln]
@@ -99,6 +149,7 @@ def mkdocs_build(project: Project, env: dict[str, str]) -> None:
             raise BuildError(f"mkdocs build --strict failed:\n{detail}")
         swap(tmp, project.site_dir)
     finally:
+        mkdocs.cancel()
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -118,8 +169,17 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None) -> None:
     """Check, render and publish; raise BuildError with the reason when anything fails."""
     out = out or sys.stdout
     started = time.perf_counter()
-    kb, rendered = render(data_dir, project, out)
+    timings: dict[str, float] = {}
+    mkdocs = MkDocs(project)
+    try:
+        kb, rendered = render(data_dir, project, out, timings)
+    except BaseException:
+        mkdocs.cancel()
+        raise
     out.write(f"kb build: docs: {rendered.summary()}\n")
-    mkdocs_build(project, mkdocs_env(kb))
+    mkdocs_started = time.perf_counter()
+    mkdocs_build(project, mkdocs_env(kb), mkdocs)
+    timings["mkdocs"] = time.perf_counter() - mkdocs_started
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")
+    out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + "\n")

@@ -11,7 +11,7 @@ from kb.render.backlinks import Quote, cited_in, mentioned_by
 from kb.render.charts import Bar, column_chart
 from kb.render.escape import Safe, md_text
 from kb.render.links import Linker, series_path
-from kb.render.text import PLANNED, STATUS_NAMES, figure_period, figure_value, series_title, unit_words, words
+from kb.render.text import PLANNED, STATUS_NAMES, figure_period, figure_value, metric_words, series_title, unit_words
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
             mentions.setdefault(group, []).extend(m for m in items if m not in mentions.get(group, []))
     title = series_title(kb, actor_id, metric)
     return templates.render(
-        "figure.md.j2", title=title, actor=ln.to(actor_id), metric=words(metric),
+        "figure.md.j2", title=title, actor=ln.to(actor_id), metric=metric_words(kb, metric),
         chart=chart(kb, figures, f"chart-{actor_id}-{metric}"), caption=describe(kb, figures), rows=rows,
         mentions=mentions, ids=sorted(ids),
     )

@@ -11,7 +11,8 @@ from kb.model import Event, KnowledgeBase
 from kb.render import templates
 from kb.render.links import Linker, series_path
 from kb.render.source import published
-from kb.render.text import date_span, figure_period, figure_value, human_date, sentence_case, series_title, words
+from kb.render.text import (date_span, figure_period, figure_value, human_date, metric_words, sentence_case,
+                            series_title, words)
 
 INDEX_BOOST = 0.5
 """Index pages list many names: rank them below the pages they list."""
@@ -66,7 +67,7 @@ def figures_index(kb: KnowledgeBase) -> str:
     for (actor_id, metric), figs in kb.series().items():
         latest = figs[-1]
         rows.append(dict(link=ln.page_link(series_title(kb, actor_id, metric), series_path(actor_id, metric)),
-                         actor=ln.to(actor_id), metric=words(metric), count=len(figs),
+                         actor=ln.to(actor_id), metric=metric_words(kb, metric), count=len(figs),
                          latest=f"{figure_value(latest)}, {figure_period(latest)} ({latest.status})",
                          key=_name_key(series_title(kb, actor_id, metric))))
     rows.sort(key=lambda r: r["key"])

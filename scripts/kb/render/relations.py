@@ -24,6 +24,7 @@ class Relations:
     places_within: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
     series: dict[tuple[str, str], list[Figure]] = field(default_factory=dict)
     series_of_actor: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    proper_words: dict[str, str] = field(default_factory=dict)  # "ukraine" -> "Ukraine", for metric slugs
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> Relations:
@@ -53,6 +54,10 @@ class Relations:
         r.series = kb.series()
         for actor_id, metric in r.series:
             r.series_of_actor[actor_id].append((actor_id, metric))
+        for fact in [*kb.actors.values(), *kb.places.values()]:
+            for word in fact.name.split():
+                if word[:1].isupper() and word.isalpha():
+                    r.proper_words.setdefault(word.lower(), word)
         return r
 
 

@@ -7,7 +7,7 @@ from kb.model import Figure, KnowledgeBase
 from kb.render import templates
 from kb.render.charts import Bar, bar_chart
 from kb.render.links import Linker, series_path
-from kb.render.text import PLANNED, figure_period, figure_value, unit_words, words
+from kb.render.text import PLANNED, figure_period, figure_value, metric_words, unit_words
 
 MONEY_UNITS = frozenset({"percent-of-gdp", "eur", "usd"})
 
@@ -43,8 +43,8 @@ def render(kb: KnowledgeBase) -> str:
                 actual=ln.to(actual, f"{figure_value(actual)} ({figure_period(actual)})") if actual else "",
                 planned=ln.to(planned, f"{figure_value(planned)} ({figure_period(planned)}, {planned.status})") if planned else "",
             ))
-        title = f"{words(metric)[:1].upper()}{words(metric)[1:]}"
-        description = f"Horizontal bar chart comparing actors on {words(metric)}: " + "; ".join(described) + "."
+        title = f"{metric_words(kb, metric)[:1].upper()}{metric_words(kb, metric)[1:]}"
+        description = f"Horizontal bar chart comparing actors on {metric_words(kb, metric)}: " + "; ".join(described) + "."
         units = sorted({f.unit for figs in by_actor.values() for f in figs})
         sections.append(dict(title=title, rows=rows, caption=description,
                              chart=bar_chart(f"compare-{metric}", title, description, chart_rows,

@@ -41,6 +41,15 @@ def words(slug: str) -> str:
     return " ".join(_ACRONYMS.get(w, w) for w in slug.split("-"))
 
 
+def metric_words(kb: KnowledgeBase, metric: str) -> str:
+    """A metric slug in reader's words, names capitalised as the knowledge base spells them:
+    'aid-to-ukraine-share-of-gdp' -> 'aid to Ukraine share of GDP'."""
+    from kb.render.relations import relations
+
+    proper = relations(kb).proper_words
+    return " ".join(proper.get(w, w) for w in words(metric).split(" "))
+
+
 def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -104,7 +113,7 @@ def figure_period(fig: Figure) -> str:
 
 def series_title(kb: KnowledgeBase, actor_id: str, metric: str) -> str:
     actor = kb.actors.get(actor_id)
-    return f"{actor.name if actor else actor_id}: {words(metric)}"
+    return f"{actor.name if actor else actor_id}: {metric_words(kb, metric)}"
 
 
 def figure_label(kb: KnowledgeBase, fig: Figure) -> str:

@@ -102,3 +102,15 @@ def test_csv_cells_cannot_start_a_formula(tree) -> None:
     actors = as_csv(kb, "actor").decode()
     assert "'=HYPERLINK" in actors and ",=HYPERLINK" not in actors and '"=HYPERLINK' not in actors
     assert ",-2.1," in as_csv(kb, "figure").decode()
+
+
+def test_judgement_synonym_renders_as_its_yardstick_term(tree) -> None:
+    from kb.render.briefing import body_markdown
+    from kb.render.links import Linker
+
+    tree.edit("briefings/harbour-security.md", '!!! judgement "likely"', '!!! judgement "Probable"')
+    result = tree.check()
+    assert result.findings == []  # the checker accepts the synonym ...
+    kb = result.kb
+    body, _ = body_markdown(kb, kb.briefings["harbour-security"], Linker(kb, "briefings/harbour-security.md"))
+    assert '!!! judgement likely "Judgement: [Probable]' in body and "(55–75%)" in body  # ... and so does the page

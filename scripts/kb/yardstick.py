@@ -21,7 +21,7 @@ class Term:
 
     @property
     def band(self) -> str:
-        return f"{self.low}-{self.high}%" if self.low else f"under {self.high}%"
+        return f"{self.low}–{self.high}%"
 
 
 YARDSTICK = (

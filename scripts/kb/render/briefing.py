@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb import yardstick
 from kb.model import FACT_KINDS, JUDGEMENT, LINK, Briefing, Event, Figure, KnowledgeBase
 from kb.render.escape import Safe, md_text
 from kb.render.links import YARDSTICK, Linker, md_link, page_of
-from kb.render.text import KIND_NAMES, LIKELIHOOD, PLURALS, date_span, figure_period, human_date, hover, label
+from kb.render.text import KIND_NAMES, PLURALS, date_span, figure_period, human_date, hover, label
 from kb.render import templates
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -35,10 +36,6 @@ def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
     names = {fact.label for ref in briefing.references() if ref.where is None and ref.kinds[0] in SEARCH_NAME_KINDS
              and (fact := kb.get(ref.target)) is not None and fact.KIND == ref.kinds[0]}
     return sorted(names)
-
-
-def term_slug(term: str) -> str:
-    return re.sub(r"[^a-z]+", "-", term.lower()).strip("-") or "unknown"
 
 
 @dataclass
@@ -87,12 +84,11 @@ def _blocks(body: str) -> list[tuple[bool, str]]:
 
 
 def _judgement(m: re.Match[str], page: str) -> str:
-    term = m["term"]
-    slug = term_slug(term)
-    known = term.lower() in LIKELIHOOD
-    yardstick = md_link(term, YARDSTICK, page)
-    rng = f"({LIKELIHOOD[term.lower()]})" if known else "(not a yardstick term)"
-    return f'!!! judgement {slug if known else "unknown"} "Judgement: {yardstick} {md_text(rng)}"'
+    words = m["term"]
+    known = yardstick.term(words)  # the checker's own reading: "Probable" is "likely"
+    link = md_link(words, YARDSTICK, page)
+    rng = f"({known.band})" if known else "(not a yardstick term)"
+    return f'!!! judgement {known.slug if known else "unknown"} "Judgement: {link} {md_text(rng)}"'
 
 
 def _prose(text: str, kb: KnowledgeBase, linker: Linker, notes: _Footnotes) -> str:

@@ -6,17 +6,6 @@ from __future__ import annotations
 from kb.dates import PartialDate
 from kb.model import Actor, Event, Fact, Figure, KnowledgeBase, Source
 
-LIKELIHOOD = {
-    "remote chance": "0–5%",
-    "highly unlikely": "10–20%",
-    "unlikely": "25–35%",
-    "realistic possibility": "40–50%",
-    "likely": "55–75%",
-    "highly likely": "80–90%",
-    "almost certain": "95–100%",
-}
-"""The UK PHIA probability yardstick: term -> probability range, in order."""
-
 KIND_NAMES = {"source": "Source", "actor": "Actor", "place": "Place", "event": "Event",
               "figure": "Figure", "briefing": "Briefing"}
 PLURALS = {"source": "Sources", "actor": "Actors", "place": "Places", "event": "Events",

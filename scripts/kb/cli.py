@@ -58,8 +58,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("check", help="validate the data: YAML, schemas and consistency rules",
-                       description="Check YAML hygiene, schemas and whole-graph rules. "
-                                   "Exit 0 when no errors, 1 when errors (or warnings with --strict), 2 on usage errors.")
+                       description="Check YAML hygiene, schemas and whole-graph rules, and the links in hand-written "
+                                   "pages (--docs, with one data directory); optionally the built site (--site) and "
+                                   "source URLs (--external). Exit 0 when no errors, 1 when errors (or warnings with "
+                                   "--strict), 2 on usage errors.")
     c.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="PATH",
                    help="data directories to check (default: data)")
     c.add_argument("--format", choices=("text", "json", "github"), default="text",
@@ -70,7 +72,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
                         "plus findings anywhere that the change caused (judged on the whole index)")
     c.add_argument("--site", type=Path, metavar="DIR", help="also check links and #fragments in the built site DIR")
     c.add_argument("--docs", type=Path, default=Path("docs"),
-                   help="hand-written pages whose links are checked too, and the tree --site was built from (default: docs)")
+                   help="hand-written pages whose links are checked too (with one data directory), and the tree "
+                        "--site was built from (default: docs)")
     c.add_argument("--external", action="store_true", help="also check that source URLs answer (network)")
     c.add_argument("--cache", type=Path, default=Path(".kb-cache/urls.json"),
                    help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")

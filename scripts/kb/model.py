@@ -163,11 +163,6 @@ class Source(Fact):
                    archive_url=d.get("archive_url"), retrieved=date_or_none(d.get("retrieved")),
                    language=d.get("language"), reliability=d.get("reliability"), summary=d.get("summary"))
 
-    @property
-    def latest_publication(self) -> PartialDate | None:
-        """The latest the source can have been published: what reported events may not postdate."""
-        return self.published_end or self.published
-
 
 @dataclass(slots=True)
 class Role:

@@ -165,7 +165,7 @@ def path(briefing: Briefing) -> str:
 
 def render(kb: KnowledgeBase, briefing: Briefing) -> str:
     page = path(briefing)
-    linker = Linker(kb, page)
+    linker = Linker(kb, page, hover=True)
     body, footnotes = body_markdown(kb, briefing, linker)
     return templates.render(
         "briefing.md.j2", b=briefing, boost=BOOST, date=human_date(briefing.date), body=Safe(body),

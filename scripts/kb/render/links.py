@@ -6,6 +6,10 @@ the target in angle brackets, `[text](<target> "title")`: the same link to every
 Python-Markdown reads that form with one regular expression instead of a loop over each character of
 the target and the hover title (which made titled links the dearest construct on our pages).
 A figure has no page of its own: it is a row (with an anchor) on its series page.
+
+Hover titles (the fact's type, date and summary) go on the links of briefings, where a reader meets
+a fact in the middle of a sentence. Fact and index pages name what they link to and say no more:
+their titles were a quarter of the Markdown time of a fact page and most of an index page's bytes.
 """
 
 from __future__ import annotations
@@ -56,18 +60,26 @@ def md_link(text: str | Safe, target: str, from_page: str, title: str | None = N
 
 
 class _Targets:
-    """Per knowledge base: each fact's page, its label as link text and its quoted hover title,
-    computed once however many pages link to it."""
+    """Per knowledge base: each fact's page and its label as link text, computed once however many
+    pages link to it (the hover title only when a briefing asks for it)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.parts: dict[str, tuple[Fact, str, Safe, str]] = {}
+        self.parts: dict[str, tuple[Fact, str, Safe]] = {}
+        self.titles: dict[str, str] = {}
 
-    def of(self, fact: Fact) -> tuple[Fact, str, Safe, str]:
+    def of(self, fact: Fact) -> tuple[Fact, str, Safe]:
         found = self.parts.get(fact.id)
         if found is None or found[0] is not fact:
-            found = (fact, page_of(fact), md_text(label(self.kb, fact)), f' "{link_title(hover(self.kb, fact))}"')
+            found = (fact, page_of(fact), md_text(label(self.kb, fact)))
             self.parts[fact.id] = found
+            self.titles.pop(fact.id, None)
+        return found
+
+    def title(self, fact: Fact) -> str:
+        found = self.titles.get(fact.id)
+        if found is None:
+            found = self.titles[fact.id] = f' "{link_title(hover(self.kb, fact))}"'
         return found
 
 
@@ -82,11 +94,12 @@ def _targets(kb: KnowledgeBase) -> _Targets:
 
 
 class Linker:
-    """Links from one page to facts of the knowledge base, each with its hover text."""
+    """Links from one page to facts of the knowledge base; with `hover`, each with its hover text."""
 
-    def __init__(self, kb: KnowledgeBase, page: str) -> None:
+    def __init__(self, kb: KnowledgeBase, page: str, hover: bool = False) -> None:
         self.kb = kb
         self.page = page
+        self.hover = hover
         self._targets = _targets(kb)
 
     def to(self, fact_or_id: Fact | str, text: str | Safe | None = None) -> Safe:
@@ -94,9 +107,10 @@ class Linker:
         fact = self.kb.get(fact_or_id) if isinstance(fact_or_id, str) else fact_or_id
         if fact is None:
             return md_text(text if text is not None else fact_or_id)
-        _, target, shown, hint = self._targets.of(fact)
+        _, target, shown = self._targets.of(fact)
         if text is not None:
             shown = text if isinstance(text, Safe) else md_text(text)
+        hint = self._targets.title(fact) if self.hover else ""
         return Safe(f"[{shown}](<{relative(target, self.page)}>{hint})")
 
     def page_link(self, text: str | Safe, target: str) -> Safe:

@@ -12,8 +12,8 @@
 
 Every build is a separate process, timed by the wall clock (what a reader of the issue waits for) and
 by its CPU time (user + system, less disturbed by other work on the machine: compare the two to see
-whether a run was disturbed). `kb build` prints its own stages (check, render, write, mkdocs), which
-are shown too. HTML bytes per page count every .html page but 404.html. Work files go to
+whether a run was disturbed). `kb build` prints its own stages (read, render with the rules beside
+it, write, mkdocs), which are shown too. HTML bytes per page count every .html page but 404.html. Work files go to
 benchmarks/out/ (gitignored). Do not run anything else heavy meanwhile: 2 cores are easily shared.
 """
 
@@ -29,6 +29,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -96,10 +98,18 @@ def html_bytes(site: Path) -> tuple[int, int]:
     return len(pages), sum(p.stat().st_size for p in pages)
 
 
-# Pages the navigation of mkdocs.yml names: the bare site has a plain page at each, so both sites
-# carry the same navigation on every page.
-NAV_PAGES = ["index.md", "briefings/index.md", "events/index.md", "actors/index.md", "places/index.md",
-             "figures/index.md", "sources/index.md", "timeline.md", "spending.md", "downloads/index.md", "about.md"]
+def nav_pages(config: Path) -> list[str]:
+    """The pages the navigation of `config` names: the bare site has a plain page at each, so both
+    sites carry the same navigation on every page."""
+    def walk(items: list) -> list[str]:
+        found = []
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            found += walk(value) if isinstance(value, list) else [value]
+        return found
+    return walk(yaml.safe_load(config.read_text("utf-8"))["nav"])
+
+
 WORDS = ("the border cable drone cyber naval exercise ministry alliance pipeline airspace sanctions brigade harbour "
          "frigate radar battalion summit treaty election grid jamming sabotage parliament").split()
 
@@ -115,7 +125,7 @@ def bare_project(where: Path, count: int) -> Path:
     docs = where / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
-    for rel in NAV_PAGES:
+    for rel in nav_pages(ROOT / "mkdocs.yml"):
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(f"# {rel}\n\n{paragraph(0)}\n")
     for i in range(count):
@@ -193,7 +203,7 @@ def stages_of(run: Run) -> dict[str, float]:
 def mkdocs(config: Path, site: Path) -> Run:
     """`mkdocs build --strict` into a fresh directory, as kb build does."""
     shutil.rmtree(site, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)]
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
     return timed(cmd, config.parent, env())
 
 
@@ -229,11 +239,11 @@ def name(r: Result) -> str:
 
 def report(results: list[Result]) -> None:
     print("\nkb build: wall (CPU) seconds; stages as kb build reports them")
-    print(f"{'facts':>9} {'pages':>6} {'kb build':>15} {'check':>6} {'render':>6} {'write':>6} {'mkdocs':>7} "
+    print(f"{'facts':>9} {'pages':>6} {'kb build':>15} {'read':>6} {'render':>6} {'write':>6} {'mkdocs':>7} "
           f"{'KB/page':>8}")
     for r in results:
         s = r.stages
-        print(f"{name(r):>9} {r.pages:>6} {r.kb.wall:>7.1f} ({r.kb.cpu:>5.1f}) {s.get('check', 0):>6.2f} "
+        print(f"{name(r):>9} {r.pages:>6} {r.kb.wall:>7.1f} ({r.kb.cpu:>5.1f}) {s.get('read', 0):>6.2f} "
               f"{s.get('render', 0):>6.2f} {s.get('write', 0):>6.2f} {s.get('mkdocs', 0):>7.2f} "
               f"{r.kb_bytes / r.pages / 1000:>8.1f}")
     bare = [r for r in results if r.bare]

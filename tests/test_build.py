@@ -55,6 +55,27 @@ def test_two_builds_from_clean_are_byte_identical(tmp_path: Path) -> None:
     assert not differing
 
 
+def test_one_process_and_two_make_the_same_docs_and_site(tmp_path: Path) -> None:
+    # Two: the rules and half the pages in forked processes (kb.publish's own test covers MkDocs).
+    trees = []
+    for jobs in (1, 2):
+        project, data = project_for(tmp_path / str(jobs))
+        build(data, project, out=io.StringIO(), jobs=jobs)
+        trees.append((tree_bytes(project.docs_dir), tree_bytes(project.site_dir)))
+    assert trees[0] == trees[1]
+
+
+def test_errors_found_by_the_rules_process_refuse_the_build(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path)
+    event = data / "events" / "border-exercise-2023.yaml"
+    event.write_text(event.read_text() + "related: [no-such-event]\n")
+    out = io.StringIO()
+    with pytest.raises(BuildError, match="error"):
+        build(data, project, out=out, jobs=2)
+    assert "ref-missing" in out.getvalue() and "no-such-event" in out.getvalue()
+    assert not (project.docs_dir / MANIFEST).exists(), "nothing is rendered when the check fails"
+
+
 def test_sitemap_dates_come_from_the_data_not_the_clock(tmp_path: Path) -> None:
     # With a site_url MkDocs writes <lastmod> and a gzip mtime: both follow SOURCE_DATE_EPOCH,
     # which kb build sets from the newest date in the data (here the draft briefing, August 2025).

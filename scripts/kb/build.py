@@ -1,5 +1,6 @@
-"""`kb build`: check, render the docs tree, then `mkdocs build --strict` into a fresh directory
-that replaces site/ only when the build succeeded.
+"""`kb build`: check, render the docs tree, then MkDocs's strict build (kb.publish: `mkdocs build
+--strict` on every core) into a fresh directory that replaces site/ only when the build succeeded.
+The rules run beside the rendering on another core; pages are written only when the check passed.
 
 Same input, same bytes: pages carry no build time, everything is sorted, and SOURCE_DATE_EPOCH
 (the reproducible-builds convention MkDocs honours for sitemap.xml's lastmod and the mtime in
@@ -9,6 +10,7 @@ sitemap.xml.gz) is set from the newest date in the data unless the caller set it
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -22,9 +24,12 @@ from typing import TextIO
 
 import yaml
 
-from kb.check import check
+from kb.check import CheckResult, read, rule_findings
+from kb.findings import Finding
 from kb.model import KnowledgeBase
-from kb.render.site import RenderResult, write_site
+from kb.publish import cpus
+from kb.render.relations import relations
+from kb.render.site import RenderResult, pages, write_site
 from kb.report import write_text
 
 
@@ -74,31 +79,74 @@ def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def render(data_dir: Path, project: Project, out: TextIO | None = None,
-           timings: dict[str, float] | None = None) -> tuple[KnowledgeBase, RenderResult]:
+           timings: dict[str, float] | None = None, jobs: int | None = None) -> tuple[KnowledgeBase, RenderResult]:
     """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors.
-    `timings`, when given, receives the seconds spent in "check", "render" and "write"."""
+    `timings`, when given, receives the seconds spent in "read" (loading, validating, the model),
+    "render" (the rules run beside it) and "write"."""
     out = out or sys.stdout
-    started = time.perf_counter()
-    result = check(data_dir)
-    checked = time.perf_counter() - started
+    result, files = checked_pages(data_dir, timings, jobs)
     if result.errors:
         write_text(result.findings, result.files, out)
         raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
-    rendered = write_site(result.kb, project.docs_dir)
+    rendered = write_site(result.kb, project.docs_dir, files)
     if timings is not None:
-        timings.update(check=checked, render=rendered.render_seconds, write=rendered.write_seconds)
+        timings["write"] = rendered.write_seconds
     return result.kb, rendered
 
 
-# `python -m mkdocs`, started before checking and rendering so that it imports MkDocs, the theme's
-# plugin and the Markdown extensions (a quarter of a second, a tenth of building the real site) on
-# the other core while we work; it reads one line, the arguments and environment of the build, and
-# runs mkdocs's own command line with them. An empty line (the build was refused) ends it.
+_MODEL: list[KnowledgeBase] = []  # the model a forked rules process reads
+
+
+def _rules_of_model() -> list[Finding]:
+    return rule_findings(_MODEL[0])
+
+
+def _pages_of_model(share: tuple[int, int]) -> dict[str, bytes]:
+    return pages(_MODEL[0], share)
+
+
+def checked_pages(data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None
+                  ) -> tuple[CheckResult, dict[str, bytes] | None]:
+    """`kb check` of `data_dir`, and the pages when it found no errors. The rules and the rendering
+    only read the model, so with a second core they run at once: the rules and half the pages in
+    forked processes, the other half here."""
+    started = time.perf_counter()
+    result = read(data_dir)
+    read_at = time.perf_counter()
+    files = None
+    if result.errors or (cpus() if jobs is None else jobs) < 2:
+        found = rule_findings(result.kb)
+    else:
+        _MODEL[:] = [result.kb]
+        relations(result.kb)  # worked out once, before the fork, for every process
+        try:
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                rules = pool.apply_async(_rules_of_model)
+                other_half = pool.apply_async(_pages_of_model, ((1, 2),))
+                files = pages(result.kb, (0, 2)) | other_half.get()
+                files = dict(sorted(files.items()))
+                found = rules.get()
+        finally:
+            _MODEL.clear()
+    result.findings.extend(found)
+    result.findings.sort()
+    if not result.errors and files is None:
+        files = pages(result.kb)
+    if timings is not None:
+        timings.update(read=read_at - started, render=time.perf_counter() - read_at)
+    return result, None if result.errors else files
+
+
+# `python -m kb.publish` (MkDocs's build, its page work spread over the cores), started before
+# checking and rendering so that it imports MkDocs, the theme's plugin and the Markdown extensions
+# (a quarter of a second, a tenth of building the real site) on the other core while we work; it
+# reads one line, the arguments and environment of the build, and runs the build with them. An
+# empty line (the build was refused) ends it.
 _WAITING_MKDOCS = r"""
 import sys
-for name in ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.structure.pages", "markdown",
-             "markdown.extensions.toc", "markdown.extensions.tables", "markdown.extensions.md_in_html",
-             "markdown.extensions.footnotes", "markdown.extensions.admonition", "material.plugins.search.plugin"):
+for name in ("kb.publish", "mkdocs.structure.pages", "markdown", "markdown.extensions.toc",
+             "markdown.extensions.tables", "markdown.extensions.md_in_html", "markdown.extensions.footnotes",
+             "markdown.extensions.admonition", "material.plugins.search.plugin"):
     try:
         __import__(name)
     except Exception:
@@ -106,17 +154,17 @@ for name in ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.structure.pages
 line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
-import json, os, runpy
+import json, os
 request = json.loads(line)
 os.environ.clear()
 os.environ.update(request["env"])
-sys.argv = ["mkdocs", *request["args"]]
-runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+from kb.publish import main
+sys.exit(main(request["args"]))
 """
 
 
 class MkDocs:
-    """A `python -m mkdocs` process, started early and waiting for its arguments."""
+    """A `python -m kb.publish` process, started early and waiting for its arguments."""
 
     def __init__(self, project: Project) -> None:
         self.process = subprocess.Popen(
@@ -125,7 +173,7 @@ class MkDocs:
         )
 
     def run(self, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-        """Run `mkdocs ARGS` with `env` as its whole environment, to completion."""
+        """Run the build with command-line ARGS and `env` as its whole environment, to completion."""
         out, err = self.process.communicate(json.dumps({"args": args, "env": env}) + "\n")
         return subprocess.CompletedProcess(args, self.process.returncode, out, err)
 
@@ -134,14 +182,16 @@ class MkDocs:
             self.process.communicate("\n")
 
 
-def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = None) -> None:
-    """`mkdocs build --strict` into a temporary directory beside site/, then swap it in.
-    `mkdocs`: a process started earlier to run it (by default one is started now)."""
+def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = None, jobs: int | None = None) -> None:
+    """`mkdocs build --strict` (as kb.publish runs it, on `jobs` processes) into a temporary directory
+    beside site/, then swap it in. `mkdocs`: a process started earlier to run it (by default one is
+    started now)."""
     project.site_dir.parent.mkdir(parents=True, exist_ok=True)
     mkdocs = mkdocs or MkDocs(project)
     tmp = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}-new-", dir=project.site_dir.parent))
     try:
-        run = mkdocs.run(["build", "--strict", "--config-file", str(project.config), "--site-dir", str(tmp)], env)
+        args = ["--strict", "--config-file", str(project.config), "--site-dir", str(tmp)]
+        run = mkdocs.run(args + ([] if jobs is None else ["--jobs", str(jobs)]), env)
         if run.returncode != 0:
             lines = [ln for ln in (run.stdout + run.stderr).splitlines()
                      if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in ln]
@@ -165,20 +215,21 @@ def swap(new: Path, site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(data_dir: Path, project: Project, out: TextIO | None = None) -> None:
-    """Check, render and publish; raise BuildError with the reason when anything fails."""
+def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int | None = None) -> None:
+    """Check, render and publish on `jobs` processes (default: every core); raise BuildError with the
+    reason when anything fails."""
     out = out or sys.stdout
     started = time.perf_counter()
     timings: dict[str, float] = {}
     mkdocs = MkDocs(project)
     try:
-        kb, rendered = render(data_dir, project, out, timings)
+        kb, rendered = render(data_dir, project, out, timings, jobs)
     except BaseException:
         mkdocs.cancel()
         raise
     out.write(f"kb build: docs: {rendered.summary()}\n")
     mkdocs_started = time.perf_counter()
-    mkdocs_build(project, mkdocs_env(kb), mkdocs)
+    mkdocs_build(project, mkdocs_env(kb), mkdocs, jobs)
     timings["mkdocs"] = time.perf_counter() - mkdocs_started
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")

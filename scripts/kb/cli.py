@@ -92,7 +92,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"kb build: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        build(args.data, project)
+        build(args.data, project, jobs=args.jobs)
     except BuildError as exc:
         print(f"kb build: {exc}\nkb build: {project.site_dir} was left as it was", file=sys.stderr)
         return EXIT_FINDINGS
@@ -102,12 +102,15 @@ def _build(args: argparse.Namespace) -> int:
 def _add_build(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("build", help="check, render docs/ and build the site with mkdocs --strict",
                        description="Check the data (refusing to build on errors), render the generated pages "
-                                   "into docs/, then run `mkdocs build --strict` into a temporary directory that "
-                                   "replaces the site directory only on success. Exit 0 built, 1 not built, 2 usage.")
+                                   "into docs/, then build the site as `mkdocs build --strict` would (on every core) "
+                                   "into a temporary directory that replaces the site directory only on success. "
+                                   "Exit 0 built, 1 not built, 2 usage.")
     c.add_argument("data", nargs="?", type=Path, default=Path("data"), metavar="DATA",
                    help="data directory (default: data)")
     c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
     c.add_argument("--site-dir", type=Path, default=None, help="output directory (default: site_dir of the config)")
+    c.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes to check, render and build with (default: every core)")
     c.set_defaults(run=_build)
 
 

@@ -44,7 +44,8 @@ def rerender(data_dir: Path, project: Project, out: TextIO) -> KnowledgeBase | N
     """Check and render once; print what changed, or the findings that stopped it."""
     out = out or sys.stdout
     try:
-        kb, result = render(data_dir, project, out)
+        # One process: the watcher's threads make forking unsafe here.
+        kb, result = render(data_dir, project, out, jobs=1)
     except BuildError as exc:
         out.write(f"kb serve: {exc}; the last good pages stay up\n")
         out.flush()

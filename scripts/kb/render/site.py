@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from kb.model import FACT_KINDS, FOLDERS, KnowledgeBase
 from kb.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
@@ -38,21 +38,28 @@ class RenderResult:
         return f"{len(self.written)} written, {len(self.deleted)} deleted, {self.unchanged} unchanged"
 
 
-def pages(kb: KnowledgeBase) -> dict[str, bytes]:
-    """Every generated file: docs-relative POSIX path -> bytes. Pure: same knowledge base, same bytes."""
-    out: dict[str, str | bytes] = {"index.md": home.render(kb), "spending.md": spending.render(kb),
-                                   "downloads/index.md": downloads.render(kb)}
-    for path, render_index in INDEXES.items():
-        out[path] = render_index(kb)
-    per_fact: list[tuple[dict, Callable]] = [
+def _work(kb: KnowledgeBase) -> list[Callable[[], dict[str, str | bytes]]]:
+    """Everything to render, in a fixed order, each step giving docs-relative paths and contents."""
+    steps: list[Callable[[], dict[str, str | bytes]]] = [
+        lambda: {"index.md": home.render(kb)}, lambda: {"spending.md": spending.render(kb)},
+        lambda: {"downloads/index.md": downloads.render(kb)}, lambda: downloads.files(kb), reference.files]
+    steps += [lambda p=path, r=render_index: {p: r(kb)} for path, render_index in INDEXES.items()]
+    per_fact: list[tuple[dict, Any]] = [
         (kb.briefings, briefing), (kb.actors, actor), (kb.places, place), (kb.events, event), (kb.sources, source)]
     for facts, module in per_fact:
-        for fact in facts.values():
-            out[module.path(fact)] = module.render(kb, fact)
-    for (actor_id, metric), figs in relations(kb).series.items():
-        out[figure.path(actor_id, metric)] = figure.render(kb, actor_id, metric, figs)
-    out.update(downloads.files(kb))
-    out.update(reference.files())
+        steps += [lambda f=fact, m=module: {m.path(f): m.render(kb, f)} for fact in facts.values()]
+    steps += [lambda a=actor_id, m=metric, f=figs: {figure.path(a, m): figure.render(kb, a, m, f)}
+              for (actor_id, metric), figs in relations(kb).series.items()]
+    return steps
+
+
+def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes]:
+    """Every generated file: docs-relative POSIX path -> bytes, sorted by path. Pure: same knowledge
+    base, same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n processes."""
+    k, n = share
+    out: dict[str, str | bytes] = {}
+    for step in _work(kb)[k::n]:
+        out.update(step())
     return {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in sorted(out.items())}
 
 
@@ -88,10 +95,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_site(kb: KnowledgeBase, docs_dir: Path) -> RenderResult:
-    """Render `kb` into `docs_dir`: write changed files, delete generated files no longer produced."""
+def write_site(kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None) -> RenderResult:
+    """Render `kb` into `docs_dir` (`files`: its pages, if rendered already): write changed files,
+    delete generated files no longer produced."""
     started = time.perf_counter()
-    files = pages(kb)
+    files = pages(kb) if files is None else files
     result = RenderResult(render_seconds=time.perf_counter() - started)
     started = time.perf_counter()
     for rel, data in files.items():

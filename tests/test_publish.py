@@ -1,0 +1,106 @@
+"""kb.publish: MkDocs's build with the page work on several processes makes what `mkdocs build` makes,
+byte for byte, and fails as it fails, with the same warnings in the same order."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+
+from kb.check import check
+from kb.publish import parallel_safe
+from kb.render.site import write_site
+
+from conftest import ROOT, make_project
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1750000000")
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content rendered into a project's docs/ (142 pages: enough for two processes)."""
+    config, data = make_project(tmp_path_factory.mktemp("publish"), ROOT / "data")
+    write_site(check(data).kb, config.parent / "docs")
+    return config.parent
+
+
+def mkdocs(project: Path, site: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site], cwd=project, env=ENV,
+                          capture_output=True, text=True)
+
+
+def publish(project: Path, site: str, jobs: int = 2) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kb.publish", "--strict", "--jobs", str(jobs), "-d", site],
+                          cwd=project, env=ENV, capture_output=True, text=True)
+
+
+def warnings(run: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in (run.stderr + run.stdout).splitlines() if line.startswith(("WARNING", "Aborted"))]
+
+
+def test_the_site_is_byte_identical_to_mkdocs_build(project: Path) -> None:
+    single = mkdocs(project, "site-mkdocs")
+    parallel = publish(project, "site-parallel")
+    assert single.returncode == 0, single.stderr
+    assert parallel.returncode == 0, parallel.stderr
+    assert "on 2 processes" in parallel.stderr
+    ours, theirs = tree_bytes(project / "site-parallel"), tree_bytes(project / "site-mkdocs")
+    assert ours.keys() == theirs.keys()
+    assert [path for path in ours if ours[path] != theirs[path]] == []
+    assert len([p for p in ours if p.endswith(".html")]) > 100
+
+
+@pytest.fixture
+def broken(project: Path, tmp_path: Path) -> Path:
+    """A copy of the project with a broken link early, a missing anchor late and a link to an anchor
+    on another page that exists."""
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site-*"))
+    docs = copy / "docs"
+    with (docs / "actors" / "nato.md").open("a") as fh:
+        fh.write("\nSee [nowhere](../actors/no-such-actor.md).\n")
+    with (docs / "sources" / "index.md").open("a") as fh:
+        fh.write("\nSee [the yardstick](../about.md#no-such-heading) and [the other](../about.md#likelihood-yardstick).\n")
+    return copy
+
+
+def test_a_broken_site_fails_with_mkdocs_warnings_in_mkdocs_order(broken: Path) -> None:
+    single = mkdocs(broken, "site-mkdocs")
+    parallel = publish(broken, "site-parallel")
+    assert single.returncode == parallel.returncode == 1
+    found = warnings(parallel)
+    assert found == warnings(single)
+    assert any("actors/nato.md" in line and "no-such-actor.md" in line for line in found)
+    assert any("#no-such-heading" in line for line in found) and not any("#likelihood-yardstick" in line for line in found)
+    assert found[-1] == "Aborted with 2 warnings in strict mode!"
+
+
+def test_an_error_inside_a_page_is_reported_by_page_without_a_traceback(project: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site-*"))
+    page = copy / "docs" / "events" / "estlink-2-cable-cut-2024.md"
+    page.write_text(page.read_text().replace("---\n", "---\ntemplate: no-such-template.html\n", 1))
+    run = publish(copy, "site")
+    assert run.returncode == 1
+    assert "Error building page 'events/estlink-2-cable-cut-2024.md'" in run.stderr
+    assert "no-such-template.html" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_one_process_or_another_plugin_is_mkdocs_build_itself(project: Path, tmp_path: Path) -> None:
+    single = publish(project, str(tmp_path / "site"), jobs=1)
+    assert single.returncode == 0 and "on 2 processes" not in single.stderr
+    config = project / "mkdocs.yml"
+    assert parallel_safe(load_config(str(config)))
+    other = tmp_path / "mkdocs.yml"
+    other.write_text(config.read_text().replace("plugins:\n  - search\n", "plugins:\n  - search\n  - tags\n"))
+    os.symlink(project / "docs", tmp_path / "docs")
+    assert not parallel_safe(load_config(str(other)))

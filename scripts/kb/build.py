@@ -10,7 +10,6 @@ sitemap.xml.gz) is set from the newest date in the data unless the caller set it
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ import yaml
 from kb.check import CheckResult, read, rule_findings
 from kb.findings import Finding
 from kb.model import KnowledgeBase
-from kb.publish import cpus
+from kb.cores import cpus, fork_pool, forkable
 from kb.render.relations import relations
 from kb.render.site import RenderResult, pages, write_site
 from kb.report import write_text
@@ -114,13 +113,13 @@ def checked_pages(data_dir: Path, timings: dict[str, float] | None = None, jobs:
     result = read(data_dir)
     read_at = time.perf_counter()
     files = None
-    if result.errors or (cpus() if jobs is None else jobs) < 2:
+    if result.errors or (cpus() if jobs is None else jobs) < 2 or not forkable():
         found = rule_findings(result.kb)
     else:
         _MODEL[:] = [result.kb]
         relations(result.kb)  # worked out once, before the fork, for every process
         try:
-            with multiprocessing.get_context("fork").Pool(2) as pool:
+            with fork_pool(2) as pool:
                 rules = pool.apply_async(_rules_of_model)
                 other_half = pool.apply_async(_pages_of_model, ((1, 2),))
                 files = pages(result.kb, (0, 2)) | other_half.get()

@@ -48,6 +48,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from kb.cores import cpus
 from kb.findings import Finding
 from kb.loader import Document, LoadError, Position, parse, read_text
 from kb.model import FOLDERS, KIND_OF_FOLDER
@@ -560,13 +561,6 @@ PARALLEL_FROM = 200
 """Below this many files a process pool costs more than it saves (ruamel takes ~4 ms a file)."""
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def _format_job(job: tuple[Path, str, bool, bool]) -> Outcome:
     path, kind, write, want_diff = job
     return format_file(path, kind, write=write, want_diff=want_diff)
@@ -576,7 +570,7 @@ def format_files(files: list[tuple[Path, str]], *, write: bool, want_diff: bool 
                  jobs: int | None = None) -> list[Outcome]:
     """Format many files, on several processes when there are many; outcomes in the order given."""
     work = [(p, kind, write, want_diff) for p, kind in files]
-    jobs = _cpus() if jobs is None else jobs
+    jobs = cpus() if jobs is None else jobs
     if jobs > 1 and len(work) >= PARALLEL_FROM:
         with ProcessPoolExecutor(min(jobs, 8)) as pool:
             return list(pool.map(_format_job, work, chunksize=16))

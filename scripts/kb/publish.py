@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import gc
 import logging
-import multiprocessing
 import os
 import sys
 import time
@@ -40,6 +39,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
+from kb.cores import cpus, fork_pool, forkable
+
 log = logging.getLogger("mkdocs.commands.build")
 
 # Plugins whose per-page state is gathered back from the workers. Any other plugin might keep state
@@ -49,14 +50,6 @@ PARALLEL_PLUGINS = {"material/search"}
 MIN_PAGES_PER_JOB = 40
 
 Record = tuple[str, int, str]  # logger name, level, message
-
-
-def cpus() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 class _Capture(logging.Handler):
@@ -164,7 +157,7 @@ def _each(indexes: list[int], work: Callable[[Page], dict[str, Any]]) -> _Chunk:
 
 
 def parallel_safe(config: MkDocsConfig) -> bool:
-    return set(config.plugins) <= PARALLEL_PLUGINS and "fork" in multiprocessing.get_all_start_methods()
+    return set(config.plugins) <= PARALLEL_PLUGINS and forkable()
 
 
 def build(config: MkDocsConfig, jobs: int | None = None) -> None:
@@ -204,7 +197,7 @@ def _in_parallel(work: Callable[[list[int]], _Chunk], count: int, jobs: int) -> 
     else:
         gc.freeze()  # objects made before the fork stay shared: the collector does not touch their pages
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with fork_pool(jobs) as pool:
                 chunks = list(pool.imap_unordered(work, _shares(count, jobs)))
         finally:
             gc.unfreeze()

@@ -3,7 +3,9 @@
   (a) a bare `mkdocs build --strict` of N plain pages, one per fact, each a heading and a paragraph of
       text, with the same mkdocs.yml (theme, features, extensions, search, validation) and the same
       navigation: the issue's yardstick, target kb build <= 1.15 x this;
-  (b) `mkdocs build --strict` of the very docs tree kb build rendered: what checking and rendering add.
+  (b) `mkdocs build --strict` of the very docs tree kb build rendered, on one core as MkDocs runs:
+      what our pages cost MkDocs, against which kb build's own publishing on every core is set;
+  (c) the floor that follows: (b) shared perfectly over the cores, beside (a).
 
     python benchmarks/bench_site.py                 # 1,000 and 10,000 facts
     python benchmarks/bench_site.py 1000 3000       # chosen sizes
@@ -257,13 +259,19 @@ def report(results: list[Result]) -> None:
             print(f"{name(r):>9} {r.bare_pages:>10} {r.bare.wall:>7.1f} ({r.bare.cpu:>5.1f}) {ratio:>10.2f} "
                   f"{r.kb.cpu / r.bare.cpu:>9.2f} {r.bare_bytes / r.bare_pages / 1000:>12.1f}"
                   f"  {'OK' if ratio <= TARGET else 'over target'}")
-    print("\n(b) kb build vs `mkdocs build` of the same rendered docs tree (what check + render add): run on its\n"
-          "    own, and as kb build's own mkdocs stage (the same work in the same run: the steadier ratio)")
+    print("\n(b) kb build vs `mkdocs build` (one core) of the same rendered docs tree, and kb build's own mkdocs\n"
+          "    stage (kb.publish, every core) beside it")
     print(f"{'facts':>9} {'own mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} {'mkdocs stage':>12} {'ratio':>6}")
     for r in results:
         stage = r.stages.get("mkdocs", 0)
         print(f"{name(r):>9} {r.own.wall:>7.1f} ({r.own.cpu:>5.1f}) {r.kb.wall / r.own.wall:>10.2f} "
               f"{r.kb.cpu / r.own.cpu:>9.2f} {stage:>12.1f} {r.kb.wall / stage if stage else 0:>6.2f}")
+    cores = os.cpu_count() or 1
+    print(f"\n(c) the floor: our pages cost MkDocs 'own mkdocs' on one core; on {cores} cores with nothing else to do,\n"
+          f"    kb build could not beat own mkdocs / {cores}, whatever it did around MkDocs")
+    print(f"{'facts':>9} {'own / bare':>10} {'floor vs bare':>13}")
+    for r in bare:
+        print(f"{name(r):>9} {r.own.wall / r.bare.wall:>10.2f} {r.own.wall / cores / r.bare.wall:>13.2f}")
     generated = [r for r in results if not r.real]
     if len(generated) >= 2:
         lo, hi = generated[0], generated[-1]

@@ -39,7 +39,13 @@ T: collections.Counter[str] = collections.Counter()
 clock = time.process_time
 
 
-def timed(key: str):
+def page_kind(src_uri: str) -> str:
+    return src_uri if "/" not in src_uri or src_uri.endswith("index.md") else src_uri.split("/")[0]
+
+
+def timed(key: str, label: str | None = None, page_of=None):
+    """Time a function under `key`; with `label`, also under that label for the kind of page
+    `page_of(*args, **kwargs)` returns."""
     def wrap(fn):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
@@ -47,13 +53,12 @@ def timed(key: str):
             try:
                 return fn(*args, **kwargs)
             finally:
-                T[key] += clock() - start
+                spent = clock() - start
+                T[key] += spent
+                if label:
+                    T[f"  by page: {label} {page_kind(page_of(*args, **kwargs).file.src_uri)}"] += spent
         return inner
     return wrap
-
-
-def page_kind(src_uri: str) -> str:
-    return src_uri if "/" not in src_uri or src_uri.endswith("index.md") else src_uri.split("/")[0]
 
 
 def convert(self, source: str) -> str:
@@ -89,32 +94,12 @@ def convert(self, source: str) -> str:
 def install() -> None:
     core.Markdown.convert = convert
     core.Markdown.__init__ = timed("markdown: Markdown() set up, once per page")(core.Markdown.__init__)
-    render = mkpages.Page.render
-
-    def page_render(self, config, files):
-        start = clock()
-        try:
-            return render(self, config, files)
-        finally:
-            spent = clock() - start
-            T["MARKDOWN total (page.render: the markdown lines)"] += spent
-            T[f"  by page: markdown {page_kind(self.file.src_uri)}"] += spent
-
-    mkpages.Page.render = page_render
+    mkpages.Page.render = timed("MARKDOWN total (page.render: the markdown lines)", "markdown",
+                                        lambda self, *_: self)(mkpages.Page.render)
     mkpages.Page.read_source = timed("read source and front matter")(mkpages.Page.read_source)
     mkbuild._build_page = timed("PAGE OUTPUT (theme template + search + write)")(mkbuild._build_page)
-    index = search.SearchPlugin.on_page_context
-
-    def on_page_context(self, context, *, page, config, nav):
-        start = clock()
-        try:
-            return index(self, context, page=page, config=config, nav=nav)
-        finally:
-            spent = clock() - start
-            T["search: index page HTML"] += spent
-            T[f"  by page: search {page_kind(page.file.src_uri)}"] += spent
-
-    search.SearchPlugin.on_page_context = on_page_context
+    search.SearchPlugin.on_page_context = timed("search: index page HTML", "search",
+                                                        lambda *_, page, **__: page)(search.SearchPlugin.on_page_context)
     search.SearchPlugin.on_post_build = timed("search: write search_index.json")(search.SearchPlugin.on_post_build)
     utils.write_file = timed("write files")(utils.write_file)
     mkbuild.get_context = timed("page context")(mkbuild.get_context)

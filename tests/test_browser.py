@@ -76,33 +76,31 @@ def heading(page) -> str:  # noqa: ANN001
     return page.locator("article h1").inner_text().replace("¶", "").strip()
 
 
-def test_search_by_alias_lands_on_the_actor_page(page) -> None:  # noqa: ANN001
+def search(page, text: str, results: str = ".md-search-result__item a"):  # noqa: ANN001, ANN201
+    """Type `text` into the site's search on the home page; the result links, once the first shows."""
     page.goto(f"{page.base}/index.html")
     page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("Eastern Republic", delay=20)
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=15000)
+    page.locator(".md-search__input").press_sequentially(text, delay=20)
+    found = page.locator(results)
+    found.first.wait_for(timeout=15000)
+    return found
+
+
+def test_search_by_alias_lands_on_the_actor_page(page) -> None:  # noqa: ANN001
+    first = search(page, "Eastern Republic").first
     first.click()
     page.wait_for_url("**/actors/eastland.html*")
     assert heading(page) == "Eastland"
 
 
 def test_search_by_id_finds_the_event(page) -> None:  # noqa: ANN001
-    page.goto(f"{page.base}/index.html")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("border-exercise-2023", delay=20)
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=15000)
+    first = search(page, "border-exercise-2023").first
     assert "events/border-exercise-2023.html" in first.get_attribute("href")
 
 
 def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:  # noqa: ANN001
     # "Eastland" names an actor page and appears on many fact pages, and in one briefing.
-    page.goto(f"{page.base}/index.html")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("Eastland", delay=20)
-    results = page.locator(".md-search-result__item > a")
-    results.first.wait_for(timeout=15000)
+    results = search(page, "Eastland", ".md-search-result__item > a")
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert len(hrefs) > 2
     assert "briefings/eastern-pressure.html" in hrefs[0], hrefs

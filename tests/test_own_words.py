@@ -120,10 +120,15 @@ def test_no_nine_word_run_copied_from_a_seed(digests: set[str], titles: set[str]
     assert not found, "text copied from a seed article (rephrase it):\n" + "\n".join(found)
 
 
+def planted_runs() -> set[str]:
+    """The hashed nine-word runs of a made-up 'article', for files that copy it."""
+    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
+    return {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+
+
 def test_checker_catches_a_planted_run(tmp_path: Path) -> None:
     """The check itself can fail: a made-up 'article' and a file that copies it."""
-    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
-    planted = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+    planted = planted_runs()
     (tmp_path / "data" / "events").mkdir(parents=True)
     (tmp_path / "data" / "events" / "x.yaml").write_text(
         "id: x\nsummary: Then the quick brown fox jumps over the lazy dog near it.\n", encoding="utf-8")
@@ -133,8 +138,7 @@ def test_checker_catches_a_planted_run(tmp_path: Path) -> None:
 
 
 def test_link_targets_do_not_hide_a_copied_run(tmp_path: Path) -> None:
-    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
-    planted = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+    planted = planted_runs()
     (tmp_path / "data" / "briefings").mkdir(parents=True)
     (tmp_path / "data" / "briefings" / "b.md").write_text(
         '---\ntitle: T\n---\nThe [quick brown fox](actor:fox) jumps over [the lazy dog](source:s "para 2") near.\n')
@@ -142,8 +146,7 @@ def test_link_targets_do_not_hide_a_copied_run(tmp_path: Path) -> None:
 
 
 def test_a_run_wrapped_over_two_lines_is_caught(tmp_path: Path) -> None:
-    article = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
-    planted = {seedhash.digest(run) for run in seedhash.runs(seedhash.words(article))}
+    planted = planted_runs()
     (tmp_path / "data" / "events").mkdir(parents=True)
     (tmp_path / "data" / "events" / "x.yaml").write_text(
         "id: x\nsummary: >-\n  Then the quick brown fox jumps\n  over the lazy dog near it.\n", encoding="utf-8")

@@ -27,7 +27,6 @@ class RenderResult:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
-    render_seconds: float = 0.0  # making the pages in memory
     write_seconds: float = 0.0  # comparing with docs/ and writing what changed
 
     @property
@@ -98,9 +97,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_site(kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None) -> RenderResult:
     """Render `kb` into `docs_dir` (`files`: its pages, if rendered already): write changed files,
     delete generated files no longer produced."""
-    started = time.perf_counter()
     files = pages(kb) if files is None else files
-    result = RenderResult(render_seconds=time.perf_counter() - started)
+    result = RenderResult()
     started = time.perf_counter()
     for rel, data in files.items():
         if write_if_changed(docs_dir / rel, data):

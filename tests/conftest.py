@@ -70,6 +70,17 @@ def make_project(where: Path, data: Path) -> tuple[Path, Path]:
     return where / "mkdocs.yml", where / "data"
 
 
+def build_ungated(data: Path, project) -> None:  # noqa: ANN001
+    """Render and publish `data` whatever the checker finds: the renderer's own defences, tested
+    without the gate in front of them (hostile shapes that `kb check` refuses still must not harm)."""
+    from kb.build import mkdocs_build, mkdocs_env
+    from kb.render.site import write_site
+
+    kb = check(data).kb
+    write_site(kb, project.docs_dir)
+    mkdocs_build(project, mkdocs_env(kb))
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/fixtures/site built once with `kb build`; returns the site directory."""

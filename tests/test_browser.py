@@ -106,13 +106,14 @@ def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:  # noqa: A
     assert "briefings/eastern-pressure.html" in hrefs[0], hrefs
 
 
-def test_briefing_fact_link_previews_on_hover_and_navigates(page) -> None:  # noqa: ANN001
+def test_briefing_fact_link_names_its_fact_and_navigates(page) -> None:  # noqa: ANN001
     page.goto(f"{page.base}/briefings/eastern-pressure.html")
     link = page.locator("article a[href='../events/border-exercise-2023.html']").first
+    # The hover text is the browser's own, plain text: the theme's HTML tooltips are off (issue 10, item 2).
+    assert link.get_attribute("title").startswith("Event, about 2023: Eastland holds a large exercise")
     link.hover()
-    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="Eastland holds a large exercise")
-    tooltip.first.wait_for(state="visible", timeout=5000)
-    assert "about 2023" in tooltip.first.inner_text()
+    page.wait_for_timeout(300)
+    assert page.locator(".md-tooltip2, .md-tooltip").count() == 0
     link.click()
     page.wait_for_url("**/events/border-exercise-2023.html")
     assert heading(page) == "Eastland holds a large exercise near the border"

@@ -17,7 +17,7 @@ from kb.cli import main
 from kb.render.site import MANIFEST, write_site
 from kb.check import check
 
-from conftest import FIXTURES, make_project
+from conftest import FIXTURES, build_ungated, make_project
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -194,7 +194,7 @@ def article_text(page: Path) -> str:
 
 def test_hostile_text_cannot_inject_markup(tmp_path: Path) -> None:
     project, data = project_for(tmp_path, "hostile")
-    build(data, project, out=io.StringIO())
+    build_ungated(data, project)
     pages = sorted(project.site_dir.rglob("*.html"))
     assert len(pages) > 10
     for page in pages:
@@ -209,7 +209,7 @@ def test_hostile_text_cannot_inject_markup(tmp_path: Path) -> None:
     assert "<code>&lt;script&gt;</code>" in briefing_html, "code spans still show code"
     briefing = article_text(project.site_dir / "briefings" / "evil-briefing.html")
     assert "Raw HTML <script>alert('body')</script> and <img src=x onerror=alert('body-img')> stay text" in briefing
-    assert "[reference link][bad]" in briefing, "a javascript: reference definition is not a link"
+    assert "A reference link and" in briefing, "a javascript: reference link is shown as its text"
 
 
 def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
@@ -228,3 +228,33 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
     assert 'href="../events/border-exercise-2023.html"' in briefing
     assert 'class="admonition judgement almost-certain"' in briefing
     assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()
+
+
+def test_what_the_checker_accepted_builds(tmp_path: Path) -> None:
+    # Each of these passed `kb check` and then stopped the build (issue 10, items 4 and 6).
+    project, data = project_for(tmp_path)
+    briefing = data / "briefings" / "harbour-security.md"
+    briefing.write_text(briefing.read_text() + "\nSee also [the eastern picture](briefing:eastern-pressure).\n")
+    event = data / "events" / "harbour-cable-cut-2024.yaml"
+    text = event.read_text()
+    event.write_text(text.replace(text.split("summary: ", 1)[1].split("\n", 1)[0],
+                                  "'Quotes \" '' \\` and | pipes, <b>tags</b> & [brackets](x)'"))
+    assert [f for f in check(data).findings if f.severity == "error"] == []
+    build(data, project, out=io.StringIO())
+    page = (project.site_dir / "briefings" / "harbour-security.html").read_text()
+    assert '<a class="kb-fact" href="eastern-pressure.html"' in page
+    assert 'title="Event, December 2024: Harbour cable severed. Quotes &quot; \' \\` and | pipes, &lt;b&gt;tags' in page
+    assert ">Briefing</td>" in page, "the linked briefing is listed with the facts cited"
+
+
+def test_control_characters_are_findings_not_crashes(tmp_path: Path) -> None:
+    # A NUL, a digit and a NUL once collided with the renderer's placeholders: an IndexError, and
+    # `kb serve` exited (issue 10, item 7). Now the loader names the character and its place.
+    project, data = project_for(tmp_path)
+    event = data / "events" / "harbour-cable-cut-2024.yaml"
+    event.write_text(event.read_text().replace("summary: ", "summary: \x001\x00 "))
+    out = io.StringIO()
+    with pytest.raises(BuildError):
+        build(data, project, out=out)
+    assert "harbour-cable-cut-2024.yaml" in out.getvalue() and "[text-character]" in out.getvalue()
+    assert "U+0000" in out.getvalue()

@@ -53,3 +53,17 @@ def test_anchor_slugs_follow_mkdocs_toc():
 def test_the_repository_pages_are_clean():
     kb = check(REPO / "data").kb
     assert check_docs(REPO / "docs", kb) == []
+
+
+def test_relative_links_in_briefings_lead_to_pages_and_headings(tree, tmp_path):
+    # Briefing bodies reach the page as sanitized HTML, which MkDocs no longer checks: kb check does.
+    tree.edit("briefings/harbour-security.md", "left [Port North]",
+              "left [the method](../about.md#method) [a typo](../about.md#methd) [gone](../nowhere.md) "
+              "[up](#harbour-security-in-northland) [Port North]")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text("# About\n\n## Method\n")
+    found = check_docs(docs, tree.check().kb)
+    assert [(f.path.endswith("harbour-security.md"), f.line, f.rule) for f in found] == [
+        (True, 9, "doc-anchor"), (True, 9, "doc-link")]
+    assert found[0].hint == "did you mean '#method'?"

@@ -137,3 +137,30 @@ def test_front_matter_must_open_and_close(tmp_path):
         with pytest.raises(LoadError) as info:
             load_front_matter(path)
         assert info.value.finding.rule == "briefing-front-matter"
+
+
+@pytest.mark.parametrize("char, name", [
+    ("\x7f", "DEL"), ("\x85", "NEL"), ("\x9b", "control character"), ("\x01", "control character"),
+    ("\ufffe", "noncharacter"), ("\uffff", "noncharacter"), ("\U0010fffe", "noncharacter"),
+    ("\u2028", "LINE SEPARATOR"), ("\u202e", "bidirectional control"), ("\u2066", "bidirectional control"),
+])
+def test_invisible_characters_are_refused_where_they_stand(char, name, tmp_path):
+    # DEL, C1 controls and noncharacters once made MkDocs drop a page's front matter silently (issue 10,
+    # item 3); bidirectional controls disguise text in a reviewer's diff.
+    message = fails(f"id: x\ntitle: \"ab{char}cd\"\n", "text-character", 2, tmp_path)
+    assert f"U+{ord(char):04X}" in message and name in message
+
+
+def test_invisible_characters_in_a_briefing_body(tmp_path):
+    path = tmp_path / "b.md"
+    path.write_text("---\ntitle: t\n---\nText\n\nmore \x7f here\n", encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_front_matter(path)
+    assert (info.value.finding.rule, info.value.finding.line, info.value.finding.col) == ("text-character", 6, 6)
+
+
+def test_ordinary_text_is_accepted(tmp_path):
+    path = tmp_path / "x.yaml"
+    title = "a\ttab, a non-breaking\u00a0space, é, 😀 and a zero-width\ufeffno-break space"
+    path.write_bytes(f'id: x\r\ntitle: "{title}"\r\n'.encode())
+    assert load(path).data["title"] == title

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kb.render.escape import link_title, md_paragraphs, md_text, url
+from kb.render.escape import html_text, link_title, md_paragraphs, md_text, url
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -62,10 +64,13 @@ def test_paragraphs_keep_blank_lines_and_escape_each() -> None:
 
 
 def test_link_title_is_attribute_safe_and_short() -> None:
-    title = link_title('He said "hi" <script> & left ' + "x" * 400)
-    assert '"' not in title and "<" not in title and len(title) <= 280
+    import html as html_module
+
+    title = link_title('He said "hi" <script> & [a](b) left ' + "x" * 400)
+    assert '"' not in title and "<" not in title and "(" not in title and "]" not in title
+    assert len(html_module.unescape(title)) <= 280
     html = markdown.markdown(f'[a](b.md "{title}")')
-    assert html.startswith('<p><a href="b.md" title="He said &quot;hi&quot; &lt;script&gt; &amp; left')
+    assert html.startswith('<p><a href="b.md" title="He said &#34;hi&#34; &#60;script&#62; &#38; &#91;a&#93;&#40;b&#41; left')
 
 
 @pytest.mark.parametrize("address, expected", [
@@ -79,17 +84,20 @@ def test_only_http_urls_become_links(address: str, expected: str | None) -> None
     assert url(address) == expected
 
 
-def test_briefing_keeps_web_links_and_drops_script_links(tree) -> None:
-    from kb.render.briefing import body_markdown
+def briefing_html(kb, briefing_id: str = "harbour-security") -> str:  # noqa: ANN001
+    from kb.render.briefing import body
     from kb.render.links import Linker
 
+    blocks, _ = body(kb, kb.briefings[briefing_id], Linker(kb, f"briefings/{briefing_id}.md"))
+    return "\n\n".join(blocks)
+
+
+def test_briefing_keeps_web_links_and_drops_script_links(tree) -> None:
     tree.edit("briefings/harbour-security.md", "left [Port North]",
               "left [the port](https://example.org/port) [x](javascript:alert(1)) [Port North]")
-    kb = tree.check().kb
-    body, _ = body_markdown(kb, kb.briefings["harbour-security"], Linker(kb, "briefings/harbour-security.md"))
-    html = markdown.markdown(body)
+    html = briefing_html(tree.check().kb)
     assert '<a href="https://example.org/port">the port</a>' in html
-    assert 'href="javascript' not in html
+    assert "javascript" not in html and " x " in html
 
 
 def test_csv_cells_cannot_start_a_formula(tree) -> None:
@@ -105,12 +113,26 @@ def test_csv_cells_cannot_start_a_formula(tree) -> None:
 
 
 def test_judgement_synonym_renders_as_its_yardstick_term(tree) -> None:
-    from kb.render.briefing import body_markdown
-    from kb.render.links import Linker
-
     tree.edit("briefings/harbour-security.md", '!!! judgement "likely"', '!!! judgement "Probable"')
     result = tree.check()
     assert result.findings == []  # the checker accepts the synonym ...
-    kb = result.kb
-    body, _ = body_markdown(kb, kb.briefings["harbour-security"], Linker(kb, "briefings/harbour-security.md"))
-    assert '!!! judgement likely "Judgement: [Probable]' in body and "(55–75%)" in body  # ... and so does the page
+    html = briefing_html(result.kb)  # ... and so does the page
+    assert '<div class="admonition judgement likely">' in html
+    assert 'Judgement: <a href="../about.html#likelihood-yardstick">Probable</a> (55–75%)' in html
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+       st.lists(st.text(max_size=20), max_size=3))
+@settings(max_examples=400, deadline=None)
+def test_front_matter_stays_front_matter_whatever_the_text(text: str, names: list[str]) -> None:
+    # Any character (DEL, C1, U+FFFE, U+2028, quotes, backslashes, '---') once made MkDocs drop the front
+    # matter silently and render its lines as Markdown (issue 10, item 3): MkDocs's own reader gets it back.
+    from mkdocs.utils.meta import get_data
+
+    from kb.render.templates import front_matter
+
+    page = f"{front_matter(text, 2, text, names)}\n\n# Body\n"
+    body, meta = get_data(page)
+    assert body.strip() == "# Body"
+    assert meta["title"] == str(html_text(text)) and meta.get("description", "") == str(html_text(text))
+    assert meta.get("tags", []) == [str(html_text(n)) for n in names]

@@ -72,3 +72,32 @@ def test_validators_agree_on_the_yaml_test_suite():
             continue
         for kind in SCHEMA_FILES[1:]:
             assert is_valid(data, kind) == validator(kind).is_valid(data), (path, kind)
+
+
+def test_every_allowed_value_has_display_text() -> None:
+    from kb.schematree import undisplayed
+
+    assert undisplayed() == []
+
+
+def test_a_new_value_without_display_text_fails_the_check_not_the_build(tree, monkeypatch) -> None:
+    # A maintainer adds `projection` to figure.status but forgets its words: once `kb check` passed and
+    # rendering stopped with a KeyError (issue 10, item 5). Now the check names the schema line.
+    import kb.schematree
+    import kb.validate
+
+    edited = copy.deepcopy(schema("figure"))
+    edited["properties"]["status"]["enum"].append("projection")
+    original = kb.validate.schema.__wrapped__
+    monkeypatch.setattr(kb.validate, "schema", lambda name: edited if name == "figure" else original(name))
+    monkeypatch.setattr(kb.schematree, "schema", kb.validate.schema)
+    for cached in (kb.validate.validator, kb.validate.fast_validator, kb.schematree._display_tables):
+        cached.cache_clear()
+    try:
+        tree.edit("figures/northland-defence-spending-2024.yaml", "status: actual", "status: projection")
+        findings = [f for f in tree.check().findings if f.severity == "error"]
+        assert [(f.rule, f.path.endswith("figure.json")) for f in findings] == [("schema-display", True)]
+        assert "'projection'" in findings[0].message and "x-display" in findings[0].hint
+    finally:
+        for cached in (kb.validate.validator, kb.validate.fast_validator, kb.schematree._display_tables):
+            cached.cache_clear()

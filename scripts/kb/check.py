@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from kb.findings import Finding
@@ -90,7 +91,31 @@ def read(data_dir: Path) -> CheckResult:
         else:
             kb.add(BUILDERS[kind](doc))
     kb.index()
+    findings.extend(schema_findings_of_package())
     return result
+
+
+def schema_findings_of_package() -> list[Finding]:
+    """Schemas a maintainer left half-edited: an allowed value without display text would stop the
+    build at the first page that shows it, so `kb check` refuses it first, at the schema's line."""
+    from kb.schematree import DISPLAY, undisplayed
+
+    found = []
+    for enum, value in undisplayed():
+        path = Path(str(resources.files("kb.schemas").joinpath(f"{enum.file}.json")))
+        lines = path.read_text("utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if f'"{value}"' in text), 1)
+        found.append(Finding(_shown(path), line, 1, "error", "schema-display",
+                             f"{enum.file}.json: allowed value {value!r} of '{enum.field}' has no display text",
+                             f'add "{value}": "<what readers see>" to the "{DISPLAY}" beside this enum'))
+    return found
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def rule_findings(kb: KnowledgeBase) -> list[Finding]:

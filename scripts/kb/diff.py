@@ -23,7 +23,8 @@ from kb.check import check, data_files
 from kb.git import GitError
 from kb.fmt import plain_reads_back
 from kb.loader import LoadError, load, load_front_matter
-from kb.model import FACT_KINDS, LINK, KnowledgeBase, Reference
+from kb import prose
+from kb.model import FACT_KINDS, KnowledgeBase, Reference
 
 Path_ = tuple[str | int, ...]
 
@@ -175,7 +176,7 @@ def field_changes(old: Any, new: Any, where: Path_ = ()) -> Iterator[FieldChange
 
 
 def _links(body: str | None) -> set[str]:
-    return {f"{m['kind']}:{m['target']}" for m in LINK.finditer(body or "")}
+    return {f"{link.type}:{link.target}" for link in prose.parse(body or "").links if link.kind == "fact"}
 
 
 def _body_lines(old: str | None, new: str | None) -> tuple[int, int]:

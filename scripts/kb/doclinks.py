@@ -12,13 +12,15 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown.extensions.toc import slugify
 
 from kb.findings import Finding
-from kb.model import FACT_KINDS, KnowledgeBase
+from kb.loader import Position
+from kb.model import FACT_KINDS, Briefing, KnowledgeBase
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _LINK = re.compile(r"!?\[[^\]\n]*\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
@@ -35,7 +37,8 @@ def anchors(markdown_text: str) -> set[str]:
 
 
 def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
-    """Findings for the hand-written Markdown pages under `docs` (those `kb build` does not generate)."""
+    """Findings for the hand-written Markdown pages under `docs` (those `kb build` does not generate),
+    and for the relative links and #anchors of briefings, which lead to the same pages."""
     from kb.render.links import page_of
     from kb.render.site import page_paths, pages, previous
 
@@ -47,6 +50,30 @@ def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
             if (rel := p.relative_to(docs).as_posix()) not in generated and rel not in stale}
     existing = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()} | set(generated)
     found: list[Finding] = []
+
+    def page_text(dest: str) -> str:
+        nonlocal rendered
+        if dest in generated and not rendered:
+            rendered = pages(kb)
+        return rendered[dest].decode("utf-8") if dest in generated else (docs / dest).read_text("utf-8")
+
+    def check_link(rel: str, target: str, report: Callable[[str, str, str], None]) -> None:
+        parts = urlsplit(target)
+        dest = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
+        if parts.path.endswith("/"):
+            dest = posixpath.join(dest, "index.md")
+        if dest not in existing:
+            near = difflib.get_close_matches(dest, sorted(existing), n=1, cutoff=0.6)
+            hint = f"did you mean '{posixpath.relpath(near[0], posixpath.dirname(rel) or '.')}'?" if near else \
+                "paths are relative to this page; check the spelling"
+            report("doc-link", f"link '{target}' leads to no page", hint)
+        elif parts.fragment and dest.endswith(".md"):
+            ids = anchors(page_text(dest))
+            if unquote(parts.fragment) not in ids:
+                near = difflib.get_close_matches(parts.fragment, sorted(ids), n=1, cutoff=0.5)
+                report("doc-anchor", f"link '{target}' names no heading '#{parts.fragment}' in {dest}",
+                       f"did you mean '#{near[0]}'?" if near else "link to an existing heading")
+
     for rel, path in hand.items():
         text = path.read_text("utf-8", errors="replace")
         blanked = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)  # keep offsets, drop code
@@ -55,7 +82,7 @@ def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
             line = blanked.count("\n", 0, m.start()) + 1
             col = m.start() - (blanked.rfind("\n", 0, m.start()) + 1) + 1
 
-            def report(rule: str, message: str, hint: str) -> None:
+            def report(rule: str, message: str, hint: str, path: Path = path, line: int = line, col: int = col) -> None:
                 found.append(Finding(str(path), line, col, "error", rule, message, hint))
 
             parts = urlsplit(target)
@@ -66,21 +93,15 @@ def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
                 continue
             if parts.scheme or parts.netloc:
                 continue  # external (https:, mailto:): checked with --site / --external, not here
-            dest = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
-            if parts.path.endswith("/"):
-                dest = posixpath.join(dest, "index.md")
-            if dest not in existing:
-                near = difflib.get_close_matches(dest, sorted(existing), n=1, cutoff=0.6)
-                hint = f"did you mean '{posixpath.relpath(near[0], posixpath.dirname(rel) or '.')}'?" if near else \
-                    "paths are relative to this page; check the spelling"
-                report("doc-link", f"link '{target}' leads to no page", hint)
-            elif parts.fragment and dest.endswith(".md"):
-                if dest in generated and not rendered:
-                    rendered = pages(kb)
-                body = rendered[dest].decode("utf-8") if dest in generated else (docs / dest).read_text("utf-8")
-                ids = anchors(body)
-                if unquote(parts.fragment) not in ids:
-                    near = difflib.get_close_matches(parts.fragment, sorted(ids), n=1, cutoff=0.5)
-                    report("doc-anchor", f"link '{target}' names no heading '#{parts.fragment}' in {dest}",
-                           f"did you mean '#{near[0]}'?" if near else "link to an existing heading")
+            check_link(rel, target, report)
+
+    for briefing in kb.briefings.values():
+        rel = page_of(briefing)
+        for link in [*briefing.links("page"), *briefing.links("anchor")]:
+            pos = briefing.position(link.line, link.col)
+
+            def report(rule: str, message: str, hint: str, b: Briefing = briefing, pos: Position = pos) -> None:
+                found.append(Finding(str(b.doc.path), pos.line, pos.col, "error", rule, message, hint))
+
+            check_link(rel, link.target, report)
     return found

@@ -104,12 +104,33 @@ def _fail(path: Path, pos: Position, rule: str, message: str, hint: str) -> Load
     return LoadError(Finding(str(path), pos.line, pos.col, "error", rule, message, hint))
 
 
+# Characters no fact or briefing needs, that break or disguise text: C0 controls but tab and line ends,
+# DEL and C1 controls (YAML and MkDocs's front matter refuse them), line and paragraph separators
+# (line breaks to YAML 1.1, not to Markdown), bidirectional controls (they reorder what a reviewer
+# sees in a diff), and Unicode noncharacters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                        "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 17)) + "]")
+_NAMES = {"\x7f": "DEL", "\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _check_characters(path: Path, text: str) -> None:
+    m = _FORBIDDEN.search(text)
+    if m:
+        before = text[: m.start()]
+        line, col = before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
+        char = m[0]
+        name = _NAMES.get(char, "bidirectional control" if "\u202a" <= char <= "\u2069" else
+                          "noncharacter" if char >= "\ufdd0" else "control character")
+        raise _fail(path, Position(line, col), "text-character", f"invisible character U+{ord(char):04X} ({name})",
+                    "delete it (most editors do not show it); write a line break or a space if one was meant")
+
+
 def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raise _fail(path, Position(1, 1), "yaml-encoding", "file starts with a byte order mark (BOM)",
                     "save the file as UTF-8 without BOM")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
@@ -117,6 +138,8 @@ def _decode(path: Path, raw: bytes) -> str:
         raise _fail(path, Position(line, col), "yaml-encoding",
                     f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
                     "save the file as UTF-8; fix or retype the character at this position") from None
+    _check_characters(path, text)
+    return text
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:

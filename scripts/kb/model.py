@@ -6,20 +6,20 @@ exact line of any field without reaching into the loader.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator
 
+from kb import prose
 from kb.dates import PartialDate
+from kb.facttypes import FACT_TYPES
 from kb.loader import Document, Path_, Position
 
-FACT_KINDS = ("source", "actor", "place", "event", "figure", "briefing")
+FACT_KINDS = tuple(t.name for t in FACT_TYPES)
 """Every fact type, in the order pages and indexes list them."""
 
-FOLDERS = {"source": "sources", "actor": "actors", "place": "places", "event": "events",
-           "figure": "figures", "briefing": "briefings"}
-KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+FOLDERS = {t.name: t.folder for t in FACT_TYPES}
+KIND_OF_FOLDER = {t.folder: t.name for t in FACT_TYPES}
 
 
 def date_or_none(value: Any) -> PartialDate | None:
@@ -343,18 +343,14 @@ class Figure(Fact):
             yield _ref(("compared_to",), self.compared_to, "figure")
 
 
-# Briefing text: `[words](event:some-id)`, and for sources `[words](source:id "para 4")`.
-# `https://...` is an ordinary web link, not a fact reference: a kind is never followed by `//`.
-LINK = re.compile(r'\[(?P<label>[^\[\]]+)\]\((?P<kind>[a-z]+):(?!//)(?P<target>[^\s)]+)(?:\s+"(?P<locator>[^"]*)")?\)')
-JUDGEMENT = re.compile(r'^!!! judgement "(?P<term>[^"]*)"[ \t]*$', re.M)
-_SENTENCE_END = re.compile(r'(?<=[.!?])["”’)]?\s+(?=[A-Z0-9"“(\[])')
-
-
 @dataclass(slots=True)
 class Judgement:
+    """A judgement box of a briefing: what stands in its title's quotes, its text, where it starts."""
+
     term: str
     text: str
     pos: Position
+    links: list[prose.Link]
 
 
 @dataclass(kw_only=True)
@@ -367,53 +363,36 @@ class Briefing(Fact):
     body: str
     body_line: int  # file line on which the body starts
     authors: list[str] = field(default_factory=list)
+    parsed: prose.Prose = field(default_factory=prose.Prose, repr=False, compare=False)
 
     @classmethod
     def from_doc(cls, doc: Document, body: str, body_line: int, id: str) -> Briefing:
         d = doc.data
+        body = prose.normalise(body)
         return cls(**cls.common(doc, id), title=d["title"], date=date_or_none(d["date"]), summary=d["summary"],
-                   status=d["status"], body=body, body_line=body_line, authors=list(d.get("authors", [])))
+                   status=d["status"], body=body, body_line=body_line, authors=list(d.get("authors", [])),
+                   parsed=prose.parse(body))
 
-    def pos_at(self, offset: int) -> Position:
-        before = self.body[:offset]
-        return Position(self.body_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1)
+    def position(self, line: int, col: int) -> Position:
+        """A position in the body as a position in the file."""
+        return Position(self.body_line + line - 1, col)
 
     def judgements(self) -> list[Judgement]:
-        out = []
-        for m in JUDGEMENT.finditer(self.body):
-            block = []
-            for line in self.body[m.end() + 1:].splitlines():
-                if line.strip() and not line.startswith("    "):
-                    break
-                block.append(line.strip())
-            out.append(Judgement(m["term"], " ".join(x for x in block if x), self.pos_at(m.start())))
-        return out
+        links: dict[int, list[prose.Link]] = defaultdict(list)
+        for link in self.parsed.links:
+            if link.judgement is not None:
+                links[link.judgement].append(link)
+        return [Judgement(j.title or "", j.text, self.position(j.line, j.col), links[n])
+                for n, j in enumerate(self.parsed.judgements)]
+
+    def links(self, kind: prose.LinkKind) -> Iterator[prose.Link]:
+        return (link for link in self.parsed.links if link.kind == kind)
 
     def references(self) -> Iterator[Reference]:
         yield from super().references()
-        for m in LINK.finditer(self.body):
-            yield Reference(self, m["target"], (m["kind"],), None, self.pos_at(m.start()),
-                            label=m["label"], context=sentence_at(self.body, m.start()), locator=m["locator"])
-
-
-def flatten_links(text: str) -> str:
-    """Briefing Markdown with `[label](kind:id)` links reduced to their label."""
-    return LINK.sub(lambda m: m["label"], text)
-
-
-def sentence_at(body: str, offset: int) -> str:
-    """The sentence of the paragraph in `body` around `offset`, links reduced to their text."""
-    start = body.rfind("\n\n", 0, offset) + 2 if body.rfind("\n\n", 0, offset) >= 0 else 0
-    end = body.find("\n\n", offset)
-    para = body[start: end if end >= 0 else len(body)]
-    rel = offset - start
-    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(para)] + [len(para)]
-    for a, b in zip(bounds, bounds[1:]):
-        if a <= rel < b:
-            para = para[a:b]
-            break
-    text = " ".join(flatten_links(para).split())
-    return re.sub(r"^(!!! judgement \"[^\"]*\"|[>*+-]|\d+\.)\s+", "", text)
+        for link in self.links("fact"):
+            yield Reference(self, link.target, (link.type or "",), None, self.position(link.line, link.col),
+                            label=link.label, context=link.sentence, locator=link.title)
 
 
 BUILDERS = {"source": Source.from_doc, "actor": Actor.from_doc, "place": Place.from_doc,

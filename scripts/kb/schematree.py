@@ -10,6 +10,7 @@ the referenced definition with the referring node's own keywords (its `descripti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from kb.validate import schema
@@ -83,3 +84,64 @@ def resolve(node: dict[str, Any], base: str) -> Node:
 def root(kind: str) -> Node:
     """The schema of fact type `kind` (source, actor, ..., briefing)."""
     return resolve(schema(kind), kind)
+
+
+# -- Display text of enum values: the schemas say what each allowed value is called on the site --------------
+
+DISPLAY = "x-display"
+"""The annotation beside every `enum`: each allowed value with the words readers see."""
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    """One `enum` of a schema: where it is (file, JSON path), its values and their display text."""
+
+    file: str  # schema name, e.g. "figure"
+    path: tuple[str | int, ...]
+    values: tuple[Any, ...]
+    display: dict[str, str]
+
+    @property
+    def field(self) -> str:
+        """The property the enum constrains (`status`, `role`)."""
+        return next(str(p) for p in reversed(self.path) if isinstance(p, str) and p != "items")
+
+
+def enums(schemas: dict[str, dict[str, Any]] | None = None) -> list[Enum]:
+    """Every enum in the schemas (by default the package's), in file order."""
+    from kb.validate import SCHEMA_FILES
+
+    schemas = schemas if schemas is not None else {name: schema(name) for name in SCHEMA_FILES}
+    found: list[Enum] = []
+
+    def walk(node: Any, file: str, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            if "enum" in node:
+                shown = node.get(DISPLAY)
+                found.append(Enum(file, path, tuple(node["enum"]), dict(shown) if isinstance(shown, dict) else {}))
+            for key, value in node.items():
+                walk(value, file, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, file, (*path, i))
+
+    for name, tree in schemas.items():
+        walk(tree, name, ())
+    return found
+
+
+def undisplayed(schemas: dict[str, dict[str, Any]] | None = None) -> list[tuple[Enum, Any]]:
+    """(enum, value) for every allowed value that has no display text: a schema a maintainer left
+    half-edited, caught by `kb check` before any page needs the text."""
+    return [(e, v) for e in enums(schemas) for v in e.values
+            if not isinstance(e.display.get(v if isinstance(v, str) else str(v)), str) or not e.display[str(v)].strip()]
+
+
+@cache
+def _display_tables() -> dict[tuple[str, str], dict[str, str]]:
+    return {(e.file, e.field): e.display for e in enums()}
+
+
+def display(fact_type: str, field: str, value: str) -> str:
+    """What readers call `value` of `field` of a fact type: display("figure", "status", "pledge")."""
+    return _display_tables()[(fact_type, field)][value]

@@ -12,7 +12,7 @@ from kb.render.citations import citation_lines
 from kb.render.escape import Safe, md_text
 from kb.render.links import Linker, page_of, series_path
 from kb.render.relations import relations
-from kb.render.text import date_span, figure_value, figure_period, label, period_words, series_title, words
+from kb.render.text import date_span, figure_value, figure_period, label, period_words, series_title, shown
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Row:
 
 def event_roles(event: Event, actor_id: str) -> list[str]:
     """How `actor_id` takes part in `event`: its roles, and attribution either way."""
-    roles = [p.role for p in event.actors if p.actor == actor_id]
+    roles = [shown("event", "role", p.role) for p in event.actors if p.actor == actor_id]
     roles += ["held responsible" for a in event.attribution if a.actor == actor_id]
     roles += ["attributed it" for a in event.attribution if a.by == actor_id]
     return list(dict.fromkeys(roles))
@@ -62,15 +62,15 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
     place_ids |= {p for e in events for p in e.places}
     places = sorted((Row(ln.to(kb.places[p])) for p in place_ids if p in kb.places),
                     key=lambda r: str(r.link).casefold())
-    shown = {e.id for e in events} | place_ids
-    shown |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
-    shown |= {a.id for a, _ in rel.members.get(actor.id, [])} | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
+    listed = {e.id for e in events} | place_ids
+    listed |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
+    listed |= {a.id for a, _ in rel.members.get(actor.id, [])} | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
     cites = [(None, actor.sources)] + [(f"role: {r.title}", r.sources) for r in actor.roles] + \
             [(f"membership: {label(kb, kb.get(m.organisation)) if kb.get(m.organisation) else m.organisation}", m.sources)
              for m in actor.memberships]
     return templates.render(
-        "actor.md.j2", a=actor, kind=words(actor.kind), country=ln.to(actor.country) if actor.country else None,
+        "actor.md.j2", a=actor, kind=shown("actor", "kind", actor.kind), country=ln.to(actor.country) if actor.country else None,
         roles=roles, memberships=memberships, members=members, holders=holders, timeline=timeline,
         series=series, places=places, quotes=cited_in(kb, actor.id, ln),
-        mentions=mentioned_by(kb, actor.id, ln, exclude=shown), citations=citation_lines(ln, cites),
+        mentions=mentioned_by(kb, actor.id, ln, exclude=listed), citations=citation_lines(ln, cites),
     )

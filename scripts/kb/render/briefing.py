@@ -1,29 +1,22 @@
-"""Briefing pages: the prose with fact links resolved, citations as footnotes, judgements marked.
+"""Briefing pages: the prose as the site's Markdown engine reads it (kb.prose: links resolved, citations
+as numbered notes, judgement boxes titled with their yardstick term), sanitized; then the facts cited.
 
-Briefing prose is Markdown written by editors, with these limits so that no markup can be
-injected: raw HTML is shown literally (`<` is escaped outside code), and a link must be a fact
-link (`[text](event:id)`), a source citation (`[text](source:id "para 4")`) or a relative link;
-a link with any other scheme (`javascript:`, `data:` ...) is shown as plain text.
+The body is HTML made by kb.prose and passed through its allow-list; only its headings go back to
+MkDocs as Markdown (escaped text), so that they join the page's table of contents.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from kb import yardstick
-from kb.model import FACT_KINDS, JUDGEMENT, LINK, Briefing, Event, Figure, KnowledgeBase
+from kb import prose, yardstick
+from kb.facttypes import BY_NAME
+from kb.model import Briefing, Event, Figure, KnowledgeBase
 from kb.render.escape import Safe, md_text
-from kb.render.links import YARDSTICK, Linker, md_link, page_of
-from kb.render.text import KIND_NAMES, PLURALS, date_span, figure_period, human_date, hover, label
+from kb.render.links import YARDSTICK, Linker, built_url, page_of, relative
+from kb.render.text import KIND_NAMES, date_span, figure_period, hover, human_date, label
 from kb.render import templates
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)", re.S)
-_OTHER_LINK = re.compile(r"(!?)\[(?P<label>[^\[\]]*)\]\((?P<target>[^)\s]*)(?P<rest>[^)]*)\)")
-_REF_DEFINITION = re.compile(r"^([ \t]{0,3})\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?=\s|$)", re.M)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-CITED_ORDER = ("event", "actor", "place", "figure", "source")
 BOOST = 3
 """Search boost for briefings, over other pages that match only in their text."""
 SEARCH_NAME_KINDS = ("actor", "place")
@@ -38,101 +31,37 @@ def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
     return sorted(names)
 
 
-@dataclass
-class _Footnotes:
-    """Numbered source citations: the same source and locator share one note."""
-
-    linker: Linker
-    numbers: dict[tuple[str, str], int]
-
-    def mark(self, source_id: str, locator: str) -> str:
-        key = (source_id, " ".join(locator.split()))
-        if key not in self.numbers:
-            self.numbers[key] = len(self.numbers) + 1
-        return f"[^src-{self.numbers[key]}]"
-
-    def definitions(self) -> list[str]:
-        lines = []
-        for (source_id, locator), n in self.numbers.items():
-            where = f", {md_text(locator)}" if locator else ""
-            lines.append(f"[^src-{n}]: {self.linker.to(source_id)}{where}.")
-        return lines
+def judgement_box(title: str | None, page: str) -> prose.JudgementBox:
+    """A judgement box's title: its term linked to the yardstick on the About page, and the term's band."""
+    known = yardstick.term(title or "")
+    words = title or "no likelihood given"
+    band = f" ({known.band})" if known else " (not a yardstick term)"
+    return prose.JudgementBox((("Judgement: ", None), (words, built_url(relative(YARDSTICK, page))), (band, None)),
+                              known.slug if known else "unknown")
 
 
-def _blocks(body: str) -> list[tuple[bool, str]]:
-    """Split `body` into (is_fenced_code, text) runs."""
-    out: list[tuple[bool, str]] = []
-    prose: list[str] = []
-    fence: str | None = None
-    code: list[str] = []
-    for line in body.splitlines(keepends=True):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            out.append((False, "".join(prose)))
-            prose, fence, code = [], m[1][0] * len(m[1]), [line]
-        elif fence is not None:
-            code.append(line)
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                out.append((True, "".join(code)))
-                fence, code = None, []
-        else:
-            prose.append(line)
-    if fence is not None:
-        out.append((True, "".join(code)))
-    out.append((False, "".join(prose)))
-    return [r for r in out if r[1]]
+def resolver(kb: KnowledgeBase, page: str) -> prose.Resolver:
+    """How the links of a briefing body lead from `page`: to facts, sources and pages of the site."""
+
+    def fact(type_: str, fact_id: str) -> prose.Target | None:
+        found = kb.get(fact_id)
+        if found is None or found.KIND != type_:
+            return None
+        return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found))
+
+    return prose.Resolver(fact=fact, page=built_url, judgement=lambda title: judgement_box(title, page))
 
 
-def _judgement(m: re.Match[str], page: str) -> str:
-    words = m["term"]
-    known = yardstick.term(words)  # the checker's own reading: "Probable" is "likely"
-    link = md_link(words, YARDSTICK, page)
-    rng = f"({known.band})" if known else "(not a yardstick term)"
-    return f'!!! judgement {known.slug if known else "unknown"} "Judgement: {link} {md_text(rng)}"'
-
-
-def _prose(text: str, kb: KnowledgeBase, linker: Linker, notes: _Footnotes) -> str:
-    spans: list[str] = []
-
-    def keep(m: re.Match[str]) -> str:  # code spans are left exactly as written
-        spans.append(m[0])
-        return f"\x00{len(spans) - 1}\x00"
-
-    text = _CODE_SPAN.sub(keep, text.replace("\x00", ""))
-    text = text.replace("<", "&lt;")
-
-    def fact_link(m: re.Match[str]) -> str:
-        kind, target = m["kind"], m["target"]
-        fact = kb.get(target)
-        if kind not in FACT_KINDS or fact is None or fact.KIND != kind:
-            return md_text(m["label"])
-        if kind == "source":
-            return f"{m['label']}{notes.mark(target, m['locator'] or '')}"
-        return md_link(Safe(m["label"]), page_of(fact), linker.page, hover(kb, fact))
-
-    def other_link(m: re.Match[str]) -> str:
-        if _SCHEME.match(m["target"]) and not m["target"].lower().startswith(("http://", "https://")):
-            return md_text(m[0])
-        return m[0]
-
-    def definition(m: re.Match[str]) -> str:
-        if _SCHEME.match(m[3]) and not m[3].lower().startswith(("http://", "https://")):
-            return m[1] + "&#91;" + m[2] + "&#93;:"  + md_text(m[3])
-        return m[0]
-
-    text = LINK.sub(fact_link, text)
-    # Fact links are now relative links without a scheme; anything else with a scheme is neutralised.
-    text = _OTHER_LINK.sub(other_link, text)
-    text = _REF_DEFINITION.sub(definition, text)
-    text = JUDGEMENT.sub(lambda m: _judgement(m, linker.page), text)
-    return re.sub("\x00([0-9]+)\x00", lambda m: spans[int(m[1])], text)
-
-
-def body_markdown(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[str, list[str]]:
-    """The briefing body as site Markdown, and the footnote definitions for its citations."""
-    notes = _Footnotes(linker, {})
-    parts = [text if is_code else _prose(text, kb, linker, notes) for is_code, text in _blocks(briefing.body)]
-    return "".join(parts).strip("\n"), notes.definitions()
+def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Safe], list[tuple[int, Safe]]]:
+    """The briefing body as blocks of page Markdown (sanitized HTML, and headings as escaped text), and
+    its citation notes as numbered footnote texts (the body's note marks are the footnotes extension's
+    own markup, so MkDocs joins the two)."""
+    shown = prose.render(briefing.body, resolver(kb, linker.page))
+    blocks = [Safe(f"{'#' * s.heading} {md_text(s.text)}") if s.heading else Safe(s.text)
+              for s in shown.segments if s.text.strip()]
+    notes = [(n.number, Safe(f"{linker.to(n.source)}{', ' + md_text(n.locator) if n.locator else ''}."))
+             for n in shown.notes]
+    return blocks, notes
 
 
 @dataclass(frozen=True)
@@ -144,7 +73,8 @@ class CitedFact:
 
 def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[str, list[CitedFact]]:
     """Every fact the briefing links to, grouped by type, in order of first mention."""
-    groups: dict[str, dict[str, CitedFact]] = {kind: {} for kind in CITED_ORDER}
+    order = sorted(BY_NAME.values(), key=lambda t: t.cited_order)
+    groups: dict[str, dict[str, CitedFact]] = {t.name: {} for t in order}
     for ref in briefing.references():
         fact = kb.get(ref.target)
         if ref.field != "text" or fact is None or fact.id in groups[fact.KIND]:
@@ -156,7 +86,7 @@ def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[s
         else:
             when = human_date(getattr(fact, "date", None) or getattr(fact, "published", None))
         groups[fact.KIND][fact.id] = CitedFact(linker.to(fact), KIND_NAMES[fact.KIND], when)
-    return {PLURALS[k]: list(v.values()) for k, v in groups.items() if v}
+    return {BY_NAME[k].plural: list(v.values()) for k, v in groups.items() if v}
 
 
 def path(briefing: Briefing) -> str:
@@ -166,9 +96,9 @@ def path(briefing: Briefing) -> str:
 def render(kb: KnowledgeBase, briefing: Briefing) -> str:
     page = path(briefing)
     linker = Linker(kb, page, hover=True)
-    body, footnotes = body_markdown(kb, briefing, linker)
+    blocks, notes = body(kb, briefing, linker)
     return templates.render(
-        "briefing.md.j2", b=briefing, boost=BOOST, date=human_date(briefing.date), body=Safe(body),
-        footnotes=[Safe(f) for f in footnotes], cited=facts_cited(kb, briefing, linker),
+        "briefing.md.j2", b=briefing, boost=BOOST, date=human_date(briefing.date), blocks=blocks,
+        notes=notes, cited=facts_cited(kb, briefing, linker),
         hover=hover(kb, briefing), label=label(kb, briefing), search_names=search_names(kb, briefing),
     )

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup as Safe
 
-__all__ = ["Safe", "md_text", "md_paragraphs", "html_text", "link_title", "url", "finalize"]
+__all__ = ["Safe", "md_text", "md_paragraphs", "html_text", "link_title", "url", "finalize", "yaml_string"]
 
 # Characters that are Markdown (or HTML) syntax anywhere in a line.
 _INLINE = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}|~^=$"}
@@ -46,12 +46,16 @@ def html_text(text: object) -> Safe:
     return Safe(html.escape(" ".join(str(text).split()), quote=True))
 
 
+_TITLE_TABLE = str.maketrans(_INLINE | {c: f"&#{ord(c)};" for c in "()"})
+
+
 def link_title(text: object, limit: int = 280) -> Safe:
-    """Plain text for the quoted title of a Markdown link: the hover text of a fact link."""
+    """Plain text for the quoted title of a Markdown link: the hover text of a fact link. Every character
+    that could end the title or the link (quotes, brackets, parentheses) is a character reference."""
     flat = " ".join(str(text).split())
     if len(flat) > limit:
         flat = flat[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return Safe(html.escape(flat, quote=True))
+    return Safe(flat.translate(_TITLE_TABLE))
 
 
 def url(address: str) -> str | None:
@@ -60,6 +64,29 @@ def url(address: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return quote(address.strip(), safe=":/?#@!$&+,;=%~-._")
+
+
+# What a YAML reader takes literally inside double quotes: printable characters (YAML 1.1's set, which
+# PyYAML and so MkDocs's front matter use), less the line breaks YAML 1.1 knows beyond LF and CR.
+_YAML_LITERAL = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\\\\\"]")
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _yaml_escape(m: re.Match[str]) -> str:
+    c = m[0]
+    if c in _YAML_ESCAPES:
+        return _YAML_ESCAPES[c]
+    if "\ud800" <= c <= "\udfff":
+        return "\\ufffd"  # a lone surrogate (from a file name) is no character: shown as a replacement
+    n = ord(c)
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
+
+
+def yaml_string(text: object) -> str:
+    """`text` as a double-quoted YAML scalar that every YAML reader gives back exactly: whatever the
+    text holds, the front matter around it stays YAML (MkDocs silently drops front matter it cannot
+    read, and then renders it as Markdown)."""
+    return '"' + _YAML_LITERAL.sub(_yaml_escape, str(text)) + '"'
 
 
 def finalize(value: object) -> object:

@@ -14,7 +14,7 @@ from kb.render.citations import citation_lines
 from kb.render.escape import Safe, md_text
 from kb.render.links import Linker, page_of
 from kb.render.relations import relations
-from kb.render.text import CONFIDENCE, date_span, sentence_case, words
+from kb.render.text import date_span, sentence_case, shown
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,15 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     when = date_span(event.date, event.end, event.approximate)
     if event.planned:
         when += " (planned)"
-    actors = [Row(ln.to(p.actor), md_text(p.role)) for p in event.actors]
+    actors = [Row(ln.to(p.actor), md_text(shown("event", "role", p.role))) for p in event.actors]
     attribution = [AttributionLine(ln.to(a.actor), ln.to(a.by) if a.by else md_text("the cited source"),
-                                   md_text(a.basis), CONFIDENCE[a.confidence]) for a in event.attribution]
+                                   md_text(a.basis), shown("event", "confidence", a.confidence)) for a in event.attribution]
     near = related_events(kb, event)
     related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
-    shown = {e.id for e in near}
+    listed = {e.id for e in near}
     return templates.render(
-        "event.md.j2", e=event, when=when, kind=sentence_case(words(event.kind)),
+        "event.md.j2", e=event, when=when, kind=sentence_case(shown("event", "kind", event.kind)),
         places=[ln.to(p) for p in event.places], actors=actors, attribution=attribution, related=related,
-        quotes=cited_in(kb, event.id, ln), mentions=mentioned_by(kb, event.id, ln, exclude=shown),
+        quotes=cited_in(kb, event.id, ln), mentions=mentioned_by(kb, event.id, ln, exclude=listed),
         citations=citation_lines(ln, [(None, event.sources)]),
     )

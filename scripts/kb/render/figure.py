@@ -11,7 +11,7 @@ from kb.render.backlinks import Quote, cited_in, mentioned_by
 from kb.render.charts import Bar, column_chart
 from kb.render.escape import Safe, md_text
 from kb.render.links import Linker, series_path
-from kb.render.text import PLANNED, STATUS_NAMES, figure_period, figure_value, metric_words, series_title, unit_words
+from kb.render.text import PLANNED, figure_period, shown, figure_value, metric_words, series_title, unit_words
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def path(actor_id: str, metric: str) -> str:
 def describe(kb: KnowledgeBase, figures: list[Figure]) -> str:
     """The chart in one sentence per value, for screen readers and the caption."""
     first = figures[0]
-    values = "; ".join(f"{figure_value(f)} for {figure_period(f)} ({STATUS_NAMES[f.status]})" for f in figures)
+    values = "; ".join(f"{figure_value(f)} for {figure_period(f)} ({shown('figure', 'status', f.status)})" for f in figures)
     return f"Bar chart of {series_title(kb, first.actor, first.metric)}: {values}."
 
 
@@ -53,7 +53,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
     for f in figures:
         sources = Safe("; ".join(f"{ln.to(c.source)}, {md_text(c.locator)}" for c in f.sources))
         notes = [x for x in (f.note, f"disputed: {f.disputed}" if f.disputed else None) if x]
-        rows.append(ValueRow(f.id, figure_period(f), figure_value(f), STATUS_NAMES[f.status], f.status in PLANNED,
+        rows.append(ValueRow(f.id, figure_period(f), figure_value(f), shown('figure', 'status', f.status), f.status in PLANNED,
                              sources, md_text("; ".join(notes)) if notes else None, cited_in(kb, f.id, ln)))
     ids = {f.id for f in figures}
     mentions: dict[str, list] = {}

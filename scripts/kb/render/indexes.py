@@ -12,7 +12,7 @@ from kb.render import templates
 from kb.render.links import Linker, series_path
 from kb.render.source import published
 from kb.render.text import (date_span, figure_period, figure_value, human_date, metric_words, sentence_case,
-                            series_title, words)
+                            series_title, shown)
 
 INDEX_BOOST = 0.5
 """Index pages list many names: rank them below the pages they list."""
@@ -39,7 +39,7 @@ def actors_index(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "actors/index.md")
     groups: dict[str, list[dict]] = defaultdict(list)
     for a in sorted(kb.actors.values(), key=lambda a: _name_key(a.name)):
-        groups[sentence_case(words(a.kind))].append(dict(link=ln.to(a), aliases=a.aliases,
+        groups[sentence_case(shown("actor", "kind", a.kind))].append(dict(link=ln.to(a), aliases=a.aliases,
                                                         country=ln.to(a.country) if a.country else ""))
     return templates.render("index_actors.md.j2", groups=dict(sorted(groups.items())), total=len(kb.actors),
                             boost=INDEX_BOOST)
@@ -48,7 +48,7 @@ def actors_index(kb: KnowledgeBase) -> str:
 def places_index(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "places/index.md")
     counts = Counter(p for e in kb.events.values() for p in e.places)
-    rows = [dict(link=ln.to(p), kind=words(p.kind), country=ln.to(p.country) if p.country else "",
+    rows = [dict(link=ln.to(p), kind=shown("place", "kind", p.kind), country=ln.to(p.country) if p.country else "",
                  events=counts[p.id]) for p in sorted(kb.places.values(), key=lambda p: _name_key(p.name))]
     return templates.render("index_places.md.j2", rows=rows, boost=INDEX_BOOST)
 
@@ -56,7 +56,7 @@ def places_index(kb: KnowledgeBase) -> str:
 def events_index(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "events/index.md")
     rows = [dict(date=date_span(e.date, e.end, e.approximate), sort=e.date.iso() if e.date else "", link=ln.to(e),
-                 kind=words(e.kind), places=[ln.to(p) for p in e.places])
+                 kind=shown("event", "kind", e.kind), places=[ln.to(p) for p in e.places])
             for e in reversed(_by_date(list(kb.events.values())))]
     return templates.render("index_events.md.j2", rows=rows, boost=INDEX_BOOST)
 
@@ -89,7 +89,7 @@ def timeline(kb: KnowledgeBase) -> str:
     for e in _by_date(list(kb.events.values())):
         years[str(e.date.year) if e.date else "Undated"].append(dict(
             date=date_span(e.date, e.end, e.approximate) + (" (planned)" if e.planned else ""), link=ln.to(e),
-            kind=words(e.kind), places=[ln.to(p) for p in e.places]))
+            kind=shown("event", "kind", e.kind), places=[ln.to(p) for p in e.places]))
     return templates.render("timeline.md.j2", years=dict(years), total=len(kb.events), boost=INDEX_BOOST)
 
 

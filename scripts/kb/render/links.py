@@ -52,6 +52,15 @@ def relative(target: str, from_page: str) -> str:
     return f"{rel}#{anchor}" if anchor else rel
 
 
+def built_url(link: str) -> str:
+    """A relative link between docs pages as the link between built pages: `x.md#a` -> `x.html#a`
+    (mkdocs.yml sets use_directory_urls: false, so that the site also works from the file system)."""
+    path, hash_, anchor = link.partition("#")
+    if path.endswith(".md"):
+        path = path[:-3] + ".html"
+    return path + hash_ + anchor
+
+
 def md_link(text: str | Safe, target: str, from_page: str, title: str | None = None) -> Safe:
     """A Markdown link; `text` is escaped unless it is Safe already, `title` is the hover text."""
     shown = text if isinstance(text, Safe) else md_text(text)

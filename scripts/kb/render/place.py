@@ -12,7 +12,7 @@ from kb.render.citations import citation_lines
 from kb.render.escape import md_text
 from kb.render.links import Linker, page_of
 from kb.render.relations import relations
-from kb.render.text import date_span, words
+from kb.render.text import date_span, shown
 
 
 def path(place: Place) -> str:
@@ -41,11 +41,11 @@ def render(kb: KnowledgeBase, place: Place) -> str:
                        for actor_id, r in roles.items()), key=lambda r: str(r.link).casefold())
     inside = rel.places_within.get(place.id, [])
     within = sorted((Row(ln.to(p)) for p in inside), key=lambda r: str(r.link).casefold())
-    shown = {e.id for e in events} | {p.id for p in inside}
+    listed = {e.id for e in events} | {p.id for p in inside}
     return templates.render(
-        "place.md.j2", p=place, kind=words(place.kind), country=ln.to(place.country) if place.country else None,
+        "place.md.j2", p=place, kind=shown("place", "kind", place.kind), country=ln.to(place.country) if place.country else None,
         parent=ln.to(place.within) if place.within else None, coords=coordinates(place),
         events=[Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in events],
         involved=involved, within=within, quotes=cited_in(kb, place.id, ln),
-        mentions=mentioned_by(kb, place.id, ln, exclude=shown), citations=citation_lines(ln, [(None, place.sources)]),
+        mentions=mentioned_by(kb, place.id, ln, exclude=listed), citations=citation_lines(ln, [(None, place.sources)]),
     )

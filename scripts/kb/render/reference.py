@@ -17,7 +17,7 @@ FACT_FILES_PAGE = "reference/fact-files.md"
 
 FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "yaml": "YAML hygiene (while loading)", "briefing": "YAML hygiene (while loading)",
-    "file": "YAML hygiene (while loading)", "schema": "Shape (JSON Schema)", "id": "Ids",
+    "file": "YAML hygiene (while loading)", "text": "YAML hygiene (while loading)", "schema": "Shape (JSON Schema)", "id": "Ids",
     "ref": "References", "citation": "References", "date": "Dates", "event": "Meaning across facts",
     "role": "Meaning across facts", "membership": "Meaning across facts", "actor": "Meaning across facts",
     "figure": "Figures", "judgement": "Briefings", "orphan": "Orphans", "waiver": "Waivers",

@@ -9,7 +9,7 @@ from kb.model import Briefing, KnowledgeBase, Source
 from kb.render import templates
 from kb.render.escape import Safe, md_text, url
 from kb.render.links import Linker, page_of
-from kb.render.text import PLURALS, RELIABILITY, label, words
+from kb.render.text import PLURALS, label, shown
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,9 @@ def render(kb: KnowledgeBase, source: Source) -> str:
     link = url(source.url) if source.url else None
     archive = url(source.archive_url) if source.archive_url else None
     return templates.render(
-        "source.md.j2", s=source, kind=words(source.type), published=published(source),
+        "source.md.j2", s=source, kind=shown("source", "type", source.type), published=published(source),
         retrieved=source.retrieved.human() if source.retrieved else "",
-        reliability=RELIABILITY.get(source.reliability or "", ""),
+        reliability=shown("source", "reliability", source.reliability) if source.reliability else "",
         link=Safe(f"<{link}>") if link else None, archive=Safe(f"<{archive}>") if archive else None,
         groups=citers(kb, source, ln),
     )

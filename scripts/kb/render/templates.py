@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from kb.render.escape import Safe, finalize, html_text, md_text
+from kb.render.escape import Safe, finalize, html_text, md_text, yaml_string
 
 
 def joined(items: list[object], sep: str = ", ") -> Safe:
@@ -21,11 +20,11 @@ def front_matter(title: str, boost: float | None = None, description: str | None
     """YAML front matter: the page title (HTML-escaped, as the theme prints it raw), search boost, and
     names the page is found by. Material's search weighs `tags` a thousand times a title; without
     its tags plugin the theme does not show them, so they only rank the page for those names."""
-    lines = ["---", f"title: {json.dumps(str(html_text(title)), ensure_ascii=False)}"]
+    lines = ["---", f"title: {yaml_string(html_text(title))}"]
     if description:
-        lines.append(f"description: {json.dumps(str(html_text(description)), ensure_ascii=False)}")
+        lines.append(f"description: {yaml_string(html_text(description))}")
     if search_names:
-        lines.append(f"tags: {json.dumps([str(html_text(n)) for n in search_names], ensure_ascii=False)}")
+        lines.append(f"tags: [{', '.join(yaml_string(html_text(n)) for n in search_names)}]")
     if boost is not None:
         lines += ["search:", f"  boost: {boost:g}"]
     lines.append("---")

@@ -4,6 +4,7 @@ labels for kinds, roles and statuses. Pure functions, no markup."""
 from __future__ import annotations
 
 from kb.dates import PartialDate
+from kb.schematree import display
 from kb.model import Actor, Event, Fact, Figure, KnowledgeBase, Source
 
 KIND_NAMES = {"source": "Source", "actor": "Actor", "place": "Place", "event": "Event",
@@ -11,16 +12,14 @@ KIND_NAMES = {"source": "Source", "actor": "Actor", "place": "Place", "event": "
 PLURALS = {"source": "Sources", "actor": "Actors", "place": "Places", "event": "Events",
            "figure": "Figures", "briefing": "Briefings"}
 
-QUALIFIERS = {"exactly": "exactly", "about": "about", "at-least": "at least", "more-than": "more than",
-              "less-than": "less than", "at-most": "at most", "up-to": "up to"}
-STATUS_NAMES = {"actual": "actual", "estimate": "estimate", "planned": "planned", "target": "target",
-                "pledge": "pledge", "guideline": "guideline"}
 PLANNED = frozenset({"planned", "target", "pledge", "guideline"})
 """Statuses of values that are not (yet) measured: drawn hollow in charts."""
 
-RELIABILITY = {"A": "A: completely reliable", "B": "B: usually reliable", "C": "C: fairly reliable",
-               "D": "D: not usually reliable", "E": "E: unreliable", "F": "F: reliability cannot be judged"}
-CONFIDENCE = {"low": "low confidence", "moderate": "moderate confidence", "high": "high confidence"}
+
+
+def shown(fact_type: str, field: str, value: str) -> str:
+    """An allowed value in reader's words, as the schema's `x-display` gives them ('military unit')."""
+    return display(fact_type, field, value)
 
 _ACRONYMS = {"gdp": "GDP", "nato": "NATO", "eu": "EU", "us": "US", "uk": "UK", "un": "UN", "lng": "LNG"}
 
@@ -75,23 +74,25 @@ def number(value: float) -> str:
     return f"{value:,.10g}"
 
 
+_VALUE_SHAPES = {"percent-of-gdp": "{}% of GDP", "percent": "{}%", "count": "{}", "ratio": "{}×", "eur": "€{}",
+                 "usd": "${}"}
+"""Units written around the number; any other unit follows it in words ('12 minutes')."""
+
+
 def with_unit(value: float, unit: str) -> str:
     n = number(value)
-    return {
-        "percent-of-gdp": f"{n}% of GDP", "percent": f"{n}%", "count": n, "ratio": f"{n}×",
-        "eur": f"€{n}", "usd": f"${n}",
-    }.get(unit, f"{n} {unit}")
+    shape = _VALUE_SHAPES.get(unit)
+    return shape.format(n) if shape else f"{n} {unit_words(unit)}"
 
 
 def unit_words(unit: str) -> str:
-    return {"percent-of-gdp": "% of GDP", "percent": "%", "count": "count", "ratio": "ratio",
-            "eur": "euro", "usd": "US dollars"}.get(unit, unit)
+    return display("figure", "unit", unit)
 
 
 def figure_value(fig: Figure) -> str:
     """The value as the source hedges it: 'about 2.1% of GDP', 'at least 3% of GDP'."""
     text = with_unit(fig.value, fig.unit)
-    return f"{QUALIFIERS[fig.qualifier]} {text}" if fig.qualifier else text
+    return f"{display('figure', 'qualifier', fig.qualifier)} {text}" if fig.qualifier else text
 
 
 def figure_period(fig: Figure) -> str:
@@ -109,7 +110,7 @@ def figure_label(kb: KnowledgeBase, fig: Figure) -> str:
     """A figure's own title, or one made from its series, period and status."""
     if fig.title:
         return fig.title
-    return f"{series_title(kb, fig.actor, fig.metric)}, {figure_period(fig)} ({STATUS_NAMES[fig.status]})"
+    return f"{series_title(kb, fig.actor, fig.metric)}, {figure_period(fig)} ({display('figure', 'status', fig.status)})"
 
 
 def label(kb: KnowledgeBase, fact: Fact) -> str:
@@ -127,9 +128,9 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
         return f"{head} {fact.summary}"
     if isinstance(fact, Figure):
         return f"{kind}: {series_title(kb, fact.actor, fact.metric)}, {figure_period(fact)}: " \
-               f"{figure_value(fact)} ({STATUS_NAMES[fact.status]})."
+               f"{figure_value(fact)} ({display('figure', 'status', fact.status)})."
     if isinstance(fact, Actor):
-        head = f"{kind} ({words(fact.kind)}): {fact.name}."
+        head = f"{kind} ({display('actor', 'kind', fact.kind)}): {fact.name}."
         return f"{head} {fact.summary}" if fact.summary else head
     if isinstance(fact, Source):
         by = f" by {', '.join(fact.authors)}" if fact.authors else ""
@@ -138,5 +139,6 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
         return f"{kind}: {fact.title}{by}{when}."
     summary = getattr(fact, "summary", None)
     kind_word = getattr(fact, "kind", None)
-    head = f"{kind}{f' ({words(kind_word)})' if kind_word else ''}: {fact.label}."
+    category = f" ({display(fact.KIND, 'kind', kind_word)})" if kind_word else ""
+    head = f"{kind}{category}: {fact.label}."
     return f"{head} {summary}" if summary else head

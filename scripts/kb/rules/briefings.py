@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kb.findings import Finding
-from kb.model import LINK, KnowledgeBase
+from kb.model import KnowledgeBase
 from kb.rules import finding, rule
 from kb.yardstick import YARDSTICK, term
 
@@ -25,6 +25,6 @@ def judgements_use_the_yardstick(kb: KnowledgeBase) -> Iterator[Finding]:
 def judgements_are_attributed(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
         for j in b.judgements():
-            if not any(m["kind"] == "source" for m in LINK.finditer(j.text)):
+            if not any(link.type == "source" and link.kind == "fact" for link in j.links):
                 yield finding(b, "judgement-source", "judgement names no source",
                               'add [who judges so](source:id "para N") to the indented text', at=j.pos)

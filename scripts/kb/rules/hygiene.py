@@ -9,6 +9,8 @@ describe("yaml-syntax", "error", "The file is well-formed YAML.", "Fix the quoti
 describe("yaml-encoding", "error", "The file is UTF-8 without a byte order mark.", "Save the file as UTF-8 (no BOM).")
 describe("yaml-size", "error", "A data file is at most 1 MB.", "One fact per file: split or trim it.")
 describe("yaml-read", "error", "The file can be read.", "Check that it exists and is readable.")
+describe("text-character", "error", "No invisible control, separator, bidirectional or noncharacter code points.",
+         "Delete the character at the reported position (most editors do not show it).")
 describe("yaml-empty", "error", "The file holds data.", "Write the fact's fields, or delete the file.")
 describe("yaml-not-mapping", "error", "The top level is one mapping of fields.", "Write `field: value` lines at the top level.")
 describe("yaml-multiple-documents", "error", "One YAML document per file.", "Remove the `---` separator; move the rest to its own file.")
@@ -29,6 +31,8 @@ describe("schema-pattern", "error", "Ids, dates and URLs have the expected form.
 describe("schema-empty", "error", "Lists and texts are not empty.", "Give at least one value, or remove the field.")
 describe("schema-duplicate-item", "error", "A list does not repeat an item.", "Remove the repeat.")
 describe("schema-range", "error", "Numbers lie in their allowed range.", "Correct the number.")
+describe("schema-display", "error", "Every allowed value in the schemas has display text (`x-display`).",
+         "A maintainer's check: add the new value's words to the `x-display` beside its `enum`.")
 describe("schema", "error", "Any other schema constraint.", "See the field's description in the schema reference.")
 
 describe("site-link", "error", "Every internal link in the built site leads to a page or file.",
@@ -41,9 +45,10 @@ describe("url-broken-archived", "warning", "A broken URL has an archived copy (c
          "Update the URL if the document moved; the archive keeps the citation usable meanwhile.")
 describe("url-unverifiable", "warning", "A URL that could not be verified (403, 429, 5xx, timeout).",
          "Open it in a browser; if it works, nothing to do.")
-describe("doc-link", "error", "A link in a hand-written page leads to a page or file that exists or will be generated.",
+describe("doc-link", "error", "A relative link in a hand-written page or a briefing leads to a page or file that exists "
+         "or will be generated.",
          "Fix the path (a close match is suggested); paths are relative to the page.")
-describe("doc-anchor", "error", "A #fragment in a hand-written page names a heading or id of its target page.",
+describe("doc-anchor", "error", "A #fragment in a hand-written page or a briefing names a heading or id of its target page.",
          "Link to an existing heading (its anchor is the heading in lowercase with hyphens).")
 describe("doc-fact-reference", "error", "Fact references (`actor:id`) are used only in briefings.",
          "In a hand-written page, link to the fact's page instead, e.g. `actors/estonia.md`.")

@@ -6,6 +6,7 @@ import difflib
 from typing import Iterator
 
 from kb.findings import Finding
+from kb.facttypes import LINKABLE
 from kb.model import FACT_KINDS, KnowledgeBase, Reference
 from kb.rules import finding, rule
 
@@ -25,7 +26,7 @@ def _where(ref: Reference) -> str:
       "Fix the id (a close match is suggested) or add the missing fact.")
 def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
-        if ref.kinds[0] not in FACT_KINDS or kb.get(ref.target) is not None or ref.target in kb.broken:
+        if kb.get(ref.target) is not None or ref.target in kb.broken:
             continue
         near = nearest_id(kb, ref.target, ref.kinds)
         hint = f"did you mean '{near}'?" if near else f"add data/{ref.kinds[0]}s/{ref.target}.yaml or fix the id"
@@ -33,20 +34,24 @@ def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
                       hint, at=ref.pos)
 
 
-@rule("ref-kind", "error", "A reference points at a fact of the right type (an event's actor is an actor).",
-      "Point the field at a fact of the expected type.")
+@rule("ref-kind", "error", "A reference points at a fact of the right type (an event's actor is an actor), and a "
+      "briefing links only to facts, sources, web pages (https://) and pages of the site.",
+      "Point the field at a fact of the expected type; in a briefing, write type:id, https://... or a relative link.")
 def references_have_right_kind(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
-        if ref.kinds[0] not in FACT_KINDS:
-            yield finding(ref.origin, "ref-kind", f"link type '{ref.kinds[0]}:' is unknown",
-                          f"write one of {', '.join(k + ':' for k in FACT_KINDS if k != 'briefing')} before the id", at=ref.pos)
-            continue
         target = kb.get(ref.target)
         if target is not None and target.KIND not in ref.kinds:
             yield finding(ref.origin, "ref-kind",
                           f"{_where(ref)} needs a {' or '.join(ref.kinds)}, but '{ref.target}' is a {target.KIND}",
                           f"write {target.KIND}:{ref.target}" if ref.field == "text" else f"point {_where(ref)} at a {ref.kinds[0]}",
                           at=ref.pos)
+    for b in kb.briefings.values():
+        for link in b.links("refused"):
+            what = f"link type '{link.type}:' is not allowed" if link.type else f"link to '{link.target}' is not allowed"
+            yield finding(b, "ref-kind", f"{what} in a briefing (it is shown as plain text)",
+                          f"write one of {', '.join(t + ':' for t in sorted(LINKABLE))} before an id, "
+                          "a web address starting https://, or a relative link to a page of the site",
+                          at=b.position(link.line, link.col))
 
 
 @rule("ref-country", "error", "An actor's or place's `country` is an actor of kind state.",

@@ -133,3 +133,18 @@ def test_a_path_never_starts_a_workflow_command():
     assert buf.getvalue().splitlines()[:2] == ["./::error file=a::b.yaml:1:2: error [yaml-syntax] m\\r\\nn",
                                                 "    hint: h\\u0085i"]
 
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tree, fmt):
+    with open(os.fsencode(tree.root / "events") + b"/\xff.yaml", "wb") as fh:
+        fh.write(b"id: x\n")
+    r = kb("check", "--format", fmt, str(tree.root), env={"PYTHONIOENCODING": "utf-8"})
+    assert r.returncode == 1 and r.stderr == "", r.stderr
+    where = f"{tree.root}/events/\\xff.yaml"
+    if fmt == "json":
+        [item] = json.loads(r.stdout)
+        assert (item["path"], item["rule"]) == (where, "file-name")
+    elif fmt == "github":
+        assert r.stdout.startswith(f"::error file={where.replace(':', '%3A')},line=1,col=1,title=file-name::")
+    else:
+        assert r.stdout.startswith(f"{where}:1:1: error [file-name] the file name '\\xff.yaml' is not UTF-8\n")

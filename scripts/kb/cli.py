@@ -116,14 +116,18 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from kb.build import Project
-    from kb.serve import serve
+    from kb.serve import ServeError, serve
 
     try:
         project = Project.locate(args.config, args.data)
     except FileNotFoundError as exc:
         print(f"kb serve: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return serve(args.data, project, args.host, args.port)
+    try:
+        return serve(args.data, project, args.host, args.port)
+    except ServeError as exc:
+        complain("serve", exc.message, exc.hint)
+        return EXIT_USAGE
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import re
@@ -148,3 +149,29 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tree, fmt):
         assert r.stdout.startswith(f"::error file={where.replace(':', '%3A')},line=1,col=1,title=file-name::")
     else:
         assert r.stdout.startswith(f"{where}:1:1: error [file-name] the file name '\\xff.yaml' is not UTF-8\n")
+
+
+def test_what_the_system_refuses_is_said_as_such_not_as_a_bug(monkeypatch, capsys, tree, tmp_path):
+    def full(_):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/out/report.json")
+    monkeypatch.setattr("kb.check.check", full)
+    assert main(["check", str(tree.root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kb check: No space left on device: /var/out/report.json\n    hint: ")
+    assert "bug" not in err and "Traceback" not in err
+    monkeypatch.undo()
+
+    (tmp_path / "a-file").write_text("")  # the cache cannot go under a file
+    r = kb("check", "--external", "--cache", str(tmp_path / "a-file" / "urls.json"), str(tree.root))
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith(f"kb check: File exists: {tmp_path / 'a-file'}\n    hint: "), r.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_stdout_is_said_as_such():
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # the error comes at the last flush
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([str(Path(sys.executable).with_name("kb")), "check", str(VALID)], stdout=full,
+                           stderr=subprocess.PIPE, text=True, env=env)
+    assert r.returncode == 2
+    assert r.stderr.startswith("kb check: No space left on device\n    hint: "), r.stderr

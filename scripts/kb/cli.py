@@ -79,7 +79,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
                    help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")
     c.add_argument("--max-age", type=float, default=7, metavar="DAYS",
                    help="how long a URL that answered is trusted without asking again (default: 7)")
-    c.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="per-request timeout (default: 10)")
+    c.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="seconds each URL may take in all, redirects included (default: 10)")
     c.set_defaults(run=_check)
 
 

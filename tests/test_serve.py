@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, make_project
+from conftest import FIXTURES, REPO, make_project
 
 
 def free_port() -> int:
@@ -102,27 +102,78 @@ def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served
     assert (out.count("kb serve: docs:"), out.count("Documentation built")) == (renders, builds), out.text()[-2000:]
 
 
-def test_sigterm_takes_the_preview_server_down_too(tmp_path: Path) -> None:
-    config, data = make_project(tmp_path, FIXTURES / "site")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config),
+def start_serve(tmp_path: Path, port: int, config: Path | None = None) -> tuple[subprocess.Popen, Output]:
+    """`kb serve` on the site fixture, in a session of its own (so the tests can clean up after it)."""
+    made, data = make_project(tmp_path, FIXTURES / "site")
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config or made),
                              "--port", str(port)], cwd=tmp_path, env=dict(os.environ, PYTHONUNBUFFERED="1"),
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    Output(proc.stdout)
+    return proc, Output(proc.stdout)
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").glob("*") for c in (task / "children").read_text().split()]
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its parent."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """Whatever of the session we started is left: kb serve and its mkdocs serve."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_takes_the_preview_server_down_too(tmp_path: Path, signum: int) -> None:
+    port = free_port()
+    proc, out = start_serve(tmp_path, port)
     try:
         wait_for(lambda: fetch(f"http://127.0.0.1:{port}/index.html"))
-        proc.send_signal(signal.SIGTERM)  # to kb serve alone, not its process group
-        assert proc.wait(20) == 0
+        [mkdocs] = children(proc.pid)
+        proc.send_signal(signum)  # to kb serve alone, not its process group: a closed terminal, `kill`
+        assert proc.wait(20) == 0, out.text()[-2000:]
+        wait_for(lambda: not alive(mkdocs), timeout=15)
 
         def port_closed() -> bool:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", port)) != 0
         wait_for(port_closed, timeout=15)
+        assert "Traceback" not in out.text()
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # anything of ours left in the group
-            except ProcessLookupError:
-                pass
+        stop_group(proc)
+
+
+def test_a_port_in_use_is_said_plainly_before_mkdocs_starts(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        proc, out = start_serve(tmp_path, port)
+        try:
+            assert proc.wait(60) == 2
+        finally:
+            stop_group(proc)
+    text = out.text()
+    assert f"kb serve: port {port} on 127.0.0.1 is in use\n    hint: " in text and "--port" in text, text
+    assert "Traceback" not in text and "Building documentation" not in text  # MkDocs was never started
+
+
+def test_mkdocs_stopping_early_is_reported_briefly(tmp_path: Path) -> None:
+    (tmp_path / "boom.py").write_text("def on_config(config):\n    raise RuntimeError('the hook failed')\n")
+    config = tmp_path / "broken.yml"
+    config.write_text((REPO / "mkdocs.yml").read_text() + "\nhooks: [boom.py]\n")
+    proc, out = start_serve(tmp_path, free_port(), config)
+    try:
+        assert proc.wait(60) == 2
+    finally:
+        stop_group(proc)
+    text = out.text()
+    assert "kb serve: mkdocs serve stopped (exit 1): RuntimeError: the hook failed\n    hint: " in text, text
+    assert "Traceback" not in text and 'File "' not in text

@@ -79,7 +79,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
                    help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")
     c.add_argument("--max-age", type=float, default=7, metavar="DAYS",
                    help="how long a URL that answered is trusted without asking again (default: 7)")
-    c.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="per-request timeout (default: 10)")
+    c.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="seconds each URL may take in all, redirects included (default: 10)")
     c.set_defaults(run=_check)
 
 
@@ -116,14 +116,18 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from kb.build import Project
-    from kb.serve import serve
+    from kb.serve import ServeError, serve
 
     try:
         project = Project.locate(args.config, args.data)
     except FileNotFoundError as exc:
         print(f"kb serve: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return serve(args.data, project, args.host, args.port)
+    try:
+        return serve(args.data, project, args.host, args.port)
+    except ServeError as exc:
+        complain("serve", exc.message, exc.hint)
+        return EXIT_USAGE
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
@@ -260,18 +264,40 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _drop_stdout() -> None:
+    """Send what is left for stdout nowhere, so that Python's flush at exit cannot fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError:
+        _drop_stdout()
+        raise
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     try:
-        return args.run(args)
+        code = args.run(args)
+        _flush_stdout()  # a full disk shows here, not as a warning after main() has returned
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `kb check | head`: the reader left; stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         return EXIT_FINDINGS
+    except OSError as exc:  # the system refused (a full disk, a read-only or forbidden path), not a bug
+        from kb.report import one_line
+
+        where = f": {one_line(str(exc.filename))}" if exc.filename is not None else ""
+        complain(args.command, f"{exc.strerror or exc}{where}",
+                 "the system refused what kb asked of it: free some space, fix the permissions, or choose another path")
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - a bug in kb itself: say so briefly, never a traceback dump
         print(f"kb {args.command}: internal error: {type(exc).__name__}: {exc}\n"
               "    hint: this is a bug in kb, not in your data; please report it with the command you ran",

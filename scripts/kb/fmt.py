@@ -52,6 +52,7 @@ from kb.cores import cpus
 from kb.findings import Finding
 from kb.loader import Document, LoadError, Position, parse, read_text
 from kb.model import FOLDERS, KIND_OF_FOLDER
+from kb.report import finding_text, one_line
 from kb.schematree import Node, root
 
 WIDTH = 120
@@ -106,12 +107,6 @@ class FormatError(Exception):
 def _refuse(path: Path, message: str, hint: str, pos: Position | None = None, rule: str = "fmt-refused") -> FormatError:
     pos = pos or Position(1, 1)
     return FormatError(Finding(str(path), pos.line, pos.col, "error", rule, message, hint))
-
-
-def finding_text(f: Finding) -> str:
-    """A finding as `kb check` prints it: `path:line:col: severity [rule] message` and a hint line."""
-    text = f"{f.path}:{f.line}:{f.col}: {f.severity} [{f.rule}] {f.message}\n"
-    return text + (f"    hint: {f.hint}\n" if f.hint else "")
 
 
 # --- normalising the tree ---------------------------------------------------------------------
@@ -584,7 +579,7 @@ def run(paths: list[Path], *, check: bool, show_diff: bool, out: TextIO, jobs: i
     changed = [o for o in outcomes if o.changed]
     findings += [o.finding for o in outcomes if o.finding]
     for o in changed:
-        out.write(f"{'would reformat' if check else 'reformatted'} {o.path}\n")
+        out.write(f"{'would reformat' if check else 'reformatted'} {one_line(str(o.path))}\n")
         out.write(o.diff)
     for f in sorted(findings):
         out.write(finding_text(f))

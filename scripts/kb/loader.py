@@ -145,6 +145,11 @@ def _decode(path: Path, raw: bytes) -> str:
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     """Read a data file as UTF-8 text, refusing oversized files before reading them."""
     try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:  # the name's bytes are not UTF-8 (Python holds them as surrogate escapes)
+        raise _fail(path, Position(1, 1), "file-name", f"the file name '{path.name}' is not UTF-8",
+                    "rename the file to its id (lowercase letters, digits and hyphens)") from None
+    try:
         size = path.stat().st_size
         if size > max_bytes:
             raise _fail(path, Position(1, 1), "yaml-size",

@@ -21,6 +21,8 @@ describe("yaml-alias", "error", "No aliases (`*name`).", "Write every value out 
 describe("yaml-tag", "error", "No explicit tags (`!!str`, `!custom`).", "Remove the tag; quote the value if it must stay text.")
 describe("briefing-front-matter", "error", "A briefing starts with YAML front matter between `---` lines.",
          "Start the file with `---`, the fields, and a closing `---` line.")
+describe("file-name", "error", "A data file's name is UTF-8 text (a fact's name is its id).",
+         "Rename the file to its id: lowercase letters, digits and hyphens.")
 describe("file-location", "error", "Fact files live in `data/<type>/` with a `.yaml` name (briefings: `.md`).",
          "Move the file into sources/, actors/, places/, events/, figures/ or briefings/.")
 describe("schema-unknown-field", "error", "Only the fields the schema defines.", "Fix the field name (a suggestion is shown) or remove it.")

@@ -1,9 +1,15 @@
-"""Shared helpers: fixture trees to break, throw-away projects to build, the golden-file switch."""
+"""Shared helpers: fixture trees to break, throw-away projects to build, the golden-file switch, the
+browser and a static server for the browser tests."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,3 +96,57 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = Project.locate(config, data)
     build(data, project, out=open(os.devnull, "w"))
     return project.site_dir
+
+
+# Browser tests: the system Chromium driven by Playwright. Locally they skip when Chromium is missing;
+# in CI (CI=true) a missing Chromium fails instead, so a green run always means they ran.
+CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is missing; CI must run the browser tests (see .ci/run and the Makefile)")
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    if not CHROMIUM.exists():
+        missing(f"Chromium ({CHROMIUM})")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright Python package")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def http_server(directory: Path) -> Iterator[str]:
+    """A static HTTP server over `directory` on a free local port; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    """The built fixture site over http."""
+    with http_server(built_site) as url:
+        yield url

@@ -7,55 +7,13 @@ axe-core fails instead, so a green run always means the browser checks ran.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
+from conftest import missing
+
 AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} is missing; CI must run the browser tests (see .ci/run and the Makefile)")
-    pytest.skip(f"{what} is missing")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _missing(f"Chromium ({CHROMIUM})")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright Python package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
@@ -156,10 +114,12 @@ def test_sortable_index_table(page) -> None:  # noqa: ANN001
                                   "events/harbour-cable-cut-2024.html", "figures/northland/defence-spending-share-of-gdp.html"])
 def test_no_serious_accessibility_violations(page, path: str, scheme: str) -> None:  # noqa: ANN001
     if not AXE.is_file():
-        _missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
+        missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
     page.emulate_media(color_scheme=scheme)
+    # As an init script (the browser's own injection): the page's Content-Security-Policy refuses an
+    # inline <script>, which is what add_script_tag would insert.
+    page.add_init_script(path=str(AXE))
     page.goto(f"{page.base}/{path}")
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
                for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,9 +1,11 @@
 """kb.publish: MkDocs's build with the page work on several processes makes what `mkdocs build` makes,
-byte for byte, and fails as it fails, with the same warnings in the same order."""
+byte for byte but for each page's Content-Security-Policy, and fails as it fails, with the same
+warnings in the same order."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,17 +14,23 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
+from kb import csp
 from kb.check import check
 from kb.publish import parallel_safe
 from kb.render.site import write_site
 
 from conftest import ROOT, make_project
+from csp_audit import audit
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1750000000")
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# The line kb.csp adds after <meta charset> (tests/test_csp.py checks what it says).
+CSP_LINE = re.compile(rb'\n *<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +63,14 @@ def test_the_site_is_byte_identical_to_mkdocs_build(project: Path) -> None:
     assert "on 2 processes" in parallel.stderr
     ours, theirs = tree_bytes(project / "site-parallel"), tree_bytes(project / "site-mkdocs")
     assert ours.keys() == theirs.keys()
+    pages = [path for path in ours if path.endswith(".html")]
+    assert len(pages) > 100
+    # Every page, templated on a worker or (404.html) here, has its policy; without it, it is MkDocs's.
+    assert [path for path in pages if audit(ours[path].decode())] == []
+    for path in pages:
+        ours[path], added = CSP_LINE.subn(b"", ours[path], count=1)
+        assert added == 1, path
     assert [path for path in ours if ours[path] != theirs[path]] == []
-    assert len([p for p in ours if p.endswith(".html")]) > 100
 
 
 @pytest.fixture
@@ -99,7 +113,10 @@ def test_one_process_or_another_plugin_is_mkdocs_build_itself(project: Path, tmp
     single = publish(project, str(tmp_path / "site"), jobs=1)
     assert single.returncode == 0 and "on 2 processes" not in single.stderr
     config = project / "mkdocs.yml"
-    assert parallel_safe(load_config(str(config)))
+    loaded = load_config(str(config))
+    assert parallel_safe(loaded)
+    csp.install(loaded)
+    assert parallel_safe(loaded), "kb's own plugin keeps nothing across pages: it runs on the workers"
     other = tmp_path / "mkdocs.yml"
     other.write_text(config.read_text().replace("plugins:\n  - search\n", "plugins:\n  - search\n  - tags\n"))
     os.symlink(project / "docs", tmp_path / "docs")

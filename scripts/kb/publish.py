@@ -10,7 +10,8 @@ page). Workers send back what MkDocs's later steps need, in page order: the sear
 anchors each page has and links to, and their log records, which are replayed here so that strict
 mode counts them and they print in MkDocs's order.
 
-The site is the same bytes as `mkdocs build` makes (tests/test_publish.py compares every file).
+The site is the same bytes as `mkdocs build` makes (tests/test_publish.py compares every file), but
+for the Content-Security-Policy meta tag kb.csp puts into every HTML page, on either path.
 With one core, a small site, no `fork`, or plugins other than Material's search (whose state this
 module knows how to gather), it is `mkdocs build` itself.
 
@@ -39,13 +40,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
+from kb import csp
 from kb.cores import cpus, fork_pool, forkable
 
 log = logging.getLogger("mkdocs.commands.build")
 
-# Plugins whose per-page state is gathered back from the workers. Any other plugin might keep state
-# across pages that a worker's copy would lose: then the build runs in one process.
-PARALLEL_PLUGINS = {"material/search"}
+# Plugins whose per-page state is gathered back from the workers (or that keep none: kb's CSP). Any
+# other plugin might keep state across pages that a worker's copy would lose: then the build runs in
+# one process.
+PARALLEL_PLUGINS = {"material/search", csp.PLUGIN_NAME}
 # Below this many pages per worker, forking costs more than it saves.
 MIN_PAGES_PER_JOB = 40
 
@@ -162,7 +165,9 @@ def parallel_safe(config: MkDocsConfig) -> bool:
 
 def build(config: MkDocsConfig, jobs: int | None = None) -> None:
     """`mkdocs build` of `config` (load it with `strict=True` for strict mode) on `jobs` processes
-    (default: every core). Raises mkdocs.exceptions.Abort as MkDocs does."""
+    (default: every core), each HTML page given its Content-Security-Policy (kb.csp). Raises
+    mkdocs.exceptions.Abort as MkDocs does."""
+    csp.install(config)
     jobs = cpus() if jobs is None else jobs
     if jobs <= 1 or not parallel_safe(config):
         mkbuild.build(config)

@@ -225,12 +225,11 @@ def _schema_doc(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
+    from kb.files import write_if_changed
+
     try:
-        if args.output.exists() and args.output.read_text("utf-8") == text:
+        if not write_if_changed(args.output, text.encode("utf-8")):
             return EXIT_OK  # unchanged: leave the file (and its timestamp) alone, so watchers do not rebuild
-        tmp = args.output.with_name(f".{args.output.name}.tmp")
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, args.output)
     except OSError as exc:
         print(f"kb schema-doc: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE

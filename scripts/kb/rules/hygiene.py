@@ -19,6 +19,8 @@ describe("yaml-alias", "error", "No aliases (`*name`).", "Write every value out 
 describe("yaml-tag", "error", "No explicit tags (`!!str`, `!custom`).", "Remove the tag; quote the value if it must stay text.")
 describe("briefing-front-matter", "error", "A briefing starts with YAML front matter between `---` lines.",
          "Start the file with `---`, the fields, and a closing `---` line.")
+describe("file-type", "error", "Data files and folders are real ones: no symbolic links, fifos, sockets or devices.",
+         "Replace a link with the file (or folder) itself; kb never follows a link out of the data directory.")
 describe("file-location", "error", "Fact files live in `data/<type>/` with a `.yaml` name (briefings: `.md`).",
          "Move the file into sources/, actors/, places/, events/, figures/ or briefings/.")
 describe("schema-unknown-field", "error", "Only the fields the schema defines.", "Fix the field name (a suggestion is shown) or remove it.")

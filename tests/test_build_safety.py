@@ -107,3 +107,33 @@ def test_no_page_is_written_through_a_linked_folder(tmp_path: Path) -> None:
         write_site(check(data).kb, project.docs_dir)
     assert info.value.filename == str(project.docs_dir / "events")
     assert not any(elsewhere.iterdir()), "nothing was written through the link"
+
+
+# --- item 10: the site directory may not replace anything else ----------------------------------
+
+
+@pytest.mark.parametrize("where", ["data", "docs", ".", "..", "data/events", "docs/new-site", "mkdocs.yml",
+                                   "docs-link", "hand-made"])
+def test_the_site_directory_may_not_replace_data_docs_project_or_other_files(
+        tmp_path: Path, where: str, capsys: pytest.CaptureFixture) -> None:
+    project, data = project_for(tmp_path / "project")
+    root = project.config.parent
+    (root / "docs-link").symlink_to(project.docs_dir, target_is_directory=True)
+    (root / "hand-made").mkdir()
+    (root / "hand-made" / "notes.txt").write_text("mine")
+    before = tree_bytes(tmp_path)
+    site = root / where
+    code = main(["build", str(data), "--config", str(project.config), "--site-dir", str(site)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"site directory {site}:" in err and "hint:" in err
+    assert tree_bytes(tmp_path) == before, "nothing was touched"
+
+
+def test_the_configured_site_dir_is_held_to_the_same_rule(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project, data = project_for(tmp_path / "project")
+    project.config.write_text(project.config.read_text() + "\nsite_dir: data\n")
+    before = tree_bytes(data)
+    assert main(["build", str(data), "--config", str(project.config)]) == 2
+    assert "it is the data directory" in capsys.readouterr().err
+    assert tree_bytes(data) == before

@@ -55,9 +55,39 @@ class Project:
         root = config.parent
         return cls(config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"))
 
+    def check_site_dir(self, data_dir: Path) -> None:
+        """Refuse (BuildError, usage) a site directory whose replacement by the new site would destroy
+        something else: the data, the docs, the project itself or a folder holding any of them, a folder
+        inside the data or the docs, a file, or a folder holding files but no site. Compared as real
+        paths, so no link or `..` gets round it."""
+        site = self.site_dir.resolve()
+        for name, place, may_hold_site in (("the data directory", data_dir, False), ("the docs directory", self.docs_dir, False),
+                                           ("the project directory", self.config.parent, True)):
+            real = place.resolve()
+            why = ("it is " + name if site == real else f"it holds {name} ({place})" if real.is_relative_to(site)
+                   else f"it is inside {name} ({place})" if site.is_relative_to(real) and not may_hold_site else "")
+            if why:
+                break
+        else:
+            if self.site_dir.exists() and not self.site_dir.is_dir():
+                why = "it is a file, not a folder"
+            elif self.site_dir.is_dir() and any(self.site_dir.iterdir()) and not (self.site_dir / "index.html").is_file():
+                why = "it holds files but no index.html, so it is no site that kb built"
+            else:
+                return
+        raise BuildError(f"refusing to build into the site directory {self.site_dir}: {why}, and the build replaces "
+                         "that folder with the new site", "build into a folder of its own: the default site/ beside "
+                         "mkdocs.yml (`site_dir` there), or --site-dir with a new folder", usage=True)
+
 
 class BuildError(Exception):
-    """The build stopped; the message says why, and site/ was left as it was."""
+    """The build stopped; the message says why (`hint`: what to do), and site/ was left as it was.
+    `usage`: the command asked for something it must not do; nothing was done."""
+
+    def __init__(self, message: str, hint: str = "", *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.usage = usage
 
 
 def source_date_epoch(kb: KnowledgeBase) -> int:
@@ -218,6 +248,7 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int
     """Check, render and publish on `jobs` processes (default: every core); raise BuildError with the
     reason when anything fails."""
     out = out or sys.stdout
+    project.check_site_dir(data_dir)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     mkdocs = MkDocs(project)

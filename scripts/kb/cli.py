@@ -94,7 +94,10 @@ def _build(args: argparse.Namespace) -> int:
     try:
         build(args.data, project, jobs=args.jobs)
     except BuildError as exc:
-        print(f"kb build: {exc}\nkb build: {project.site_dir} was left as it was", file=sys.stderr)
+        if exc.usage:
+            complain("build", str(exc), exc.hint)
+            return EXIT_USAGE
+        complain("build", f"{exc}\nkb build: {project.site_dir} was left as it was", exc.hint)
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -137,3 +137,20 @@ def test_the_configured_site_dir_is_held_to_the_same_rule(tmp_path: Path, capsys
     assert main(["build", str(data), "--config", str(project.config)]) == 2
     assert "it is the data directory" in capsys.readouterr().err
     assert tree_bytes(data) == before
+
+
+# --- item 14: the new site has the mode any folder gets -----------------------------------------
+
+
+def test_the_site_and_its_files_have_the_modes_the_umask_gives(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path / "project")
+    old = os.umask(0o022)
+    try:
+        build(data, project, out=io.StringIO())
+    finally:
+        os.umask(old)
+    for root in (project.site_dir, project.docs_dir / "events"):
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in [root, *root.rglob("*")] if p.is_dir()}
+        assert modes == {0o755}, root
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in root.rglob("*") if p.is_file()}
+        assert modes == {0o644}, root

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from calendar import timegm
 from dataclasses import dataclass
@@ -211,13 +211,19 @@ class MkDocs:
             self.process.communicate("\n")
 
 
+def _beside(site: Path, what: str) -> Path:
+    """A new name beside `site` for the next site, or the previous one while it is removed."""
+    return site.with_name(f".{site.name}-{what}-{os.getpid()}-{secrets.token_hex(4)}")
+
+
 def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = None, jobs: int | None = None) -> None:
     """`mkdocs build --strict` (as kb.publish runs it, on `jobs` processes) into a temporary directory
     beside site/, then swap it in. `mkdocs`: a process started earlier to run it (by default one is
     started now)."""
     project.site_dir.parent.mkdir(parents=True, exist_ok=True)
     mkdocs = mkdocs or MkDocs(project)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}-new-", dir=project.site_dir.parent))
+    tmp = _beside(project.site_dir, "new")
+    tmp.mkdir()  # as any folder: the umask sets its mode (a web server may need to read it)
     try:
         args = ["--strict", "--config-file", str(project.config), "--site-dir", str(tmp)]
         run = mkdocs.run(args + ([] if jobs is None else ["--jobs", str(jobs)]), env)
@@ -237,8 +243,8 @@ def swap(new: Path, site: Path) -> None:
     """Put the finished `new` tree at `site`; the old one is removed only after the new one is in place."""
     old = None
     if site.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{site.name}-old-", dir=site.parent))
-        os.replace(site, old / site.name)
+        old = _beside(site, "old")
+        os.replace(site, old)
     os.replace(new, site)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -154,3 +154,262 @@ def test_the_site_and_its_files_have_the_modes_the_umask_gives(tmp_path: Path) -
         assert modes == {0o755}, root
         modes = {stat.S_IMODE(p.stat().st_mode) for p in root.rglob("*") if p.is_file()}
         assert modes == {0o644}, root
+
+
+# --- item 15: signals, dead builds, the environment -------------------------------------------
+
+
+def _fail_with(monkeypatch: pytest.MonkeyPatch, name: str, number: int, when) -> None:
+    """Make os.`name` raise OSError(`number`) for the arguments `when` accepts (simulating a full or
+    read-only disk, which chmod cannot when the tests run as root)."""
+    real = getattr(os, name)
+
+    def failing(*args, **kwargs):
+        if when(*args):
+            raise OSError(number, os.strerror(number), str(args[-1]))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(os, name, failing)
+
+
+def _built(tmp_path: Path) -> tuple[Project, Path, dict[str, bytes]]:
+    project, data = project_for(tmp_path / "project")
+    build(data, project, out=io.StringIO())
+    return project, data, tree_bytes(project.site_dir)
+
+
+def _change(data: Path) -> None:
+    event = data / "events" / "border-exercise-2023.yaml"
+    event.write_text(event.read_text().replace("summary: ", "summary: Changed. ", 1))
+
+
+def test_a_full_disk_while_writing_docs_is_reported_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture) -> None:
+    project, data, site = _built(tmp_path)
+    _change(data)
+    page = project.docs_dir / "events" / "border-exercise-2023.md"
+    before = page.read_bytes()
+    _fail_with(monkeypatch, "replace", errno.ENOSPC, lambda src, dst: Path(dst) == page)
+    code = main(["build", str(data), "--config", str(project.config)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"kb build: cannot write {page}: No space left on device" in err and "disk is full" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert page.read_bytes() == before and leftovers(tmp_path) == []
+    assert tree_bytes(project.site_dir) == site
+
+
+@pytest.mark.parametrize("number, says", [(errno.EROFS, "read-only"), (errno.EACCES, "permissions")])
+def test_an_unwritable_site_folder_is_reported_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture, number: int, says: str) -> None:
+    project, data, site = _built(tmp_path)
+    _fail_with(monkeypatch, "mkdir", number, lambda path, *mode: Path(path).name.startswith(".site-new-"))
+    assert main(["build", str(data), "--config", str(project.config)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write the new site beside {project.site_dir}: {os.strerror(number)}" in err and says in err
+    assert "internal error" not in err
+    assert tree_bytes(project.site_dir) == site and leftovers(tmp_path) == []
+
+
+def test_a_failed_swap_puts_the_old_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture) -> None:
+    project, data, site = _built(tmp_path)
+    _fail_with(monkeypatch, "replace", errno.EDQUOT,
+               lambda src, dst: Path(dst) == project.site_dir and Path(src).name.startswith(".site-new-"))
+    assert main(["build", str(data), "--config", str(project.config)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot put the new site in place of {project.site_dir}" in err and "quota" in err
+    assert tree_bytes(project.site_dir) == site and leftovers(tmp_path) == []
+
+
+DISK_FULL_HOOK = """
+import errno, os
+def on_post_build(config):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.path.join(config.site_dir, "events", "x.html"))
+"""
+
+
+def test_a_full_disk_while_mkdocs_writes_is_reported_as_such(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project, data, site = _built(tmp_path)
+    (project.config.parent / "full.py").write_text(DISK_FULL_HOOK)
+    project.config.write_text(project.config.read_text() + "\nhooks: [full.py]\n")
+    assert main(["build", str(data), "--config", str(project.config)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {project.site_dir / 'events' / 'x.html'}: No space left on device" in err
+    assert tree_bytes(project.site_dir) == site and leftovers(tmp_path) == []
+
+
+def _chmod_stops_writes(where: Path) -> bool:
+    """False when running as root (with its power to write anywhere), where the tests above simulate."""
+    probe = where / "probe"
+    probe.mkdir(mode=0o555)
+    try:
+        (probe / "file").touch()
+        return False
+    except PermissionError:
+        return True
+    finally:
+        probe.chmod(0o755)
+        shutil.rmtree(probe)
+
+
+def test_read_only_folders_are_reported_as_such(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    if not _chmod_stops_writes(tmp_path):
+        pytest.skip("this user writes into read-only folders (root)")
+    project, data, site = _built(tmp_path)
+    _change(data)
+    events = project.docs_dir / "events"
+    page = events / "border-exercise-2023.md"
+    for folder, says in ((events, f"cannot write {page}: "), (project.config.parent, "cannot write the new site beside")):
+        folder.chmod(0o555)
+        try:
+            assert main(["build", str(data), "--config", str(project.config)]) == 1
+        finally:
+            folder.chmod(0o755)
+        err = capsys.readouterr().err
+        assert says in err and "Permission denied" in err and "internal error" not in err
+        assert tree_bytes(project.site_dir) == site and leftovers(tmp_path) == []
+
+
+def test_a_later_build_removes_what_a_dead_build_left_and_nothing_else(tmp_path: Path) -> None:
+    project, data = project_for(tmp_path / "project")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    root = project.config.parent
+    stale = [root / f".site-new-{gone.pid}-0a1b2c3d", root / f".site-old-{gone.pid}-4e5f6a7b"]
+    running = root / f".site-new-{os.getpid()}-8c9d0e1f"  # a build still at work (this process)
+    for folder in [*stale, running]:
+        (folder / "events").mkdir(parents=True)
+        (folder / "events" / "page.html").write_text("half built")
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "page.html").write_text("not ours")
+    (root / f".site-new-{gone.pid}-feedbeef").symlink_to(keep, target_is_directory=True)
+    build(data, project, out=io.StringIO())
+    assert not any(p.exists() for p in stale)
+    assert (running / "events" / "page.html").is_file()
+    assert (keep / "page.html").is_file() and (root / f".site-new-{gone.pid}-feedbeef").is_symlink()
+
+
+# A Markdown extension that stops MkDocs in the middle of converting the pages (on the worker
+# processes when there are enough pages for them), after saying so in a file beside mkdocs.yml.
+SLOW_EXTENSION = """
+import pathlib, time
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+class Slow(Preprocessor):
+    def run(self, lines):
+        pathlib.Path(__file__).with_name("mkdocs-running").touch()
+        time.sleep(120)
+        return lines
+
+class SlowExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Slow(md), "slow", 100)
+
+def makeExtension(**kwargs):
+    return SlowExtension(**kwargs)
+"""
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) of every process, from /proc."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[int(entry.name)] = (int(fields[1]), fields[0])
+    return out
+
+
+def _descendants(pid: int) -> set[int]:
+    table, found, todo = _processes(), set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = {p for p, (pp, _) in table.items() if pp == parent}
+        found |= children
+        todo += children
+    return found
+
+
+def _gone(pids: set[int], timeout: float = 30) -> set[int]:
+    """The pids of `pids` still running (not a zombie) after up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        table = _processes()
+        alive = {p for p in pids if p in table and table[p][1] != "Z"}
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def _start_slow_build(tmp_path: Path, workers: bool) -> tuple[Project, dict[str, bytes], subprocess.Popen, set[int]]:
+    """A built project, then `kb build` of it started again with MkDocs held in the middle of its
+    work; returns the project, its site's bytes, the kb process and the processes it started."""
+    project, data, site = _built(tmp_path)
+    root = project.config.parent
+    (root / "slowext.py").write_text(SLOW_EXTENSION)
+    config = project.config.read_text().replace("markdown_extensions:\n", "markdown_extensions:\n  - slowext\n", 1)
+    assert "slowext" in config
+    project.config.write_text(config)
+    if workers:  # enough pages for kb.publish to fork its workers
+        for i in range(100):
+            (project.docs_dir / "extra" / f"page-{i}.md").parent.mkdir(exist_ok=True)
+            (project.docs_dir / "extra" / f"page-{i}.md").write_text(f"# Page {i}\n")
+    kb = subprocess.Popen([sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(project.config),
+                           "--jobs", "2"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (root / "mkdocs-running").exists():
+            assert kb.poll() is None, kb.communicate()
+            assert time.monotonic() < deadline, "MkDocs never started"
+            time.sleep(0.05)
+        started = _descendants(kb.pid)
+        assert len(started) >= (3 if workers else 1), started
+    except BaseException:
+        _end(kb, _descendants(kb.pid))
+        raise
+    return project, site, kb, started
+
+
+def _end(kb: subprocess.Popen, started: set[int]) -> None:
+    """Whatever a failing test left running of what it started: kb and the processes kb started."""
+    for pid in [kb.pid, *started]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    kb.communicate()
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize("signum, workers", [(signal.SIGTERM, True), (signal.SIGINT, False)])
+def test_a_signal_stops_the_build_and_mkdocs_with_it(tmp_path: Path, signum: int, workers: bool) -> None:
+    project, site, kb, started = _start_slow_build(tmp_path, workers)
+    try:
+        kb.send_signal(signum)
+        out, err = kb.communicate(timeout=60)
+        assert kb.returncode == 128 + signum, err
+        assert f"stopped by {signal.Signals(signum).name}" in err and "Traceback" not in err
+        assert _gone(started, timeout=5) == set(), "every process kb started has ended"
+        assert leftovers(tmp_path) == []
+        assert tree_bytes(project.site_dir) == site
+    finally:
+        _end(kb, started)
+
+
+@needs_proc
+def test_mkdocs_stops_and_cleans_up_when_kb_is_killed(tmp_path: Path) -> None:
+    project, site, kb, started = _start_slow_build(tmp_path, workers=True)
+    try:
+        kb.kill()
+        kb.communicate(timeout=60)
+        assert _gone(started) == set(), "MkDocs noticed that kb died, and stopped its workers"
+        assert leftovers(tmp_path) == []
+        assert tree_bytes(project.site_dir) == site
+    finally:
+        _end(kb, started)

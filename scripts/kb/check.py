@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,10 +33,21 @@ class CheckResult:
 
 
 def data_files(data_dir: Path) -> list[tuple[Path, str | None]]:
-    """Every data file under `data_dir` with the fact type its folder implies (None: misplaced)."""
-    out = []
-    for path in sorted(data_dir.rglob("*")):
-        if path.suffix not in DATA_SUFFIXES or not path.is_file():
+    """Every data file under `data_dir` with the fact type its folder implies (None: misplaced).
+    Symbolic links and other special files are left out: `scan` reports them."""
+    return scan(data_dir)[0]
+
+
+def scan(data_dir: Path) -> tuple[list[tuple[Path, str | None]], list[Finding]]:
+    """`data_files`, and a finding for every symbolic link (to a file or a folder, dangling or not)
+    and every other file that is not a regular file or folder (a fifo, a socket, a device) under
+    `data_dir`. Links are never followed, so nothing outside the data directory is ever read."""
+    out: list[tuple[Path, str | None]] = []
+    special: list[Finding] = []
+    if data_dir.is_symlink():
+        return out, [_not_a_file(data_dir)]
+    for path in _walk(data_dir, special):
+        if path.suffix not in DATA_SUFFIXES:
             continue
         rel = path.relative_to(data_dir).parts
         kind = KIND_OF_FOLDER.get(rel[0]) if len(rel) == 2 else None
@@ -43,7 +55,38 @@ def data_files(data_dir: Path) -> list[tuple[Path, str | None]]:
             continue  # notes such as data/README.md are not facts
         expected = ".md" if kind == "briefing" else ".yaml"
         out.append((path, kind if path.suffix == expected else None))
-    return out
+    return out, special
+
+
+def _walk(folder: Path, special: list[Finding]) -> list[Path]:
+    """The regular files under `folder`, sorted, without following links; what else is there goes into `special`."""
+    files: list[Path] = []
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        special.append(Finding(str(folder), 1, 1, "error", "yaml-read", f"cannot read folder: {exc.strerror}",
+                               "check the folder exists and is readable"))
+        return files
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink():
+            special.append(_not_a_file(path))
+        elif entry.is_dir(follow_symlinks=False):
+            files += _walk(path, special)
+        elif entry.is_file(follow_symlinks=False):
+            files.append(path)
+        else:
+            special.append(_not_a_file(path, link=False))
+    return files
+
+
+def _not_a_file(path: Path, link: bool = True) -> Finding:
+    if link:
+        return Finding(str(path), 1, 1, "error", "file-type", f"'{path.name}' is a symbolic link, which kb does not follow",
+                       "replace the link with the file itself (or the folder with its files)")
+    return Finding(str(path), 1, 1, "error", "file-type", f"'{path.name}' is not a regular file (a fifo, socket or device)",
+                   "remove it: data files are plain files")
 
 
 def _misplaced(path: Path, data_dir: Path) -> Finding:
@@ -66,7 +109,10 @@ def read(data_dir: Path) -> CheckResult:
     kb = KnowledgeBase()
     result = CheckResult(kb)
     findings = result.findings
-    for path, kind in data_files(data_dir):
+    listed, special = scan(data_dir)
+    findings.extend(special)
+    result.files += len(special)
+    for path, kind in listed:
         result.files += 1
         if kind is None:
             findings.append(_misplaced(path, data_dir))

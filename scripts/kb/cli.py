@@ -84,7 +84,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kb.build import BuildError, Project, build
+    from kb.build import BuildError, Interrupted, Project, build, stoppable
+    from kb.files import environment_hint
 
     try:
         project = Project.locate(args.config, args.data, args.site_dir)
@@ -92,10 +93,21 @@ def _build(args: argparse.Namespace) -> int:
         print(f"kb build: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        build(args.data, project, jobs=args.jobs)
+        with stoppable():
+            build(args.data, project, jobs=args.jobs)
     except BuildError as exc:
-        print(f"kb build: {exc}\nkb build: {project.site_dir} was left as it was", file=sys.stderr)
+        if exc.usage:
+            complain("build", str(exc), exc.hint)
+            return EXIT_USAGE
+        complain("build", f"{exc}\nkb build: {project.site_dir} was left as it was", exc.hint)
         return EXIT_FINDINGS
+    except OSError as exc:  # the environment (a full disk, a read-only folder), met outside the steps that say so
+        complain("build", f"cannot use {exc.filename}: {exc.strerror}", environment_hint(exc.errno))
+        return EXIT_FINDINGS
+    except Interrupted as exc:
+        state = "holds the last complete build" if project.site_dir.is_dir() else "was not built"
+        complain("build", f"stopped by {exc}; {project.site_dir} {state}")
+        return 128 + exc.signum
     return EXIT_OK
 
 
@@ -229,12 +241,11 @@ def _schema_doc(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
+    from kb.files import write_if_changed
+
     try:
-        if args.output.exists() and args.output.read_text("utf-8") == text:
+        if not write_if_changed(args.output, text.encode("utf-8")):
             return EXIT_OK  # unchanged: leave the file (and its timestamp) alone, so watchers do not rebuild
-        tmp = args.output.with_name(f".{args.output.name}.tmp")
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, args.output)
     except OSError as exc:
         print(f"kb schema-doc: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE

@@ -26,9 +26,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -49,6 +47,7 @@ from ruamel.yaml.scalarstring import (
 )
 
 from kb.cores import cpus
+from kb.files import write_atomic
 from kb.findings import Finding
 from kb.loader import Document, LoadError, Position, parse, read_text
 from kb.model import FOLDERS, KIND_OF_FOLDER
@@ -479,18 +478,7 @@ def _write_atomic(path: Path, text: str, expected: bytes) -> None:
     if path.read_bytes() != expected:
         raise _refuse(path, "the file changed while it was being formatted; it was left as it is",
                       "run kb fmt again")
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777, durable=True)
 
 
 def format_file(path: Path, kind: str, *, write: bool, want_diff: bool = False) -> Outcome:

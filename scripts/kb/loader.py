@@ -14,7 +14,10 @@ building the tree ourselves from the parser's event stream (libyaml's C parser w
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,20 +145,38 @@ def _decode(path: Path, raw: bytes) -> str:
     return text
 
 
+# A final symbolic link is refused by the system call itself (so one swapped in after the folder was
+# listed is not followed either), and a fifo neither blocks the open nor is read.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Read a data file as UTF-8 text, refusing oversized files before reading them."""
+    """Read a data file as UTF-8 text, refusing oversized files before reading them, and anything
+    but a regular file (a symbolic link, a fifo, a device) without reading it."""
     try:
         path.name.encode("utf-8")
     except UnicodeEncodeError:  # the name's bytes are not UTF-8 (Python holds them as surrogate escapes)
         raise _fail(path, Position(1, 1), "file-name", f"the file name '{path.name}' is not UTF-8",
                     "rename the file to its id (lowercase letters, digits and hyphens)") from None
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(path, Position(1, 1), "yaml-size",
-                        f"file is {size:,} bytes; the limit is {max_bytes:,}",
-                        "a fact file holds one fact: split it or remove what does not belong")
-        raw = path.read_bytes()
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _fail(path, Position(1, 1), "file-type", f"'{path.name}' is a symbolic link, which kb does not follow",
+                        "replace the link with the file itself") from None
+        raise _fail(path, Position(1, 1), "yaml-read", f"cannot read file: {exc.strerror}",
+                    "check the file exists and is readable") from None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise _fail(path, Position(1, 1), "file-type", f"'{path.name}' is not a regular file",
+                            "data files are plain files: remove it")
+            if st.st_size > max_bytes:
+                raise _fail(path, Position(1, 1), "yaml-size",
+                            f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}",
+                            "a fact file holds one fact: split it or remove what does not belong")
+            raw = fh.read(max_bytes + 1)
     except OSError as exc:
         raise _fail(path, Position(1, 1), "yaml-read", f"cannot read file: {exc.strerror}",
                     "check the file exists and is readable") from None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from kb.files import write_atomic
 from kb.loader import LoadError, load, load_front_matter
 from kb.model import FACT_KINDS, FOLDERS, KIND_OF_FOLDER
 from kb.schematree import Node, root
@@ -324,6 +325,5 @@ def new(kind_name: str, title: str, data_dir: Path, fact_id: str | None = None, 
                        "or edit the existing file", usage=False)
     text = skeleton(kind, title, fact_id, today, schema_line(kind, folder) if kind != "briefing" else None)
     folder.mkdir(exist_ok=True)
-    with target.open("x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
-        fh.write(text)
+    write_atomic(target, text.encode("utf-8"), durable=True, exclusive=True)  # never overwrite, even in a race
     return Created(target, fact_id, derived, similar([f for f in facts if f.path != target], fact_id, title))

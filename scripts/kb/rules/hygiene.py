@@ -23,6 +23,8 @@ describe("briefing-front-matter", "error", "A briefing starts with YAML front ma
          "Start the file with `---`, the fields, and a closing `---` line.")
 describe("file-name", "error", "A data file's name is UTF-8 text (a fact's name is its id).",
          "Rename the file to its id: lowercase letters, digits and hyphens.")
+describe("file-type", "error", "Data files and folders are real ones: no symbolic links, fifos, sockets or devices.",
+         "Replace a link with the file (or folder) itself; kb never follows a link out of the data directory.")
 describe("file-location", "error", "Fact files live in `data/<type>/` with a `.yaml` name (briefings: `.md`).",
          "Move the file into sources/, actors/, places/, events/, figures/ or briefings/.")
 describe("schema-unknown-field", "error", "Only the fields the schema defines.", "Fix the field name (a suggestion is shown) or remove it.")

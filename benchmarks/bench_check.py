@@ -16,7 +16,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
 
-from kb.check import check  # noqa: E402
+from kb.check.run import check  # noqa: E402
 
 TARGET = 2.5
 

@@ -260,7 +260,7 @@ def report(results: list[Result]) -> None:
                   f"{r.kb.cpu / r.bare.cpu:>9.2f} {r.bare_bytes / r.bare_pages / 1000:>12.1f}"
                   f"  {'OK' if ratio <= TARGET else 'over target'}")
     print("\n(b) kb build vs `mkdocs build` (one core) of the same rendered docs tree, and kb build's own mkdocs\n"
-          "    stage (kb.publish, every core) beside it")
+          "    stage (kb.site.publish, every core) beside it")
     print(f"{'facts':>9} {'own mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} {'mkdocs stage':>12} {'ratio':>6}")
     for r in results:
         stage = r.stages.get("mkdocs", 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.check import CheckResult, check
+from kb.check.run import CheckResult, check
 
 REPO = ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -79,8 +79,8 @@ def make_project(where: Path, data: Path) -> tuple[Path, Path]:
 def build_ungated(data: Path, project) -> None:  # noqa: ANN001
     """Render and publish `data` whatever the checker finds: the renderer's own defences, tested
     without the gate in front of them (hostile shapes that `kb check` refuses still must not harm)."""
-    from kb.build import mkdocs_build, mkdocs_env
-    from kb.render.site import write_site
+    from kb.site.build import mkdocs_build, mkdocs_env
+    from kb.site.render.site import write_site
 
     kb = check(data).kb
     write_site(kb, project.docs_dir)
@@ -90,7 +90,7 @@ def build_ungated(data: Path, project) -> None:  # noqa: ANN001
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/fixtures/site built once with `kb build`; returns the site directory."""
-    from kb.build import Project, build
+    from kb.site.build import Project, build
 
     config, data = make_project(tmp_path_factory.mktemp("built"), FIXTURES / "site")
     project = Project.locate(config, data)

@@ -1,4 +1,4 @@
-"""The tests' own reading of a built page's Content-Security-Policy, independent of kb.csp: html.parser
+"""The tests' own reading of a built page's Content-Security-Policy, independent of kb.site.csp: html.parser
 finds the policy, every inline script, handler, javascript: URL and inline style; hashlib hashes the
 scripts as a browser does."""
 

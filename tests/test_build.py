@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import BuildError, Project, build
+from kb.site.build import BuildError, Project, build
 from kb.cli import main
-from kb.render.site import MANIFEST, write_site
-from kb.check import check
+from kb.site.render.site import MANIFEST, write_site
+from kb.check.run import check
 
 from conftest import FIXTURES, build_ungated, make_project
 
@@ -56,7 +56,7 @@ def test_two_builds_from_clean_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_one_process_and_two_make_the_same_docs_and_site(tmp_path: Path) -> None:
-    # Two: the rules and half the pages in forked processes (kb.publish's own test covers MkDocs).
+    # Two: the rules and half the pages in forked processes (kb.site.publish's own test covers MkDocs).
     trees = []
     for jobs in (1, 2):
         project, data = project_for(tmp_path / str(jobs))

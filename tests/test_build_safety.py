@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import Project, build
-from kb.check import check
+from kb.site.build import Project, build
+from kb.check.run import check
 from kb.cli import main
-from kb.render.site import MANIFEST, write_if_changed, write_site
+from kb.site.render.site import MANIFEST, write_if_changed, write_site
 
 from conftest import FIXTURES, make_project
 
@@ -355,7 +355,7 @@ def _start_slow_build(tmp_path: Path, workers: bool) -> tuple[Project, dict[str,
     config = project.config.read_text().replace("markdown_extensions:\n", "markdown_extensions:\n  - slowext\n", 1)
     assert "slowext" in config
     project.config.write_text(config)
-    if workers:  # enough pages for kb.publish to fork its workers
+    if workers:  # enough pages for kb.site.publish to fork its workers
         for i in range(100):
             (project.docs_dir / "extra" / f"page-{i}.md").parent.mkdir(exist_ok=True)
             (project.docs_dir / "extra" / f"page-{i}.md").write_text(f"# Page {i}\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, VALID
-from kb.check import check
+from kb.check.run import check
 from kb.cli import main
 
 REAL_DATA = REPO / "data"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
-from kb.loader import load
+from kb.core.loader import load
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 

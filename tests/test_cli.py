@@ -15,8 +15,8 @@ import pytest
 
 from conftest import VALID
 from kb.cli import main
-from kb.findings import Finding
-from kb.report import annotation, write_text
+from kb.core.findings import Finding
+from kb.check.report import annotation, write_text
 
 
 def kb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -93,7 +93,7 @@ def test_github_format_caps_annotations_and_writes_the_summary(tree, tmp_path):
 def test_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys, tree):
     def boom(_):
         raise RuntimeError("simulated")
-    monkeypatch.setattr("kb.check.check", boom)
+    monkeypatch.setattr("kb.check.run.check", boom)
     assert main(["check", str(tree.root)]) == 2
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: simulated" in err and "Traceback" not in err
@@ -154,7 +154,7 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tree, fmt):
 def test_what_the_system_refuses_is_said_as_such_not_as_a_bug(monkeypatch, capsys, tree, tmp_path):
     def full(_):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/out/report.json")
-    monkeypatch.setattr("kb.check.check", full)
+    monkeypatch.setattr("kb.check.run.check", full)
     assert main(["check", str(tree.root)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kb check: No space left on device: /var/out/report.json\n    hint: ")

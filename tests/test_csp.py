@@ -1,4 +1,4 @@
-"""kb.csp: every built page carries one Content-Security-Policy, before any script, allowing exactly the
+"""kb.site.csp: every built page carries one Content-Security-Policy, before any script, allowing exactly the
 theme's inline scripts on it by hash; a script that reaches a page through its content gets none.
 (The browser's side of it: tests/test_csp_browser.py.)"""
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import Project
-from kb.csp import CSPError, InlineScript, meta_tag, policy, read_head, secure, source_hash
+from kb.site.build import Project
+from kb.site.csp import CSPError, InlineScript, meta_tag, policy, read_head, secure, source_hash
 
 from conftest import FIXTURES, build_ungated, make_project
 from csp_audit import Page, audit, directives, sha256_source

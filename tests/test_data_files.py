@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.loader import LoadError, load
-from kb.render import reference
-from kb.report import WRITERS
-from kb.rules import RULES
+from kb.core.loader import LoadError, load
+from kb.site.render import reference
+from kb.check.report import WRITERS
+from kb.check.rules import RULES
 
 from conftest import Tree
 

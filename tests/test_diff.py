@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.cli import main
-from kb.diff import diff, field_changes, write_markdown, write_text
+from kb.edit.diff import diff, field_changes, write_markdown, write_text
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, REPO
-from kb.check import check
-from kb.doclinks import anchors, check_docs
-from kb.render.site import page_paths, pages, write_site
+from kb.check.run import check
+from kb.site.doclinks import anchors, check_docs
+from kb.site.render.site import page_paths, pages, write_site
 
 
 @pytest.mark.parametrize("data", [FIXTURES / "valid", FIXTURES / "site", REPO / "data"], ids=["valid", "site", "real"])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kb.model import FOLDERS
-from kb.validate import SCHEMA_FILES
+from kb.core.model import FOLDERS
+from kb.core.schema import SCHEMA_FILES
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "scripts" / "kb" / "schemas"

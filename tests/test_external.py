@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.external import Cache, check_urls, external_findings, probe
+from kb.check.external import Cache, check_urls, external_findings, probe
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kb.check import check
+from kb.check.run import check
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 

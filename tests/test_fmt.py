@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kb import fmt
+from kb.edit import fmt
 from kb.cli import main
-from kb.findings import Finding
-from kb.fmt import FormatError, comments, format_file, format_text, format_yaml, same
-from kb.loader import LoadError, load_front_matter, parse
-from kb.report import write_text
+from kb.core.findings import Finding
+from kb.edit.fmt import FormatError, comments, format_file, format_text, format_yaml, same
+from kb.core.loader import LoadError, load_front_matter, parse
+from kb.check.report import write_text
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -331,7 +331,7 @@ def test_generated_layouts_format_safely_and_stably(tmp_path: Path) -> None:
                                   ".5", "1.", "1e5", "1E+5", "0x1F", "0o17", ".inf", "NO", "yes", "2024-12-05",
                                   "1_000", "abc", "a: b", "- a", "#x", "x #y", "para 4", "Estonia's"])
 def test_plain_rules_match_the_loader(text: str) -> None:
-    """The formatter writes a string plain only where kb.loader reads it back as that same string."""
+    """The formatter writes a string plain only where kb.core.loader reads it back as that same string."""
     try:
         reads_back = parse(f"k: {text}\n", Path("x")).data == {"k": text}
     except LoadError:

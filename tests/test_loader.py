@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb import loader
-from kb.loader import LoadError, load, load_front_matter, parse
+from kb.core import loader
+from kb.core.loader import LoadError, load, load_front_matter, parse
 
 
 @pytest.fixture(params=["libyaml", "pure-python"])

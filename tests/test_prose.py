@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kb import prose
-from kb.prose import TAGS
+from kb.core import prose
+from kb.core.prose import TAGS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile" / "briefings" / "shapes.md"
 

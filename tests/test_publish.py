@@ -1,4 +1,4 @@
-"""kb.publish: MkDocs's build with the page work on several processes makes what `mkdocs build` makes,
+"""kb.site.publish: MkDocs's build with the page work on several processes makes what `mkdocs build` makes,
 byte for byte but for each page's Content-Security-Policy, and fails as it fails, with the same
 warnings in the same order."""
 
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from kb import csp
-from kb.check import check
-from kb.publish import parallel_safe
-from kb.render.site import write_site
+from kb.site import csp
+from kb.check.run import check
+from kb.site.publish import parallel_safe
+from kb.site.render.site import write_site
 
 from conftest import ROOT, make_project
 from csp_audit import audit
@@ -29,7 +29,7 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-# The line kb.csp adds after <meta charset> (tests/test_csp.py checks what it says).
+# The line kb.site.csp adds after <meta charset> (tests/test_csp.py checks what it says).
 CSP_LINE = re.compile(rb'\n *<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 
 
@@ -47,7 +47,7 @@ def mkdocs(project: Path, site: str) -> subprocess.CompletedProcess:
 
 
 def publish(project: Path, site: str, jobs: int = 2) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kb.publish", "--strict", "--jobs", str(jobs), "-d", site],
+    return subprocess.run([sys.executable, "-m", "kb.site.publish", "--strict", "--jobs", str(jobs), "-d", site],
                           cwd=project, env=ENV, capture_output=True, text=True)
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.render.escape import html_text, link_title, md_paragraphs, md_text, url
+from kb.site.render.escape import html_text, link_title, md_paragraphs, md_text, url
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -85,8 +85,8 @@ def test_only_http_urls_become_links(address: str, expected: str | None) -> None
 
 
 def briefing_html(kb, briefing_id: str = "harbour-security") -> str:  # noqa: ANN001
-    from kb.render.briefing import body
-    from kb.render.links import Linker
+    from kb.site.render.briefing import body
+    from kb.site.render.links import Linker
 
     blocks, _ = body(kb, kb.briefings[briefing_id], Linker(kb, f"briefings/{briefing_id}.md"))
     return "\n\n".join(blocks)
@@ -101,7 +101,7 @@ def test_briefing_keeps_web_links_and_drops_script_links(tree) -> None:
 
 
 def test_csv_cells_cannot_start_a_formula(tree) -> None:
-    from kb.render.downloads import as_csv
+    from kb.site.render.downloads import as_csv
 
     tree.edit("actors/harbour-league.yaml", "summary: An invented alliance of coastal states.",
               "summary: '=HYPERLINK(\"http://evil.example\",\"x\")'")
@@ -129,7 +129,7 @@ def test_front_matter_stays_front_matter_whatever_the_text(text: str, names: lis
     # matter silently and render its lines as Markdown (issue 10, item 3): MkDocs's own reader gets it back.
     from mkdocs.utils.meta import get_data
 
-    from kb.render.templates import front_matter
+    from kb.site.render.templates import front_matter
 
     page = f"{front_matter(text, 2, text, names)}\n\n# Body\n"
     body, meta = get_data(page)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.check import check
-from kb.render.site import pages
+from kb.check.run import check
+from kb.site.render.site import pages
 
 from conftest import FIXTURES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.rules import RULES
+from kb.check.rules import RULES
 
 EVENT = "events/harbour-cable-cut-2024.yaml"
 VISIT = "events/minister-visit-2025.yaml"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kb.check import check
+from kb.check.run import check
 from kb.cli import main
-from kb.fmt import format_text
-from kb.loader import load, load_front_matter
-from kb.model import FACT_KINDS, FOLDERS
-from kb.scaffold import kind_of, NewError, skeleton, slug, yaml_text
-from kb.loader import parse
+from kb.edit.fmt import format_text
+from kb.core.loader import load, load_front_matter
+from kb.core.model import FACT_KINDS, FOLDERS
+from kb.edit.scaffold import kind_of, NewError, skeleton, slug, yaml_text
+from kb.core.loader import parse
 
 TODAY = "2025-11-23"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kb.cli import main
-from kb.model import FACT_KINDS
-from kb.schemadoc import schema_reference_markdown
-from kb.validate import schema
+from kb.core.model import FACT_KINDS
+from kb.edit.schemadoc import schema_reference_markdown
+from kb.core.schema import schema
 
 
 def _fields(node: dict, prefix: str = ""):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.sitecheck import check_site
+from kb.site.sitecheck import check_site
 
 
 def write(root: Path, rel: str, html: str) -> None:
@@ -39,8 +39,8 @@ def test_built_site_is_clean_and_a_broken_link_names_its_fact_file(built_site, t
     import shutil
 
     from conftest import FIXTURES
-    from kb.check import check
-    from kb.sitecheck import page_origin
+    from kb.check.run import check
+    from kb.site.sitecheck import page_origin
 
     assert check_site(built_site) == []
     site = tmp_path / "site"

@@ -8,9 +8,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import SHARED, VALID
-from kb.loader import LoadError, load, load_front_matter
-from kb.model import KIND_OF_FOLDER
-from kb.validate import SCHEMA_FILES, inline_refs, is_valid, schema, validator
+from kb.core.loader import LoadError, load, load_front_matter
+from kb.core.model import KIND_OF_FOLDER
+from kb.check.validate import is_valid, validator
+from kb.core.schema import SCHEMA_FILES, inline_refs, schema
 
 
 def valid_documents() -> list[tuple[str, dict]]:
@@ -75,7 +76,7 @@ def test_validators_agree_on_the_yaml_test_suite():
 
 
 def test_every_allowed_value_has_display_text() -> None:
-    from kb.schematree import undisplayed
+    from kb.core.schema import undisplayed
 
     assert undisplayed() == []
 
@@ -83,15 +84,17 @@ def test_every_allowed_value_has_display_text() -> None:
 def test_a_new_value_without_display_text_fails_the_check_not_the_build(tree, monkeypatch) -> None:
     # A maintainer adds `projection` to figure.status but forgets its words: once `kb check` passed and
     # rendering stopped with a KeyError (issue 10, item 5). Now the check names the schema line.
-    import kb.schematree
-    import kb.validate
+    import kb.check.validate
+    import kb.core.schema
 
     edited = copy.deepcopy(schema("figure"))
     edited["properties"]["status"]["enum"].append("projection")
-    original = kb.validate.schema.__wrapped__
-    monkeypatch.setattr(kb.validate, "schema", lambda name: edited if name == "figure" else original(name))
-    monkeypatch.setattr(kb.schematree, "schema", kb.validate.schema)
-    for cached in (kb.validate.validator, kb.validate.fast_validator, kb.schematree._display_tables):
+    original = kb.core.schema.schema.__wrapped__
+    patched = lambda name: edited if name == "figure" else original(name)  # noqa: E731
+    monkeypatch.setattr(kb.core.schema, "schema", patched)
+    monkeypatch.setattr(kb.check.validate, "schema", patched)
+    caches = (kb.check.validate.validator, kb.check.validate.fast_validator, kb.core.schema._display_tables)
+    for cached in caches:
         cached.cache_clear()
     try:
         tree.edit("figures/northland-defence-spending-2024.yaml", "status: actual", "status: projection")
@@ -99,5 +102,5 @@ def test_a_new_value_without_display_text_fails_the_check_not_the_build(tree, mo
         assert [(f.rule, f.path.endswith("figure.json")) for f in findings] == [("schema-display", True)]
         assert "'projection'" in findings[0].message and "x-display" in findings[0].hint
     finally:
-        for cached in (kb.validate.validator, kb.validate.fast_validator, kb.schematree._display_tables):
+        for cached in caches:
             cached.cache_clear()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from kb.check import check
+from kb.check.run import check
 
 SUITE = SHARED / "yaml-test-suite"
 

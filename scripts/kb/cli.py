@@ -18,8 +18,8 @@ def complain(command: str, message: str, hint: str = "") -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kb.check import check
-    from kb.report import WRITERS
+    from kb.check.run import check
+    from kb.check.report import WRITERS
 
     missing = [p for p in args.paths if not p.is_dir()]
     if missing:
@@ -30,26 +30,26 @@ def _check(args: argparse.Namespace) -> int:
         result = check(data_dir)
         found = result.findings
         if args.changed_since:
-            from kb.changes import changed_findings
-            from kb.git import GitError
+            from kb.check.changes import changed_findings
+            from kb.core.git import GitError
             try:
                 found = changed_findings(found, data_dir, args.changed_since)
             except GitError as exc:
                 complain("check", exc.message, exc.hint)
                 return EXIT_USAGE
         if args.external:
-            from kb.external import Cache, external_findings
+            from kb.check.external import Cache, external_findings
             found += external_findings(result.kb, Cache(args.cache, args.max_age * 86400), timeout=args.timeout)
         findings += sorted(found)
         files += result.files
     if len(args.paths) == 1 and args.docs.is_dir():
-        from kb.doclinks import check_docs
+        from kb.site.doclinks import check_docs
         findings += check_docs(args.docs, result.kb)
     if args.site:
         if not args.site.is_dir():
             print(f"kb check: no built site at {args.site}: run `kb build` first", file=sys.stderr)
             return EXIT_USAGE
-        from kb.sitecheck import check_site, page_origin
+        from kb.site.sitecheck import check_site, page_origin
         findings += check_site(args.site, page_origin(args.docs, result.kb))
     WRITERS[args.format](findings, files, sys.stdout)
     failing = [f for f in findings if f.severity == "error" or args.strict]
@@ -84,8 +84,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kb.build import BuildError, Interrupted, Project, build, stoppable
-    from kb.files import environment_hint
+    from kb.site.build import BuildError, Interrupted, Project, build, stoppable
+    from kb.core.files import environment_hint
 
     try:
         project = Project.locate(args.config, args.data, args.site_dir)
@@ -127,8 +127,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from kb.build import Project
-    from kb.serve import ServeError, serve
+    from kb.site.build import Project
+    from kb.site.serve import ServeError, serve
 
     try:
         project = Project.locate(args.config, args.data)
@@ -155,7 +155,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from kb.scaffold import NewError, new
+    from kb.edit.scaffold import NewError, new
 
     try:
         created = new(args.type, args.title, args.data, fact_id=args.id)
@@ -186,7 +186,7 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
 
 
 def _fmt(args: argparse.Namespace) -> int:
-    from kb.fmt import run
+    from kb.edit.fmt import run
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -209,8 +209,8 @@ def _add_fmt(sub: argparse._SubParsersAction) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from kb.diff import WRITERS, diff
-    from kb.git import GitError
+    from kb.edit.diff import WRITERS, diff
+    from kb.core.git import GitError
 
     try:
         result = diff(args.since, args.data, args.until)
@@ -235,13 +235,13 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
 
 
 def _schema_doc(args: argparse.Namespace) -> int:
-    from kb.schemadoc import schema_reference_markdown
+    from kb.edit.schemadoc import schema_reference_markdown
 
     text = schema_reference_markdown()
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    from kb.files import write_if_changed
+    from kb.core.files import write_if_changed
 
     try:
         if not write_if_changed(args.output, text.encode("utf-8")):
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         _drop_stdout()
         return EXIT_FINDINGS
     except OSError as exc:  # the system refused (a full disk, a read-only or forbidden path), not a bug
-        from kb.report import one_line
+        from kb.check.report import one_line
 
         where = f": {one_line(str(exc.filename))}" if exc.filename is not None else ""
         complain(args.command, f"{exc.strerror or exc}{where}",

@@ -1,0 +1,1 @@
+"""Tools for editors: `kb new` (scaffold), `kb fmt`, `kb diff` and the fact file reference."""

@@ -1,0 +1,325 @@
+"""`kb new`: a commented skeleton for a new fact or briefing, at the right path, with a fresh id.
+
+A skeleton holds every required field, in schema order, each with a comment taken from the
+schema. Fields whose value only the editor knows are left empty, so `kb check` fails on them
+until they are filled in; dates default to today (`KB_TODAY` pins it, as for the checker).
+Useful optional fields follow as commented-out examples. The first line points editors that use
+yaml-language-server (VS Code, Neovim, JetBrains with the plugin) at the type's JSON Schema.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import textwrap
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kb.core.files import write_atomic
+from kb.core.loader import LoadError, load, load_front_matter
+from kb.core.model import FACT_KINDS, FOLDERS, KIND_OF_FOLDER
+from kb.core.schema import schema_file
+from kb.core.schema import Node, root
+
+ID_MAX = 60
+"""Ids from titles are cut (at a hyphen) to this length; the schema allows 80 for hand-picked ones."""
+
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ł": "l",
+                       "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ı": "i", "&": " and "})
+
+
+class NewError(Exception):
+    """A request `kb new` cannot carry out; `usage` errors exit 2, refusals over the data exit 1."""
+
+    def __init__(self, message: str, hint: str = "", *, usage: bool = True) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.usage = message, hint, usage
+
+
+def slug(text: str, max_len: int = ID_MAX) -> str:
+    """A lowercase id from a title: accents dropped, anything else between words becomes one hyphen.
+
+    >>> slug("Narva–Ivangorod: bridge closed (2024)")
+    'narva-ivangorod-bridge-closed-2024'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    ascii_text = "".join("" if unicodedata.combining(ch) else ch if ch.isascii() else " " for ch in decomposed)
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    out = ""
+    for w in words:
+        candidate = f"{out}-{w}" if out else w
+        if len(candidate) > max_len:
+            break
+        out = candidate
+    return out or (words[0][:max_len] if words else "")
+
+
+def kind_of(name: str) -> str:
+    """The fact type a user typed (`event`, `events`, `Event`); NewError with a suggestion if unknown."""
+    word = name.strip().lower()
+    if word in FACT_KINDS:
+        return word
+    if word in KIND_OF_FOLDER:
+        return KIND_OF_FOLDER[word]
+    close = difflib.get_close_matches(word, [*FACT_KINDS, *KIND_OF_FOLDER], n=1, cutoff=0.6)
+    hint = f"did you mean '{KIND_OF_FOLDER.get(close[0], close[0])}'? " if close else ""
+    raise NewError(f"unknown type '{name}'", hint + f"types: {', '.join(FACT_KINDS)}")
+
+
+def yaml_text(value: str) -> str:
+    """`value` as a YAML scalar our loader reads back as exactly that string: plain when it can be."""
+    from kb.edit.fmt import plain_reads_back  # the formatter knows which plain scalars stay text
+
+    return value if plain_reads_back(value) else json.dumps(value, ensure_ascii=False)
+
+
+def schema_line(kind: str, target_dir: Path) -> str:
+    """The yaml-language-server modeline for a file in `target_dir`, relative so it works on any clone."""
+    rel = os.path.relpath(schema_file(kind), target_dir.resolve())
+    return f"# yaml-language-server: $schema={Path(rel).as_posix()}"
+
+
+# --- skeletons ----------------------------------------------------------------------------------
+
+
+def _describe(node: Node | None, extra: str = "") -> str:
+    desc = (node.schema.get("description", "") if node else "").strip()
+    if desc.endswith(".") and not desc.endswith("..."):
+        desc = desc[:-1]
+    enum = node.schema.get("enum") if node else None
+    parts = [desc] if desc else []
+    if enum and not all(re.search(rf"\b{re.escape(str(v))}\b", desc) for v in enum):
+        parts.append("one of: " + ", ".join(map(str, enum)))
+    if extra:
+        parts.append(extra)
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class _F:
+    """One line of a skeleton: a field, its value (None: left for the editor), and how it is shown."""
+
+    key: str
+    value: str | None = None
+    optional: bool = False  # commented out: an example the editor may keep
+    extra: str = ""  # words added to the schema's description
+    note: str | None = None  # the comment, instead of the schema's description
+
+
+LINE = 100
+"""Comments that would make a line longer than this go on the lines above the field."""
+
+
+def _lines(node: Node, fields: list[_F], indent: str = "") -> list[str]:
+    out = []
+    for f in fields:
+        note = f.note if f.note is not None else _describe(node.child(f.key), f.extra)
+        value = "" if f.value is None else f" {f.value}"
+        line = f"{indent}{'# ' if f.optional else ''}{f.key}:{value}"
+        if not note:
+            out.append(line)
+        elif len(line) + 4 + len(note) <= LINE:
+            out.append(f"{line}  # {note}")
+        else:
+            lead = indent[: indent.index("-")] if "-" in indent else indent  # above a list item: at its dash
+            out += [f"{lead}# {text}" for text in textwrap.wrap(note, LINE - len(lead) - 2, break_on_hyphens=False)]
+            out.append(line)
+    return out
+
+
+def _citations(node: Node) -> list[str]:
+    cite = node.child("sources")
+    item = cite.items() if cite else None
+    assert item is not None
+    return ["sources:  # where a source states this fact: at least one citation",
+            *_lines(item, [_F("source")], "  - "),
+            *_lines(item, [_F("locator")], "    ")]
+
+
+def skeleton(kind: str, title: str, fact_id: str, today: date, schema_comment: str | None = None) -> str:
+    """The text of a new `kind` file titled `title` with id `fact_id`; dates default to `today`."""
+    node = root(kind)
+    day, year = f'"{today.isoformat()}"', f'"{today.year}"'
+    head = [schema_comment] if schema_comment else []
+    head += [f"# New {kind}: fill in every empty field, then run `kb fmt` and `kb check`.",
+             "# Lines like `# field: ...` are optional fields: uncomment the ones you need, delete the rest."]
+    t = yaml_text(title)
+    id_line = _F("id", fact_id, note="the file name; never change it once published")
+    if kind == "source":
+        body = _lines(node, [
+            id_line, _F("title", t), _F("authors", "[]", optional=True), _F("publisher", optional=True),
+            _F("published", day, optional=True), _F("url", "https://", optional=True),
+            _F("retrieved", day, extra="today by default"),
+            _F("type"), _F("language", "en", optional=True), _F("reliability", optional=True),
+            _F("summary", optional=True)])
+    elif kind == "actor":
+        body = _lines(node, [
+            id_line, _F("name", t), _F("kind"), _F("aliases", "[]", optional=True), _F("country", optional=True),
+            _F("summary", optional=True)]) + _citations(node)
+    elif kind == "place":
+        body = _lines(node, [
+            id_line, _F("name", t), _F("kind"), _F("aliases", "[]", optional=True), _F("country", optional=True),
+            _F("within", optional=True), _F("coordinates", "{lat: 59.437, lon: 24.745}", optional=True),
+            _F("summary", optional=True)]) + _citations(node)
+    elif kind == "event":
+        body = _lines(node, [
+            id_line, _F("title", t), _F("date", day, extra="today by default"),
+            _F("kind"), _F("places", "[]", optional=True),
+            _F("actors", "[{actor: some-actor-id, role: participant}]", optional=True),
+            _F("summary", extra="no run of 9 or more words copied from the source")]) + _citations(node)
+    elif kind == "figure":
+        body = _lines(node, [
+            id_line, _F("title", t), _F("actor"), _F("metric"), _F("value"), _F("unit"),
+            _F("qualifier", optional=True), _F("period", year, extra="this year by default"), _F("status"),
+            _F("note", optional=True)]) + _citations(node)
+    elif kind == "briefing":
+        front = _lines(node, [
+            _F("title", t), _F("date", day, extra="today by default"), _F("authors", "[]", optional=True),
+            _F("summary"), _F("tags", "[]", optional=True), _F("status", "draft")])
+        return "\n".join(["---", *head, *front, "---", _BRIEFING_BODY])
+    else:
+        raise NewError(f"unknown type '{kind}'", f"types: {', '.join(FACT_KINDS)}")
+    return "\n".join([*head, *body]) + "\n"
+
+
+_BRIEFING_BODY = """\
+<!--
+Write the briefing here, in our own words (CONTRIBUTING.md, "Citing facts in a briefing").
+Link each claim that rests on a fact to that fact with a Markdown link whose address is the
+fact's type and id (event:, actor:, place:, figure:, source: with a "para N" title).
+Delete this comment when you start.
+-->
+"""
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Existing:
+    """A fact already in the data directory, for id clashes and near-duplicate warnings."""
+
+    kind: str
+    id: str
+    label: str
+    path: Path
+    former_ids: tuple[str, ...] = ()
+
+
+def existing_facts(data_dir: Path) -> list[Existing]:
+    """Every fact file under `data_dir`, read leniently: a broken file still reserves its name."""
+    found = []
+    for folder, kind in KIND_OF_FOLDER.items():
+        d = data_dir / folder
+        if not d.is_dir():
+            continue
+        for path in sorted(d.iterdir()):
+            if path.suffix not in (".yaml", ".yml", ".md") or not path.is_file():
+                continue
+            label, former, fact_id = path.stem, (), path.stem
+            try:
+                data = (load_front_matter(path)[0] if path.suffix == ".md" else load(path)).data
+                label = str(data.get("title") or data.get("name") or path.stem)
+                fact_id = data["id"] if isinstance(data.get("id"), str) else path.stem
+                former = tuple(x for x in data.get("former_ids") or () if isinstance(x, str))
+            except (LoadError, AttributeError, TypeError):
+                pass
+            found.append(Existing(kind, fact_id, label, path, former))
+            if fact_id != path.stem:
+                found.append(Existing(kind, path.stem, label, path, former))
+    return found
+
+
+def similar(facts: list[Existing], fact_id: str, title: str, n: int = 3) -> list[Existing]:
+    """Facts whose id or title is close to the new one (difflib ratio of 0.8 or more)."""
+    by_id = {f.id: f for f in facts}
+    by_label: dict[str, Existing] = {}
+    for f in facts:
+        by_label.setdefault(f.label.lower(), f)
+    hits = [by_id[i] for i in difflib.get_close_matches(fact_id, list(by_id), n=n, cutoff=0.8)]
+    hits += [by_label[t] for t in difflib.get_close_matches(title.lower(), list(by_label), n=n, cutoff=0.8)]
+    out: list[Existing] = []
+    for h in hits:
+        if h.path not in {o.path for o in out}:
+            out.append(h)
+    return out[:n]
+
+
+def looks_like_data_dir(path: Path) -> bool:
+    return path.name == "data" or any((path / folder).is_dir() for folder in FOLDERS.values())
+
+
+def check_data_dir(data_dir: Path) -> Path:
+    """The data directory, resolved; NewError when it is missing or is not a data directory."""
+    if not data_dir.is_dir():
+        raise NewError(f"no data directory at '{data_dir}'",
+                       "run kb new from the repository root, or pass --data DIR (the folder holding sources/, events/, ...)")
+    if data_dir.resolve().name in KIND_OF_FOLDER:
+        raise NewError(f"'{data_dir}' is a fact folder, not the data directory",
+                       f"pass its parent: --data {data_dir.resolve().parent}")
+    if not looks_like_data_dir(data_dir):
+        raise NewError(f"'{data_dir}' does not look like a data directory (it is not named data and holds none of "
+                       f"{', '.join(f + '/' for f in FOLDERS.values())})",
+                       "pass --data DIR for the folder that holds the fact folders")
+    return data_dir.resolve()
+
+
+@dataclass
+class Created:
+    path: Path
+    id: str
+    id_from_title: bool
+    similar: list[Existing]
+
+
+def new(kind_name: str, title: str, data_dir: Path, fact_id: str | None = None, today: date | None = None) -> Created:
+    """Write the skeleton of a new fact; raise NewError saying why not."""
+    from kb.check.rules.waivers import today as checker_today
+
+    kind = kind_of(kind_name)
+    title = " ".join(title.split())
+    if not title:
+        raise NewError("the title is empty", 'give the title or name in quotes, e.g. kb new event "Estlink 2 cable cut"')
+    if any(unicodedata.category(ch) == "Cc" for ch in title):
+        raise NewError("the title holds control characters", "type the title again as plain text")
+    derived = fact_id is None
+    if fact_id is None:
+        fact_id = slug(title)
+        if not fact_id:
+            raise NewError(f"the title '{title}' gives no id: it has no Latin letters or digits",
+                           "choose an id yourself with --id, e.g. --id narva-bridge")
+    elif not _ID.match(fact_id) or len(fact_id) > 80:
+        raise NewError(f"'{fact_id}' is not a valid id",
+                       "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. kaja-kallas")
+    if today is None:
+        try:
+            today = checker_today()
+        except ValueError:
+            raise NewError(f"KB_TODAY is '{os.environ.get('KB_TODAY')}', not a date",
+                           "set KB_TODAY=YYYY-MM-DD or unset it") from None
+    root_dir = check_data_dir(data_dir)
+    folder = data_dir / FOLDERS[kind]
+    target = folder / f"{fact_id}{'.md' if kind == 'briefing' else '.yaml'}"
+    if not target.resolve().is_relative_to(root_dir):
+        raise NewError(f"'{target}' would be written outside the data directory '{data_dir}'",
+                       f"check that {FOLDERS[kind]}/ is a real folder inside {data_dir}, not a link elsewhere")
+    if folder.exists() and not folder.is_dir():
+        raise NewError(f"'{folder}' is a file, not a folder", f"move it away so that kb new can create {folder}/")
+    facts = existing_facts(data_dir)
+    taken = [f for f in facts if f.id == fact_id or fact_id in f.former_ids]
+    if taken or target.exists():
+        where = taken[0] if taken else None
+        what = (f"{where.kind} '{where.id}' in {where.path}" if where and where.id == fact_id
+                else f"a former id of {where.kind} '{where.id}' ({where.path})" if where else str(target))
+        raise NewError(f"id '{fact_id}' is already used by {what}",
+                       "ids are unique across all types and never reused: choose another with --id, "
+                       "or edit the existing file", usage=False)
+    text = skeleton(kind, title, fact_id, today, schema_line(kind, folder) if kind != "briefing" else None)
+    folder.mkdir(exist_ok=True)
+    write_atomic(target, text.encode("utf-8"), durable=True, exclusive=True)  # never overwrite, even in a race
+    return Created(target, fact_id, derived, similar([f for f in facts if f.path != target], fact_id, title))

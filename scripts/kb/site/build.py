@@ -1,0 +1,484 @@
+"""`kb build`: check, render the docs tree, then MkDocs's strict build (kb.site.publish: `mkdocs build
+--strict` on every core) into a fresh directory that replaces site/ only when the build succeeded.
+The rules run beside the rendering on another core; pages are written only when the check passed.
+
+Same input, same bytes: pages carry no build time, everything is sorted, and SOURCE_DATE_EPOCH
+(the reproducible-builds convention MkDocs honours for sitemap.xml's lastmod and the mtime in
+sitemap.xml.gz) is set from the newest date in the data unless the caller set it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from calendar import timegm
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, TextIO
+
+import yaml
+
+from kb.check.run import CheckResult, read, rule_findings
+from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
+from kb.core.findings import Finding
+from kb.core.model import KnowledgeBase
+from kb.core.cores import cpus, fork_pool, forkable
+from kb.site.render.relations import relations
+from kb.site.render.site import RenderResult, pages, write_site
+from kb.check.report import write_text
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things are, as mkdocs.yml says (paths relative to the config file)."""
+
+    config: Path
+    docs_dir: Path
+    site_dir: Path
+
+    @classmethod
+    def locate(cls, config: Path, data_dir: Path, site_dir: Path | None = None) -> Project:
+        """The project of `config`; FileNotFoundError naming what is missing."""
+        if not config.is_file():
+            raise FileNotFoundError(f"no such MkDocs config: {config}")
+        if not data_dir.is_dir():
+            raise FileNotFoundError(f"no such data directory: {data_dir}")
+        return cls.from_config(config, site_dir)
+
+    @classmethod
+    def from_config(cls, config: Path, site_dir: Path | None = None) -> Project:
+        settings = yaml.safe_load(config.read_text("utf-8")) or {}
+        root = config.parent
+        return cls(config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"))
+
+    def check_site_dir(self, data_dir: Path) -> None:
+        """Refuse (BuildError, usage) a site directory whose replacement by the new site would destroy
+        something else: the data, the docs, the project itself or a folder holding any of them, a folder
+        inside the data or the docs, a file, or a folder holding files but no site. Compared as real
+        paths, so no link or `..` gets round it."""
+        site = self.site_dir.resolve()
+        for name, place, may_hold_site in (("the data directory", data_dir, False), ("the docs directory", self.docs_dir, False),
+                                           ("the project directory", self.config.parent, True)):
+            real = place.resolve()
+            why = ("it is " + name if site == real else f"it holds {name} ({place})" if real.is_relative_to(site)
+                   else f"it is inside {name} ({place})" if site.is_relative_to(real) and not may_hold_site else "")
+            if why:
+                break
+        else:
+            if self.site_dir.exists() and not self.site_dir.is_dir():
+                why = "it is a file, not a folder"
+            elif self.site_dir.is_dir() and any(self.site_dir.iterdir()) and not (self.site_dir / "index.html").is_file():
+                why = "it holds files but no index.html, so it is no site that kb built"
+            else:
+                return
+        raise BuildError(f"refusing to build into the site directory {self.site_dir}: {why}, and the build replaces "
+                         "that folder with the new site", "build into a folder of its own: the default site/ beside "
+                         "mkdocs.yml (`site_dir` there), or --site-dir with a new folder", usage=True)
+
+
+class BuildError(Exception):
+    """The build stopped; the message says why (`hint`: what to do), and site/ was left as it was.
+    `usage`: the command asked for something it must not do; nothing was done."""
+
+    def __init__(self, message: str, hint: str = "", *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.usage = usage
+
+
+def cannot_write(exc: OSError, default: Path | str) -> BuildError:
+    """An OSError from writing (a full disk, a read-only folder), said as what the environment lacks."""
+    return BuildError(f"cannot write {exc.filename or default}: {exc.strerror or exc}", environment_hint(exc.errno))
+
+
+class Interrupted(BaseException):
+    """kb build was told to stop (SIGTERM, SIGINT, SIGHUP). Raised where it was, so that every cleanup
+    runs (the MkDocs process, the temporary site); a BaseException, so no error handler swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Stop:
+    """The signal handler of `stoppable`; `deferred` holds a signal back while it is set."""
+
+    def __init__(self) -> None:
+        self.deferred = False
+        self.pending: int | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.pending is None:
+            self.pending = signum
+            if not self.deferred:
+                self.deferred = True  # a second signal must not cut the cleanup short
+                raise Interrupted(signum)
+
+
+_STOP: list[_Stop] = []
+_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)]
+
+
+def _signals_end_forked_workers() -> None:
+    """In a process forked while a build is stoppable (a worker), a signal ends it at once, as by
+    default: a Python handler runs only between bytecodes, so one arriving just before the worker
+    blocks on a lock would be missed, and the worker would wait there for ever."""
+    if _STOP:
+        _STOP.clear()
+        for signum in _SIGNALS:
+            signal.signal(signum, signal.SIG_DFL)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_signals_end_forked_workers)
+
+
+@contextlib.contextmanager
+def stoppable() -> Iterator[None]:
+    """Within: SIGTERM, SIGINT and SIGHUP raise Interrupted (in the main thread; elsewhere nothing changes)."""
+    if _STOP or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stop = _Stop()
+    before = {signum: signal.signal(signum, stop) for signum in _SIGNALS}
+    _STOP.append(stop)
+    try:
+        yield
+    finally:
+        _STOP.clear()
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """A step that must not stop half-way (swapping the site): a signal waits until it is done."""
+    if not _STOP or _STOP[0].deferred:
+        yield
+        return
+    stop = _STOP[0]
+    stop.deferred = True
+    try:
+        yield
+    finally:
+        stop.deferred = False
+        if stop.pending is not None:
+            stop.deferred = True
+            raise Interrupted(stop.pending)
+
+
+def source_date_epoch(kb: KnowledgeBase) -> int:
+    """Seconds since 1970 of the newest date in the data (briefings, events, sources): stable for the same input."""
+    dates = [b.date for b in kb.briefings.values()] + [e.date for e in kb.events.values() if not e.planned]
+    dates += [s.published for s in kb.sources.values()] + [s.retrieved for s in kb.sources.values()]
+    known = [d for d in dates if d is not None]
+    if not known:
+        return 0
+    newest = max(known, key=lambda d: d.sort_key())
+    return timegm(newest.first_day().timetuple())
+
+
+def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(kb)))
+    return env
+
+
+def render(data_dir: Path, project: Project, out: TextIO | None = None,
+           timings: dict[str, float] | None = None, jobs: int | None = None) -> tuple[KnowledgeBase, RenderResult]:
+    """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors.
+    `timings`, when given, receives the seconds spent in "read" (loading, validating, the model),
+    "render" (the rules run beside it) and "write"."""
+    out = out or sys.stdout
+    result, files = checked_pages(data_dir, timings, jobs)
+    if result.errors:
+        write_text(result.findings, result.files, out)
+        raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
+    try:
+        rendered = write_site(result.kb, project.docs_dir, files)
+    except OSError as exc:
+        raise cannot_write(exc, project.docs_dir) from None
+    if timings is not None:
+        timings["write"] = rendered.write_seconds
+    return result.kb, rendered
+
+
+_MODEL: list[KnowledgeBase] = []  # the model a forked rules process reads
+
+
+def _rules_of_model() -> list[Finding]:
+    return rule_findings(_MODEL[0])
+
+
+def _pages_of_model(share: tuple[int, int]) -> dict[str, bytes]:
+    return pages(_MODEL[0], share)
+
+
+def checked_pages(data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None
+                  ) -> tuple[CheckResult, dict[str, bytes] | None]:
+    """`kb check` of `data_dir`, and the pages when it found no errors. The rules and the rendering
+    only read the model, so with a second core they run at once: the rules and half the pages in
+    forked processes, the other half here."""
+    started = time.perf_counter()
+    result = read(data_dir)
+    read_at = time.perf_counter()
+    files = None
+    if result.errors or (cpus() if jobs is None else jobs) < 2 or not forkable():
+        found = rule_findings(result.kb)
+    else:
+        _MODEL[:] = [result.kb]
+        relations(result.kb)  # worked out once, before the fork, for every process
+        try:
+            with fork_pool(2) as pool:
+                rules = pool.apply_async(_rules_of_model)
+                other_half = pool.apply_async(_pages_of_model, ((1, 2),))
+                files = pages(result.kb, (0, 2)) | other_half.get()
+                files = dict(sorted(files.items()))
+                found = rules.get()
+        finally:
+            _MODEL.clear()
+    result.findings.extend(found)
+    result.findings.sort()
+    if not result.errors and files is None:
+        files = pages(result.kb)
+    if timings is not None:
+        timings.update(read=read_at - started, render=time.perf_counter() - read_at)
+    return result, None if result.errors else files
+
+
+# `python -m kb.publish` (MkDocs's build, its page work spread over the cores), started before
+# checking and rendering so that it imports MkDocs, the theme's plugin and the Markdown extensions
+# (a quarter of a second, a tenth of building the real site) on the other core while we work; it
+# reads one line, the arguments and environment of the build, and runs the build with them. An
+# empty line (the build was refused) ends it. It dies with kb: told to stop (by kb, or by Linux
+# when kb is killed outright; elsewhere a thread watches for a new parent) it stops its workers and
+# removes the half-built site. Its argument is kb's process id.
+_WAITING_MKDOCS = r"""
+import os, signal, sys
+
+class Stopped(BaseException):
+    pass
+
+def stop(signum, frame):
+    if not stopping:
+        stopping.append(signum)
+        raise Stopped(signum)
+
+me, kb, stopping = os.getpid(), int(sys.argv[1]), []
+caught = [getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)]
+for signum in caught:
+    signal.signal(signum, stop)
+# Workers end at once on a signal, as by default (see kb.site.build._signals_end_forked_workers).
+os.register_at_fork(after_in_child=lambda: [signal.signal(signum, signal.SIG_DFL) for signum in caught])
+try:
+    import ctypes
+    if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM) != 0:  # PR_SET_PDEATHSIG
+        raise OSError
+except Exception:
+    import threading, time
+    def watch():
+        while os.getppid() == kb:
+            time.sleep(0.5)
+        os.kill(me, signal.SIGTERM)
+    threading.Thread(target=watch, daemon=True).start()
+try:
+    if os.getppid() != kb:  # kb went before we could ask to be told
+        sys.exit(0)
+    for name in ("kb.site.publish", "mkdocs.structure.pages", "markdown", "markdown.extensions.toc",
+                 "markdown.extensions.tables", "markdown.extensions.md_in_html", "markdown.extensions.footnotes",
+                 "markdown.extensions.admonition", "material.plugins.search.plugin"):
+        try:
+            __import__(name)
+        except Exception:
+            pass
+    line = sys.stdin.readline()
+    if not line.strip():
+        sys.exit(0)
+    import json
+    request = json.loads(line)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    from kb.site.publish import main
+    try:
+        code = main(request["args"])
+    except Stopped:
+        import shutil
+        shutil.rmtree(request["output"], ignore_errors=True)
+        raise
+    sys.exit(code)
+except Stopped:
+    sys.exit(128 + stopping[0])
+"""
+
+
+class MkDocs:
+    """A `python -m kb.publish` process, started early and waiting for its arguments. It runs in a
+    process group of its own (with its workers), so a Ctrl-C reaches kb alone, which stops it."""
+
+    def __init__(self, project: Project) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WAITING_MKDOCS, str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd=project.config.parent, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            start_new_session=hasattr(os, "setsid"),
+        )
+        self.requested = False
+
+    def run(self, args: list[str], env: dict[str, str], output: Path) -> subprocess.CompletedProcess:
+        """Run the build with command-line ARGS and `env` as its whole environment, to completion;
+        `output`: its site directory, which it removes when it is stopped."""
+        self.requested = True
+        request = {"args": args, "env": env, "output": str(output)}
+        out, err = self.process.communicate(json.dumps(request) + "\n")
+        return subprocess.CompletedProcess(args, self.process.returncode, out, err)
+
+    def cancel(self) -> None:
+        """Make sure the process is gone, and return once it is: waiting for its arguments it ends on an
+        empty line; building, it is told to stop (SIGTERM), and killed with its workers if it has not
+        stopped in ten seconds."""
+        if self.process.poll() is not None:
+            return
+        if not self.requested:
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                self.process.communicate("\n", timeout=10)
+                return
+        self.process.terminate()
+        try:
+            self.process.communicate(timeout=10)  # reading what it writes, so that it cannot block on us
+        except subprocess.TimeoutExpired:
+            if hasattr(os, "killpg"):  # not reaped yet, so the group's id is still its own
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.kill()
+            self.process.communicate()
+
+
+# A folder beside site/ for the next site, or the previous one while it is removed, is named after
+# the process that made it: a later build removes those whose process is gone, and only those (a
+# build running at the same time keeps its own).
+_BESIDE_SITE = re.compile(r"\.(?P<site>.+)-(?:new|old)-(?P<pid>[0-9]+)-[0-9a-f]+\Z")
+
+
+def _beside(site: Path, what: str) -> Path:
+    return site.with_name(f".{site.name}-{what}-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # no harmless way to ask: keep the folder
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
+
+
+def remove_stale(site: Path) -> list[Path]:
+    """Remove the `.site-new-*` and `.site-old-*` folders beside `site` that builds which are gone
+    left behind (killed outright, or the power went); return them."""
+    removed = []
+    with contextlib.suppress(FileNotFoundError), os.scandir(site.parent) as entries:
+        for entry in entries:
+            match = _BESIDE_SITE.match(entry.name)
+            if (match and match["site"] == site.name and entry.is_dir(follow_symlinks=False)
+                    and not _alive(int(match["pid"]))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+    return removed
+
+
+_OS_ERROR = re.compile(r"\[Errno (?P<errno>[0-9]+)\] (?P<strerror>[^:'\n]+)(?:: '(?P<filename>[^'\n]*)')?")
+
+
+def _mkdocs_failure(output: str, tmp: Path, site: Path) -> BuildError:
+    """Why MkDocs failed: the environment (a full disk ...) if it says so, else its warnings and errors."""
+    for match in _OS_ERROR.finditer(output):
+        if int(match["errno"]) in ENVIRONMENT_ERRNOS:
+            where = (match["filename"] or str(site)).replace(str(tmp), str(site), 1)
+            return BuildError(f"cannot write {where}: {match['strerror']}", environment_hint(int(match["errno"])))
+    lines = [ln for ln in output.splitlines()
+             if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in ln]
+    detail = "\n".join(lines[-30:]) or output.strip()[-3000:]
+    return BuildError(f"mkdocs build --strict failed:\n{detail}")
+
+
+def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = None, jobs: int | None = None) -> None:
+    """`mkdocs build --strict` (as kb.site.publish runs it, on `jobs` processes) into a new directory
+    beside site/, then swap it in. `mkdocs`: a process started earlier to run it (by default one is
+    started now). Whatever happens (a failure, a full disk, a signal), site/ is the old site or the
+    new one and the new directory is gone."""
+    site = project.site_dir
+    mkdocs = mkdocs or MkDocs(project)
+    tmp = None
+    try:
+        try:
+            site.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(site)
+            tmp = _beside(site, "new")
+            tmp.mkdir()  # as any folder: the umask sets its mode (a web server may need to read it)
+        except OSError as exc:
+            raise BuildError(f"cannot write the new site beside {site}: {exc.strerror}", environment_hint(exc.errno)) from None
+        args = ["--strict", "--config-file", str(project.config), "--site-dir", str(tmp)]
+        run = mkdocs.run(args + ([] if jobs is None else ["--jobs", str(jobs)]), env, tmp)
+        if run.returncode != 0:
+            raise _mkdocs_failure(run.stdout + run.stderr, tmp, site)
+        try:
+            swap(tmp, site)
+        except OSError as exc:
+            raise BuildError(f"cannot put the new site in place of {site}: {exc.strerror}",
+                             environment_hint(exc.errno)) from None
+    finally:
+        mkdocs.cancel()
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def swap(new: Path, site: Path) -> None:
+    """Put the finished `new` tree at `site`; the old one is removed only after the new one is in
+    place. A signal waits until both renames are done; if the second fails, the old site goes back."""
+    old = None
+    with uninterrupted():
+        if os.path.lexists(site):
+            old = _beside(site, "old")
+            os.replace(site, old)
+        try:
+            os.replace(new, site)
+        except BaseException:
+            if old is not None:
+                os.replace(old, site)
+            raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int | None = None) -> None:
+    """Check, render and publish on `jobs` processes (default: every core); raise BuildError with the
+    reason when anything fails."""
+    out = out or sys.stdout
+    project.check_site_dir(data_dir)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    mkdocs = MkDocs(project)
+    try:
+        kb, rendered = render(data_dir, project, out, timings, jobs)
+    except BaseException:
+        mkdocs.cancel()
+        raise
+    out.write(f"kb build: docs: {rendered.summary()}\n")
+    mkdocs_started = time.perf_counter()
+    mkdocs_build(project, mkdocs_env(kb), mkdocs, jobs)
+    timings["mkdocs"] = time.perf_counter() - mkdocs_started
+    pages = sum(1 for _ in project.site_dir.rglob("*.html"))
+    out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")
+    out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + "\n")

@@ -1,0 +1,104 @@
+"""Briefing pages: the prose as the site's Markdown engine reads it (kb.core.prose: links resolved, citations
+as numbered notes, judgement boxes titled with their yardstick term), sanitized; then the facts cited.
+
+The body is HTML made by kb.core.prose and passed through its allow-list; only its headings go back to
+MkDocs as Markdown (escaped text), so that they join the page's table of contents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.core import prose, yardstick
+from kb.core.facttypes import BY_NAME
+from kb.core.model import Briefing, Event, Figure, KnowledgeBase
+from kb.site.render.escape import Safe, md_text
+from kb.site.render.links import YARDSTICK, Linker, built_url, page_of, relative
+from kb.site.render.text import KIND_NAMES, date_span, figure_period, hover, human_date, label
+from kb.site.render import templates
+
+BOOST = 3
+"""Search boost for briefings, over other pages that match only in their text."""
+SEARCH_NAME_KINDS = ("actor", "place")
+"""Briefings are also found by the names of the actors and places they cite, so that a search for
+a name ranks them above the fact pages. Aliases and ids are left to the fact's own page, so that
+those searches land there first."""
+
+
+def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
+    names = {fact.label for ref in briefing.references() if ref.where is None and ref.kinds[0] in SEARCH_NAME_KINDS
+             and (fact := kb.get(ref.target)) is not None and fact.KIND == ref.kinds[0]}
+    return sorted(names)
+
+
+def judgement_box(title: str | None, page: str) -> prose.JudgementBox:
+    """A judgement box's title: its term linked to the yardstick on the About page, and the term's band."""
+    known = yardstick.term(title or "")
+    words = title or "no likelihood given"
+    band = f" ({known.band})" if known else " (not a yardstick term)"
+    return prose.JudgementBox((("Judgement: ", None), (words, built_url(relative(YARDSTICK, page))), (band, None)),
+                              known.slug if known else "unknown")
+
+
+def resolver(kb: KnowledgeBase, page: str) -> prose.Resolver:
+    """How the links of a briefing body lead from `page`: to facts, sources and pages of the site."""
+
+    def fact(type_: str, fact_id: str) -> prose.Target | None:
+        found = kb.get(fact_id)
+        if found is None or found.KIND != type_:
+            return None
+        return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found))
+
+    return prose.Resolver(fact=fact, page=built_url, judgement=lambda title: judgement_box(title, page))
+
+
+def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Safe], list[tuple[int, Safe]]]:
+    """The briefing body as blocks of page Markdown (sanitized HTML, and headings as escaped text), and
+    its citation notes as numbered footnote texts (the body's note marks are the footnotes extension's
+    own markup, so MkDocs joins the two)."""
+    shown = prose.render(briefing.body, resolver(kb, linker.page))
+    blocks = [Safe(f"{'#' * s.heading} {md_text(s.text)}") if s.heading else Safe(s.text)
+              for s in shown.segments if s.text.strip()]
+    notes = [(n.number, Safe(f"{linker.to(n.source)}{', ' + md_text(n.locator) if n.locator else ''}."))
+             for n in shown.notes]
+    return blocks, notes
+
+
+@dataclass(frozen=True)
+class CitedFact:
+    link: Safe
+    kind: str
+    when: str
+
+
+def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[str, list[CitedFact]]:
+    """Every fact the briefing links to, grouped by type, in order of first mention."""
+    order = sorted(BY_NAME.values(), key=lambda t: t.cited_order)
+    groups: dict[str, dict[str, CitedFact]] = {t.name: {} for t in order}
+    for ref in briefing.references():
+        fact = kb.get(ref.target)
+        if ref.field != "text" or fact is None or fact.id in groups[fact.KIND]:
+            continue
+        if isinstance(fact, Figure):
+            when = figure_period(fact)
+        elif isinstance(fact, Event):
+            when = date_span(fact.date, fact.end, fact.approximate)
+        else:
+            when = human_date(getattr(fact, "date", None) or getattr(fact, "published", None))
+        groups[fact.KIND][fact.id] = CitedFact(linker.to(fact), KIND_NAMES[fact.KIND], when)
+    return {BY_NAME[k].plural: list(v.values()) for k, v in groups.items() if v}
+
+
+def path(briefing: Briefing) -> str:
+    return page_of(briefing)
+
+
+def render(kb: KnowledgeBase, briefing: Briefing) -> str:
+    page = path(briefing)
+    linker = Linker(kb, page, hover=True)
+    blocks, notes = body(kb, briefing, linker)
+    return templates.render(
+        "briefing.md.j2", b=briefing, boost=BOOST, date=human_date(briefing.date), blocks=blocks,
+        notes=notes, cited=facts_cited(kb, briefing, linker),
+        hover=hover(kb, briefing), label=label(kb, briefing), search_names=search_names(kb, briefing),
+    )

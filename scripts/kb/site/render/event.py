@@ -1,0 +1,56 @@
+"""Event pages: when (at its real precision), where, who and in what role, attribution with who
+made it, on what basis and how firmly, the summary, sources with locators, related events and
+the briefings that cite it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.core.model import Event, KnowledgeBase
+from kb.site.render import templates
+from kb.site.render.actor import Row
+from kb.site.render.backlinks import cited_in, mentioned_by
+from kb.site.render.citations import citation_lines
+from kb.site.render.escape import Safe, md_text
+from kb.site.render.links import Linker, page_of
+from kb.site.render.relations import relations
+from kb.site.render.text import date_span, sentence_case, shown
+
+
+@dataclass(frozen=True)
+class AttributionLine:
+    actor: Safe
+    by: Safe
+    basis: Safe
+    confidence: str
+
+
+def path(event: Event) -> str:
+    return page_of(event)
+
+
+def related_events(kb: KnowledgeBase, event: Event) -> list[Event]:
+    """Events this one names as related, and events that name this one, by date."""
+    ids = relations(kb).related_to.get(event.id, set())
+    found = [kb.events[i] for i in ids if i in kb.events and i != event.id]
+    return sorted(found, key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id))
+
+
+def render(kb: KnowledgeBase, event: Event) -> str:
+    page = path(event)
+    ln = Linker(kb, page)
+    when = date_span(event.date, event.end, event.approximate)
+    if event.planned:
+        when += " (planned)"
+    actors = [Row(ln.to(p.actor), md_text(shown("event", "role", p.role))) for p in event.actors]
+    attribution = [AttributionLine(ln.to(a.actor), ln.to(a.by) if a.by else md_text("the cited source"),
+                                   md_text(a.basis), shown("event", "confidence", a.confidence)) for a in event.attribution]
+    near = related_events(kb, event)
+    related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
+    listed = {e.id for e in near}
+    return templates.render(
+        "event.md.j2", e=event, when=when, kind=sentence_case(shown("event", "kind", event.kind)),
+        places=[ln.to(p) for p in event.places], actors=actors, attribution=attribution, related=related,
+        quotes=cited_in(kb, event.id, ln), mentions=mentioned_by(kb, event.id, ln, exclude=listed),
+        citations=citation_lines(ln, [(None, event.sources)]),
+    )

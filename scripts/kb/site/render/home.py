@@ -1,0 +1,26 @@
+"""The home page: what this is, the latest published briefings, the latest events, and counts."""
+
+from __future__ import annotations
+
+from kb.core.model import KnowledgeBase
+from kb.site.render import templates
+from kb.site.render.links import Linker
+from kb.site.render.text import PLURALS, date_span, human_date
+
+LATEST = 5
+
+
+def render(kb: KnowledgeBase) -> str:
+    ln = Linker(kb, "index.md")
+    published = [b for b in kb.briefings.values() if b.status == "published"]
+    published.sort(key=lambda b: (b.date.sort_key() if b.date else (0, 0, 0), b.id), reverse=True)
+    events = sorted(kb.events.values(), key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id), reverse=True)
+    counts = [dict(name=PLURALS[kind], count=len(kb.of_kind(kind)), index=ln.page_link(PLURALS[kind], f"{folder}/index.md"))
+              for kind, folder in (("briefing", "briefings"), ("event", "events"), ("actor", "actors"),
+                                   ("place", "places"), ("figure", "figures"), ("source", "sources"))]
+    return templates.render(
+        "home.md.j2",
+        briefings=[dict(link=ln.to(b), date=human_date(b.date), summary=b.summary) for b in published[:LATEST]],
+        events=[dict(link=ln.to(e), date=date_span(e.date, e.end, e.approximate)) for e in events[:LATEST]],
+        counts=counts, series=len(kb.series()),
+    )

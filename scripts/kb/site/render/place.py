@@ -1,0 +1,51 @@
+"""Place pages: what happened there, who was involved, what lies within, and who cites it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kb.core.model import KnowledgeBase, Place
+from kb.site.render import templates
+from kb.site.render.actor import Row
+from kb.site.render.backlinks import cited_in, mentioned_by
+from kb.site.render.citations import citation_lines
+from kb.site.render.escape import md_text
+from kb.site.render.links import Linker, page_of
+from kb.site.render.relations import relations
+from kb.site.render.text import date_span, shown
+
+
+def path(place: Place) -> str:
+    return page_of(place)
+
+
+def coordinates(place: Place) -> str:
+    if not place.coordinates:
+        return ""
+    lat, lon = place.coordinates
+    return f"{abs(lat):.4g}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4g}° {'E' if lon >= 0 else 'W'}"
+
+
+def render(kb: KnowledgeBase, place: Place) -> str:
+    page = path(place)
+    ln = Linker(kb, page)
+    rel = relations(kb)
+    events = rel.events_at_place.get(place.id, [])
+    roles: dict[str, list[str]] = defaultdict(list)
+    for e in events:
+        for p in e.actors:
+            roles[p.actor].append(p.role)
+        for a in e.attribution:
+            roles[a.actor].append("held responsible")
+    involved = sorted((Row(ln.to(actor_id), md_text(", ".join(dict.fromkeys(r))))
+                       for actor_id, r in roles.items()), key=lambda r: str(r.link).casefold())
+    inside = rel.places_within.get(place.id, [])
+    within = sorted((Row(ln.to(p)) for p in inside), key=lambda r: str(r.link).casefold())
+    listed = {e.id for e in events} | {p.id for p in inside}
+    return templates.render(
+        "place.md.j2", p=place, kind=shown("place", "kind", place.kind), country=ln.to(place.country) if place.country else None,
+        parent=ln.to(place.within) if place.within else None, coords=coordinates(place),
+        events=[Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in events],
+        involved=involved, within=within, quotes=cited_in(kb, place.id, ln),
+        mentions=mentioned_by(kb, place.id, ln, exclude=listed), citations=citation_lines(ln, [(None, place.sources)]),
+    )

@@ -1,0 +1,178 @@
+"""Write the generated part of the docs tree: every page, chart and download, from the knowledge base.
+
+A file is written only when its bytes change (so `mkdocs serve` rebuilds only for real changes,
+and never loops on our own writes), and a generated file whose fact is gone is deleted. What we
+generated is recorded in `docs/.generated` (a dot-file, which MkDocs ignores) to know what to
+delete, but that file is not trusted (a pull request can commit one): only a listed path that this
+renderer could have written, in a generated folder, reached without a symbolic link, is deleted.
+Hand-written pages (docs/about.md, docs/assets/) are never touched.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from kb.core.files import write_if_changed
+from kb.core.model import FACT_KINDS, FOLDERS, KnowledgeBase
+from kb.site.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
+from kb.site.render.indexes import INDEXES
+from kb.site.render.relations import relations
+
+MANIFEST = ".generated"
+
+
+@dataclass
+class RenderResult:
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    write_seconds: float = 0.0  # comparing with docs/ and writing what changed
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.deleted)
+
+    def summary(self) -> str:
+        return f"{len(self.written)} written, {len(self.deleted)} deleted, {self.unchanged} unchanged"
+
+
+def _work(kb: KnowledgeBase) -> list[Callable[[], dict[str, str | bytes]]]:
+    """Everything to render, in a fixed order, each step giving docs-relative paths and contents."""
+    steps: list[Callable[[], dict[str, str | bytes]]] = [
+        lambda: {"index.md": home.render(kb)}, lambda: {"spending.md": spending.render(kb)},
+        lambda: {"downloads/index.md": downloads.render(kb)}, lambda: downloads.files(kb), reference.files]
+    steps += [lambda p=path, r=render_index: {p: r(kb)} for path, render_index in INDEXES.items()]
+    per_fact: list[tuple[dict, Any]] = [
+        (kb.briefings, briefing), (kb.actors, actor), (kb.places, place), (kb.events, event), (kb.sources, source)]
+    for facts, module in per_fact:
+        steps += [lambda f=fact, m=module: {m.path(f): m.render(kb, f)} for fact in facts.values()]
+    steps += [lambda a=actor_id, m=metric, f=figs: {figure.path(a, m): figure.render(kb, a, m, f)}
+              for (actor_id, metric), figs in relations(kb).series.items()]
+    return steps
+
+
+def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes]:
+    """Every generated file: docs-relative POSIX path -> bytes, sorted by path. Pure: same knowledge
+    base, same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n processes."""
+    k, n = share
+    out: dict[str, str | bytes] = {}
+    for step in _work(kb)[k::n]:
+        out.update(step())
+    return {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in sorted(out.items())}
+
+
+def page_paths(kb: KnowledgeBase) -> set[str]:
+    """The paths `pages(kb)` will produce, without rendering anything (for link checks)."""
+    out = {"index.md", "spending.md", "downloads/index.md", *INDEXES, *reference.files()}
+    for facts, module in ((kb.briefings, briefing), (kb.actors, actor), (kb.places, place), (kb.events, event),
+                          (kb.sources, source)):
+        out.update(module.path(fact) for fact in facts.values())
+    out.update(figure.path(actor_id, metric) for actor_id, metric in kb.series())
+    out.update(f"downloads/{FOLDERS[kind]}.{ext}" for kind in FACT_KINDS for ext in ("json", "csv"))
+    return out
+
+
+def previous(docs_dir: Path) -> set[str]:
+    """The paths the manifest lists (untrusted: see `Generated.could_write`)."""
+    manifest = docs_dir / MANIFEST
+    if not manifest.is_file():
+        return set()
+    text = manifest.read_text("utf-8", errors="replace")
+    return {line for line in text.splitlines() if line and not line.startswith("#")}
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # ids, and so every generated folder and file name
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The shape of what the renderer writes into docs/: its top-level files (index.md ...), its
+    folders (events/ ...) and the suffixes of the files in them. Derived from the renderer's own
+    paths, so it cannot drift from them."""
+
+    files: frozenset[str]
+    trees: frozenset[str]
+    suffixes: frozenset[str]
+
+    @classmethod
+    def of(cls, paths: Iterable[str]) -> Generated:
+        """The shape of `paths` and of the pages every knowledge base has (the indexes name every folder)."""
+        paths = set(paths) | page_paths(KnowledgeBase())
+        return cls(frozenset(p for p in paths if "/" not in p), frozenset(p.split("/", 1)[0] for p in paths if "/" in p),
+                   frozenset(os.path.splitext(p)[1] for p in paths))
+
+    def could_write(self, rel: str) -> bool:
+        """Whether `rel`, a line of a manifest, names a file this renderer could have written. The
+        manifest we write holds normalised POSIX paths only: any other form (absolute, `..`, `.`,
+        `//`, a backslash, NUL) is refused rather than normalised."""
+        if rel in self.files:
+            return True
+        parts = rel.split("/")
+        if len(parts) < 2 or parts[0] not in self.trees:
+            return False
+        stem, suffix = os.path.splitext(parts[-1])
+        return suffix in self.suffixes and all(_SLUG.match(p) for p in [*parts[1:-1], stem])
+
+
+def _remove_generated(docs_dir: Path, rel: str) -> bool:
+    """Delete docs_dir/`rel` (a path `Generated.could_write`) if it is a regular file reached through
+    real folders, never through a symbolic link; then its folders left empty, inside its tree only."""
+    parts = rel.split("/")
+    folder = docs_dir
+    try:
+        for part in parts[:-1]:
+            folder = folder / part
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):  # lstat: a link is not a folder here
+                return False
+        target = folder / parts[-1]
+        if not stat.S_ISREG(os.lstat(target).st_mode):
+            return False
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    tree = docs_dir / parts[0]
+    while folder != tree and folder != docs_dir:
+        try:
+            folder.rmdir()  # only if empty
+        except OSError:
+            break
+        folder = folder.parent
+    return True
+
+
+def _check_folders(docs_dir: Path, paths: Iterable[str]) -> None:
+    """Refuse to write through a symbolic link in place of a generated folder (it could lead anywhere)."""
+    folders = {"/".join(parts[:i]) for parts in (p.split("/") for p in paths) for i in range(1, len(parts))}
+    for folder in sorted(folders):
+        at = docs_dir / folder
+        if at.is_symlink():
+            raise OSError(errno.ELOOP, "a symbolic link where kb build writes a folder", str(at))
+
+
+def write_site(kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None) -> RenderResult:
+    """Render `kb` into `docs_dir` (`files`: its pages, if rendered already): write changed files,
+    delete generated files no longer produced. OSError (a full disk, a read-only folder) names the file."""
+    files = pages(kb) if files is None else files
+    result = RenderResult()
+    started = time.perf_counter()
+    _check_folders(docs_dir, files)
+    for rel, data in files.items():
+        if write_if_changed(docs_dir / rel, data, make_dirs=True):
+            result.written.append(rel)
+        else:
+            result.unchanged += 1
+    generated = Generated.of(files)
+    for rel in sorted(previous(docs_dir) - files.keys()):
+        if generated.could_write(rel) and _remove_generated(docs_dir, rel):
+            result.deleted.append(rel)
+    manifest = "# Files generated by `kb build` from data/; do not edit.\n" + "".join(f"{p}\n" for p in files)
+    write_if_changed(docs_dir / MANIFEST, manifest.encode("utf-8"), make_dirs=True)
+    result.write_seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,73 @@
+"""Source pages: the bibliographic record and everything that cites the source, grouped by type,
+each with its locator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.core.model import Briefing, KnowledgeBase, Source
+from kb.site.render import templates
+from kb.site.render.escape import Safe, md_text, url
+from kb.site.render.links import Linker, page_of
+from kb.site.render.text import PLURALS, label, shown
+
+
+@dataclass(frozen=True)
+class Citer:
+    link: Safe
+    locators: Safe
+    sentence: Safe | None = None
+
+
+def path(source: Source) -> str:
+    return page_of(source)
+
+
+def published(source: Source) -> str:
+    """The publication date, said as inferred when it is."""
+    if source.published is None:
+        return ""
+    if source.published_end and source.published_end != source.published:
+        text = f"between {source.published.human()} and {source.published_end.human()}"
+    else:
+        text = source.published.human()
+    return f"{text} (inferred from its content; not printed in the source)" if source.published_inferred else text
+
+
+def citers(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, list[Citer]]:
+    """Facts and briefings citing the source, grouped by type, each with its locators."""
+    groups: dict[str, dict[str, list[str]]] = {k: {} for k in PLURALS}
+    sentences: dict[str, list[tuple[str, str]]] = {}
+    for ref in kb.cited_by.get(source.id, ()):
+        if ref.locator is None and not isinstance(ref.origin, Briefing):
+            continue
+        locs = groups[ref.origin.KIND].setdefault(ref.origin.id, [])
+        if ref.locator and ref.locator not in locs:
+            locs.append(ref.locator)
+        if isinstance(ref.origin, Briefing) and ref.context:
+            sentences.setdefault(ref.origin.id, []).append((ref.locator or "", ref.context))
+    out: dict[str, list[Citer]] = {}
+    for kind, ids in groups.items():
+        rows = []
+        for fid, locs in sorted(ids.items(), key=lambda kv: label(kb, kb.get(kv[0])).casefold()):
+            if kind == "briefing":
+                for loc, sentence in sentences.get(fid, []):
+                    rows.append(Citer(ln.to(fid), md_text(loc), md_text(sentence)))
+            else:
+                rows.append(Citer(ln.to(fid), md_text("; ".join(locs))))
+        if rows:
+            out[PLURALS[kind]] = rows
+    return out
+
+
+def render(kb: KnowledgeBase, source: Source) -> str:
+    ln = Linker(kb, path(source))
+    link = url(source.url) if source.url else None
+    archive = url(source.archive_url) if source.archive_url else None
+    return templates.render(
+        "source.md.j2", s=source, kind=shown("source", "type", source.type), published=published(source),
+        retrieved=source.retrieved.human() if source.retrieved else "",
+        reliability=shown("source", "reliability", source.reliability) if source.reliability else "",
+        link=Safe(f"<{link}>") if link else None, archive=Safe(f"<{archive}>") if archive else None,
+        groups=citers(kb, source, ln),
+    )

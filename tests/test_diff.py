@@ -59,8 +59,8 @@ def change_things(repo: Path) -> None:
 def test_fact_level_summary_against_the_working_tree(repo: Path) -> None:
     change_things(repo)
     d = diff("HEAD", Path("data"))
-    assert [(f.kind, f.id, f.path) for f in d.added] == [("actor", "new-actor", "data/actors/new-actor.yaml")]
-    assert [(f.kind, f.id) for f in d.removed] == [("place", "port-north")]
+    assert [(f.type, f.id, f.path) for f in d.added] == [("actor", "new-actor", "data/actors/new-actor.yaml")]
+    assert [(f.type, f.id) for f in d.removed] == [("place", "port-north")]
     changed = {c.new.id: [(x.path, x.old, x.new, x.what) for x in c.fields] for c in d.changed}
     assert changed == {
         "northland-defence-spending-2026": [("value", 3, 3.5, "changed")],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kb.core.model import FOLDERS
+from kb.core.facttypes import FACT_TYPES
 from kb.core.schema import SCHEMA_FILES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def test_every_glob_maps_to_an_existing_schema_of_its_folder() -> None:
             assert parts[0] == "data" and parts[-1] == "*.yaml", glob
             covered[parts[1]] = target.stem
     # every YAML fact folder is mapped, to the schema of its own type (briefings are Markdown)
-    assert covered == {folder: kind for kind, folder in FOLDERS.items() if kind != "briefing"}
+    assert covered == {t.folder: t.schema for t in FACT_TYPES if t.suffix == ".yaml"}
 
 
 def test_vscode_recommends_the_yaml_extension() -> None:
@@ -71,8 +71,9 @@ def test_relative_refs_resolve_from_the_schema_folder(name: str) -> None:
 
 def _fact_files():
     for root in (REPO / "tests" / "fixtures" / "valid", REPO / "data"):
-        for folder, kind in ((f, k) for k, f in FOLDERS.items() if k != "briefing"):
-            yield from ((p, kind) for p in sorted((root / folder).glob("*.yaml")))
+        for t in FACT_TYPES:
+            if t.suffix == ".yaml":
+                yield from ((p, t.schema) for p in sorted((root / t.folder).glob("*.yaml")))
 
 
 def test_schema_lines_in_fact_files_point_at_their_type() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.core.facttypes import BY_NAME, of_path
 from kb.edit import fmt
 from kb.cli import main
 from kb.core.findings import Finding
@@ -18,13 +19,9 @@ from kb.check.report import write_text
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
-KINDS = {"sources": "source", "actors": "actor", "places": "place", "events": "event", "figures": "figure",
-         "briefings": "briefing"}
-
-
 def fact_files() -> list[Path]:
     roots = [VALID] + ([REPO / "data"] if (REPO / "data").is_dir() else [])
-    return sorted(p for r in roots for p in r.glob("*/*") if p.parent.name in KINDS and p.suffix in (".yaml", ".md"))
+    return sorted(p for r in roots for p in r.glob("*/*") if of_path(p) is not None)
 
 
 def split(text: str, kind: str) -> tuple[str, str | None]:
@@ -42,15 +39,17 @@ def data_of(text: str, path: Path, kind: str):
 
 @pytest.mark.parametrize("path", fact_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_round_trip_keeps_values_and_comments_and_is_idempotent(path: Path) -> None:
-    kind = KINDS[path.parent.name]
+    fact_type = of_path(path)
+    assert fact_type is not None
+    kind = fact_type.name
     text = path.read_text("utf-8")
-    out = format_text(text, kind, path)
+    out = format_text(text, fact_type, path)
     old_data, old_body = data_of(text, path, kind)
     new_data, new_body = data_of(out, path, kind)
     assert same(old_data, new_data)
     assert old_body == new_body
     assert sorted(comments(split(text, kind)[0])) == sorted(comments(split(out, kind)[0]))
-    assert format_text(out, kind, path) == out
+    assert format_text(out, fact_type, path) == out
 
 
 def copy_valid(tmp_path: Path) -> Path:
@@ -159,7 +158,7 @@ def test_comment_inside_a_collection_keeps_its_style_and_place(tmp_path: Path) -
 def test_briefing_front_matter_only(tmp_path: Path) -> None:
     body = "Text with  odd   spacing,\n\n!!! judgement \"likely\"\n    key: value in the body is not YAML\n"
     text = f"---\nstatus: draft\ndate: 2025-07-01\ntitle: T\nsummary: S\n---\n{body}"
-    out = format_text(text, "briefing", tmp_path / "b.md")
+    out = format_text(text, BY_NAME["briefing"], tmp_path / "b.md")
     assert out == f'---\ntitle: T\ndate: "2025-07-01"\nsummary: S\nstatus: draft\n---\n{body}'
     path = tmp_path / "b.md"
     path.write_text(out, "utf-8")
@@ -242,7 +241,7 @@ def test_write_is_atomic_and_keeps_mode(tmp_path: Path) -> None:
     path = events / "x.yaml"
     path.write_text('title: t\nid: x\ndate: "2024"\nkind: visit\nsummary: s\nsources: [{source: s, locator: "p 1"}]\n')
     path.chmod(0o640)
-    outcome = format_file(path, "event", write=True)
+    outcome = format_file(path, BY_NAME["event"], write=True)
     assert outcome.changed and outcome.finding is None
     assert path.read_text().startswith("id: x\ntitle: t\n")
     assert path.stat().st_mode & 0o777 == 0o640
@@ -352,11 +351,11 @@ def test_yaml_test_suite_never_crashes_or_damages(tmp_path: Path) -> None:
         path = events / "case.yaml"
         raw = case.read_bytes()
         path.write_bytes(raw)
-        outcome = format_file(path, "event", write=True)
+        outcome = format_file(path, BY_NAME["event"], write=True)
         if outcome.finding is not None:
             assert path.read_bytes() == raw, case.name
             assert outcome.finding.path == str(path) and outcome.finding.line >= 1, case.name
         else:
             formatted += 1
-            assert format_file(path, "event", write=False).changed is False, f"{case.name}: not idempotent"
+            assert format_file(path, BY_NAME["event"], write=False).changed is False, f"{case.name}: not idempotent"
     assert formatted > 50  # the suite's mappings are formatted, not just refused

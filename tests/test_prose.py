@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.core import prose
+from kb.core.facttypes import LINKABLE as TYPES
 from kb.core.prose import TAGS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile" / "briefings" / "shapes.md"
@@ -58,7 +59,7 @@ def resolver() -> prose.Resolver:
         url = known.get((type_, fact_id))
         return prose.Target(url, f"{type_} {fact_id}") if url else None
 
-    return prose.Resolver(fact=fact, page=lambda link: link.replace(".md", ".html"),
+    return prose.Resolver(link_types=TYPES, fact=fact, page=lambda link: link.replace(".md", ".html"),
                           judgement=lambda title: prose.JudgementBox(((f"Judgement: {title}", None),), "likely"))
 
 
@@ -92,7 +93,7 @@ def test_no_shape_reaches_the_page_as_markup(shape: str) -> None:
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_the_checker_sees_every_link_the_page_shows(shape: str) -> None:
     body = prose.normalise(f"[an event](event:e1) before.\n\n{shape}\n\n[a cite](source:s1 \"p. 1\") after.")
-    links = prose.parse(body).links
+    links = prose.parse(body, TYPES).links
     shown = [link for link in links if link.kind in ("web", "page", "anchor")]
     facts = [link for link in links if link.kind == "fact"]
     parsed = markup(page(body))
@@ -114,13 +115,13 @@ engine: a tab becomes spaces (`java    script:` is no scheme), `<javascript:...>
 
 @pytest.mark.parametrize("name", REFUSED)
 def test_foreign_links_are_reported_to_the_checker(name: str) -> None:
-    links = prose.parse(prose.normalise(SHAPES[name])).links
+    links = prose.parse(prose.normalise(SHAPES[name]), TYPES).links
     assert [link.kind for link in links] == ["refused"], links
 
 
 def test_refused_links_are_reported_and_shown_as_their_text() -> None:
     body = "See [the claim](javascript:alert(1)) and ![a chart](data:image/png;base64,AAAA)."
-    links = prose.parse(body).links
+    links = prose.parse(body, TYPES).links
     assert [(link.kind, link.type, link.label) for link in links] == [
         ("refused", "javascript", "the claim"), ("refused", "data", "a chart")]
     html = page(body)
@@ -148,7 +149,7 @@ BOXES = shapes("judgement box with ")
 @pytest.mark.parametrize("body", BOXES.values(), ids=BOXES.keys())
 def test_every_box_the_page_shows_is_a_box_the_checker_sees(body: str) -> None:
     body = prose.normalise(f"Intro.\n\n{body}\n")
-    found = prose.parse(body).judgements
+    found = prose.parse(body, TYPES).judgements
     html = page(body)
     assert len(found) == html.count('class="admonition judgement'), html
     assert all(j.line >= 3 for j in found), found
@@ -156,7 +157,7 @@ def test_every_box_the_page_shows_is_a_box_the_checker_sees(body: str) -> None:
 
 def test_judgement_text_and_links() -> None:
     body = 'Intro.\n\n!!! judgement "likely"\n    More will come, [the report judges](source:s1 "p. 4").\n'
-    parsed = prose.parse(body)
+    parsed = prose.parse(body, TYPES)
     assert [(j.title, j.text, j.line) for j in parsed.judgements] == [
         ("likely", "More will come, the report judges.", 3)]
     assert [(link.judgement, link.line, link.col) for link in parsed.links] == [(0, 4, 21)]
@@ -164,7 +165,7 @@ def test_judgement_text_and_links() -> None:
 
 def test_positions_and_sentences_of_links() -> None:
     body = "First line.\n\nOne [a](event:e1). Two, [b](event:e2) and *[c](event:e3)*.\n\n- [d][r]\n\n[r]: event:e4\n"
-    links = prose.parse(body).links
+    links = prose.parse(body, TYPES).links
     line_3 = body.splitlines()[2]
     assert [(link.target, link.line, link.col) for link in links] == [
         ("e1", 3, line_3.index("[a]") + 1), ("e2", 3, line_3.index("[b]") + 1), ("e3", 3, line_3.index("[c]") + 1),
@@ -177,14 +178,14 @@ def test_a_paragraph_of_ten_thousand_links_is_read_in_one_pass() -> None:
     # this took minutes when every link rescanned its paragraph (issue 10, item 12).
     n = 10_000
     body = " ".join(f"Claim {i} rests on [fact {i}](event:e{i})." for i in range(n))
-    links = prose.parse(body).links
+    links = prose.parse(body, TYPES).links
     assert len(links) == n
     assert links[-1].sentence == f"Claim {n - 1} rests on fact {n - 1}."
     assert links[-1].col == body.index(f"[fact {n - 1}]") + 1
 
 
 def test_entities_and_escapes_read_as_characters() -> None:
-    links = prose.parse("AT&amp;T and \\*stars\\* [x&amp;y](event:e1).").links
+    links = prose.parse("AT&amp;T and \\*stars\\* [x&amp;y](event:e1).", TYPES).links
     assert links[0].label == "x&y" and links[0].sentence == "AT&T and *stars* x&y."
 
 

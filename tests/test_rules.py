@@ -104,7 +104,7 @@ def test_dangling_reference_suggests_the_nearest_id(tree):
 
 def test_reference_to_the_wrong_type(tree):
     tree.edit(EVENT, "places: [port-north]", "places: [northland]")
-    assert only(tree, "ref-kind") == [(EVENT, 5, "ref-kind")]
+    assert only(tree, "ref-type") == [(EVENT, 5, "ref-type")]
 
 
 def test_citation_of_a_missing_source(tree):
@@ -119,12 +119,12 @@ def test_briefing_link_to_missing_fact(tree):
 
 def test_briefing_link_of_unknown_type(tree):
     tree.edit(BRIEF, "(place:port-north)", "(plaec:port-north)")
-    assert only(tree, "ref-kind") == [(BRIEF, 9, "ref-kind")]
+    assert only(tree, "ref-type") == [(BRIEF, 9, "ref-type")]
 
 
 def test_briefing_link_of_wrong_type(tree):
     tree.edit(BRIEF, "(place:port-north)", "(actor:port-north)")
-    assert only(tree, "ref-kind") == [(BRIEF, 9, "ref-kind")]
+    assert only(tree, "ref-type") == [(BRIEF, 9, "ref-type")]
 
 
 def test_briefing_source_citation_needs_a_locator(tree):
@@ -247,7 +247,7 @@ def test_every_rule_is_documented():
 def test_compared_to_must_be_a_figure(tree):
     tree.edit("figures/northland-aid-ratio-to-league.yaml", "compared_to: northland-defence-spending-2024",
               "compared_to: northland")
-    assert only(tree, "ref-kind") == [("figures/northland-aid-ratio-to-league.yaml", 9, "ref-kind")]
+    assert only(tree, "ref-type") == [("figures/northland-aid-ratio-to-league.yaml", 9, "ref-type")]
 
 
 def test_web_links_in_briefings_are_not_fact_references(tree):
@@ -257,7 +257,7 @@ def test_web_links_in_briefings_are_not_fact_references(tree):
 
 def test_script_links_in_briefings_are_rejected(tree):
     tree.edit(BRIEF, "left [Port North]", "left [x](javascript:alert(1)) [Port North]")
-    assert only(tree, "ref-kind") == [(BRIEF, 9, "ref-kind")]
+    assert only(tree, "ref-type") == [(BRIEF, 9, "ref-type")]
 
 
 def test_an_id_cannot_take_the_name_of_a_section_page(tree):

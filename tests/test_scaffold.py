@@ -12,8 +12,8 @@ from kb.check.run import check
 from kb.cli import main
 from kb.edit.fmt import format_text
 from kb.core.loader import load, load_front_matter
-from kb.core.model import FACT_KINDS, FOLDERS
-from kb.edit.scaffold import kind_of, NewError, skeleton, slug, yaml_text
+from kb.core.facttypes import BY_NAME, FACT_TYPES, names
+from kb.edit.scaffold import NewError, skeleton, slug, type_of, yaml_text
 from kb.core.loader import parse
 
 TODAY = "2025-11-23"
@@ -66,7 +66,7 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
     out = capsys.readouterr().out
     assert "created " in out and "id: estlink-2-cable-cut" in out
 
-    paths = {k: next((data / FOLDERS[k]).iterdir()) for k in FACT_KINDS}
+    paths = {t.name: next((data / t.folder).iterdir()) for t in FACT_TYPES}
     assert paths["event"].name == "estlink-2-cable-cut.yaml"
     assert paths["briefing"].name == "baltic-cables-a-year-on.md"
     assert main(["check", str(data)]) == 1  # empty fields are errors until filled in
@@ -93,11 +93,12 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
     assert main(["fmt", "--check", str(data)]) == 0  # a filled-in skeleton is already in canonical form
 
 
-@pytest.mark.parametrize("kind", FACT_KINDS)
+@pytest.mark.parametrize("kind", names())
 def test_skeleton_is_already_in_canonical_form(kind: str, tmp_path: Path) -> None:
-    text = skeleton(kind, "Estonia: the example", "estonia-the-example", date(2025, 1, 15), "# yaml-language-server: $schema=x")
-    suffix = ".md" if kind == "briefing" else ".yaml"
-    assert format_text(text, kind, tmp_path / f"x{suffix}") == text
+    fact_type = BY_NAME[kind]
+    text = skeleton(fact_type, "Estonia: the example", "estonia-the-example", date(2025, 1, 15),
+                    "# yaml-language-server: $schema=x")
+    assert format_text(text, fact_type, tmp_path / f"x{fact_type.suffix}") == text
 
 
 def test_schema_line_points_at_the_schema(data: Path) -> None:
@@ -189,10 +190,10 @@ def test_slug(title: str, expected: str) -> None:
     assert slug(title) == expected
 
 
-def test_kind_accepts_folder_names_and_any_case() -> None:
-    assert kind_of("Events") == "event" and kind_of("figure") == "figure"
+def test_type_accepts_folder_names_and_any_case() -> None:
+    assert type_of("Events").name == "event" and type_of("figure").name == "figure"
     with pytest.raises(NewError):
-        kind_of("person")
+        type_of("person")
 
 
 @pytest.mark.parametrize("title", ["Estonia: a case", "2024", "NO", "true", "- dash", "it's #1", "[x]", "a: b # c", '"q"'])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kb.cli import main
-from kb.core.model import FACT_KINDS
+from kb.core.facttypes import names
 from kb.edit.schemadoc import schema_reference_markdown
 from kb.core.schema import schema
 
@@ -35,7 +35,7 @@ def _row(section: str, path: str) -> str | None:
     return next((line for line in section.splitlines() if line.startswith(f"| `{path}` |")), None)
 
 
-@pytest.mark.parametrize("kind", FACT_KINDS)
+@pytest.mark.parametrize("kind", names())
 def test_every_property_of_every_type_has_a_row(kind: str) -> None:
     sections = _sections(schema_reference_markdown())
     s = schema(kind)
@@ -63,7 +63,7 @@ def test_shared_definitions_are_documented() -> None:
         assert defs[name]["description"].split(".")[0] in sections["Values"], name
 
 
-@pytest.mark.parametrize("kind", FACT_KINDS)
+@pytest.mark.parametrize("kind", names())
 def test_each_type_shows_the_kb_new_skeleton(kind: str) -> None:
     section = _sections(schema_reference_markdown())[schema(kind)["title"]]
     assert f"`kb new {kind} " in section

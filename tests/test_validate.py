@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 
 from conftest import SHARED, VALID
 from kb.core.loader import LoadError, load, load_front_matter
-from kb.core.model import KIND_OF_FOLDER
+from kb.core.facttypes import of_path
 from kb.check.validate import is_valid, validator
 from kb.core.schema import SCHEMA_FILES, inline_refs, schema
 
@@ -17,9 +17,9 @@ from kb.core.schema import SCHEMA_FILES, inline_refs, schema
 def valid_documents() -> list[tuple[str, dict]]:
     out = []
     for path in sorted(VALID.rglob("*.*")):
-        kind = KIND_OF_FOLDER[path.parent.name]
-        doc = load_front_matter(path)[0] if kind == "briefing" else load(path)
-        out.append((kind, doc.data))
+        fact_type = of_path(path)
+        assert fact_type is not None, path
+        out.append((fact_type.schema, fact_type.read(path)[0].data))
     return out
 
 

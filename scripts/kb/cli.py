@@ -165,7 +165,7 @@ def _new(args: argparse.Namespace) -> int:
     how = " (from the title; choose another with --id before anything links to it)" if created.id_from_title else ""
     print(f"created {created.path}\n    id: {created.id}{how}")
     for other in created.similar:
-        print(f"    note: close to the existing {other.kind} '{other.id}' ({other.label}) in {other.path}; "
+        print(f"    note: close to the existing {other.type} '{other.id}' ({other.label}) in {other.path}; "
               "if it is the same fact, edit that file instead and delete the new one")
     print(f"next: fill in the empty fields, then run: kb fmt {created.path} && kb check {args.data}")
     return EXIT_OK

@@ -23,41 +23,41 @@ from kb.core.schema import SCHEMA_FILES, inline_refs, schema
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(fact_type: str) -> Draft202012Validator:
     registry = Registry().with_resources(
         (f"{name}.json", Resource.from_contents(schema(name))) for name in SCHEMA_FILES
     )
-    return Draft202012Validator(schema(kind), registry=registry)
+    return Draft202012Validator(schema(fact_type), registry=registry)
 
 
 @cache
-def fast_validator(kind: str) -> Any:
-    compiled = inline_refs(schema(kind)) | {"$schema": "http://json-schema.org/draft-07/schema#"}
+def fast_validator(fact_type: str) -> Any:
+    compiled = inline_refs(schema(fact_type)) | {"$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(compiled)
 
 
-def is_valid(data: Any, kind: str) -> bool:
+def is_valid(data: Any, fact_type: str) -> bool:
     try:
-        fast_validator(kind)(data)
+        fast_validator(fact_type)(data)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
 
 
-def schema_findings(doc: Document, kind: str) -> list[Finding]:
+def schema_findings(doc: Document, fact_type: str) -> list[Finding]:
     """Every schema violation in `doc`, each at the line of the offending key or value."""
-    if is_valid(doc.data, kind):  # the fast path: most files are valid
+    if is_valid(doc.data, fact_type):  # the fast path: most files are valid
         return []
-    found = {f for error in validator(kind).iter_errors(doc.data) for f in _findings(doc, error)}
+    found = {f for error in validator(fact_type).iter_errors(doc.data) for f in _findings(doc, error)}
     if not found:  # the two validators disagree: never let a file pass silently
         try:
-            fast_validator(kind)(doc.data)
+            fast_validator(fact_type)(doc.data)
         except fastjsonschema.JsonSchemaException as exc:
             found.add(Finding(str(doc.path), 1, 1, "error", "schema", str(exc), "see the schema reference"))
     return sorted(found)
 
 
-def _kind_words(value: Any) -> str:
+def _value_words(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
@@ -104,7 +104,7 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
         hint = {"string": "quote the value: \"...\"", "number": "write a plain number without quotes or %",
                 "array": "write a list: one '- item' per line, or [a, b]", "object": "write a mapping of 'field: value' lines",
                 "boolean": "write true or false"}.get(want if isinstance(want, str) else want[0], "")
-        yield at("schema-type", f"'{name}' should be {_type_words(want)}, found {_kind_words(inst)}", hint)
+        yield at("schema-type", f"'{name}' should be {_type_words(want)}, found {_value_words(inst)}", hint)
     elif v == "enum":
         allowed = [str(x) for x in error.validator_value]
         close = difflib.get_close_matches(str(inst), allowed, n=1, cutoff=0.5)

@@ -1,4 +1,5 @@
-"""Writing files safely: atomically, under temporary names no other writer uses, nothing left behind.
+"""Files: the data directory listed without following a link, and files written safely: atomically,
+under temporary names no other writer uses, nothing left behind.
 
 Every file kb writes in place (generated pages, formatted fact files, the schema reference, new
 facts) goes through here, so two builds at once cannot trip over each other's temporary files, a
@@ -13,6 +14,9 @@ import os
 import secrets
 import stat
 from pathlib import Path
+
+from kb.core.facttypes import FactType, of_path
+from kb.core.findings import Finding
 
 # Environment problems, said as what the environment lacks rather than as a bug in kb.
 _HINTS = {
@@ -112,3 +116,63 @@ def write_if_changed(path: Path, data: bytes, *, make_dirs: bool = False) -> boo
         path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, data)
     return True
+
+
+# -- The data directory: its files, listed without following a link ----------------------------------------
+
+DATA_SUFFIXES = {".yaml", ".yml", ".md"}
+
+
+def data_files(data_dir: Path) -> list[tuple[Path, FactType | None]]:
+    """Every data file under `data_dir` with the fact type its folder implies (None: misplaced).
+    Symbolic links and other special files are left out: `scan` reports them."""
+    return scan(data_dir)[0]
+
+
+def scan(data_dir: Path) -> tuple[list[tuple[Path, FactType | None]], list[Finding]]:
+    """`data_files`, and a finding for every symbolic link (to a file or a folder, dangling or not)
+    and every other file that is not a regular file or folder (a fifo, a socket, a device) under
+    `data_dir`. Links are never followed, so nothing outside the data directory is ever read."""
+    out: list[tuple[Path, FactType | None]] = []
+    special: list[Finding] = []
+    if data_dir.is_symlink():
+        return out, [_not_a_file(data_dir)]
+    for path in regular_files(data_dir, special):
+        if path.suffix not in DATA_SUFFIXES:
+            continue
+        fact_type = of_path(path, data_dir)
+        if fact_type is None and path.suffix == ".md" and of_path(path.with_suffix(".yaml"), data_dir) is None:
+            continue  # notes such as data/README.md are not facts
+        out.append((path, fact_type))
+    return out, special
+
+
+def regular_files(folder: Path, special: list[Finding]) -> list[Path]:
+    """The regular files under `folder`, sorted, without following links; what else is there goes into `special`."""
+    files: list[Path] = []
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        special.append(Finding(str(folder), 1, 1, "error", "yaml-read", f"cannot read folder: {exc.strerror}",
+                               "check the folder exists and is readable"))
+        return files
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink():
+            special.append(_not_a_file(path))
+        elif entry.is_dir(follow_symlinks=False):
+            files += regular_files(path, special)
+        elif entry.is_file(follow_symlinks=False):
+            files.append(path)
+        else:
+            special.append(_not_a_file(path, link=False))
+    return files
+
+
+def _not_a_file(path: Path, link: bool = True) -> Finding:
+    if link:
+        return Finding(str(path), 1, 1, "error", "file-type", f"'{path.name}' is a symbolic link, which kb does not follow",
+                       "replace the link with the file itself (or the folder with its files)")
+    return Finding(str(path), 1, 1, "error", "file-type", f"'{path.name}' is not a regular file (a fifo, socket or device)",
+                   "remove it: data files are plain files")

@@ -309,17 +309,24 @@ def _node(parser: Any, doc: Document, where: Path_) -> Any:
                 "check quoting and indentation near this position")  # pragma: no cover
 
 
-def load_front_matter(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[Document, str, int]:
-    """Load a Markdown file with YAML front matter: (front matter, body, line the body starts on)."""
-    text = read_text(path, max_bytes=max_bytes)
+def split_front_matter(text: str, path: Path) -> tuple[str, str, str]:
+    """A Markdown file's text as (opening line, front matter lines, the rest from the closing line on);
+    raise LoadError when the front matter does not open or never closes."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise _fail(path, Position(1, 1), "briefing-front-matter", "briefing does not start with '---' front matter",
                     "start the file with ---, then title:, date:, summary:, status:, then a closing --- line")
     for n, line in enumerate(lines[1:], start=1):
         if line.rstrip() in ("---", "..."):
-            # A leading blank line stands for the opening '---' so parser lines equal file lines.
-            doc = parse("\n" + "\n".join(lines[1:n]) + "\n", path)
-            return doc, "\n".join(lines[n + 1:]), n + 2
+            return lines[0], "\n".join(lines[1:n]) + "\n", "\n".join(lines[n:])
     raise _fail(path, Position(1, 1), "briefing-front-matter", "front matter is never closed",
                 "add a line with --- after the front matter fields")
+
+
+def load_front_matter(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[Document, str, int]:
+    """Load a Markdown file with YAML front matter: (front matter, body, line the body starts on)."""
+    _, front, rest = split_front_matter(read_text(path, max_bytes=max_bytes), path)
+    # A leading blank line stands for the opening '---' so parser lines equal file lines.
+    doc = parse("\n" + front, path)
+    closing = front.count("\n") + 2  # the line of the closing '---'
+    return doc, rest.split("\n", 1)[1] if "\n" in rest else "", closing + 1

@@ -1,447 +1,95 @@
-"""Typed facts and the knowledge-base index: id -> fact, and who cites whom.
-
-Every fact keeps the Document it came from, so rules and renderers can point back at the
-exact line of any field without reaching into the loader.
-"""
+"""The knowledge base: every fact by type and id, every reference between facts, and who cites whom."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterator
+from typing import Any, TypeVar, cast
 
-from kb.core import prose
-from kb.core.dates import PartialDate
+from kb.core.facts import Actor, Briefing, Event, Fact, Figure, Place, Reference, Source
 from kb.core.facttypes import FACT_TYPES
-from kb.core.loader import Document, Path_, Position
 
-FACT_KINDS = tuple(t.name for t in FACT_TYPES)
-"""Every fact type, in the order pages and indexes list them."""
-
-FOLDERS = {t.name: t.folder for t in FACT_TYPES}
-KIND_OF_FOLDER = {t.folder: t.name for t in FACT_TYPES}
-
-
-def date_or_none(value: Any) -> PartialDate | None:
-    """A PartialDate for a valid date string; None for missing or invalid ones (a rule reports those)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return PartialDate.parse(value)
-    except ValueError:
-        return None
-
-
-@dataclass(slots=True)
-class Citation:
-    source: str
-    locator: str
-    note: str | None
-    where: Path_
-
-
-@dataclass(slots=True)
-class Waiver:
-    rule: str
-    reason: str
-    expires: str
-    where: Path_
-
-
-@dataclass(slots=True)
-class Reference:
-    """One fact pointing at another: a field value, a citation or a link in a briefing."""
-
-    origin: Fact
-    target: str
-    kinds: tuple[str, ...]  # fact types the target may be
-    where: Path_ | None  # the field path it comes from; None for a link in briefing text
-    at: Position | None = None  # where a briefing link stands (fields are located on demand)
-    label: str | None = None  # link text in a briefing
-    context: str | None = None  # the sentence that cites it, links flattened to text
-    locator: str | None = None  # where in a source, for citations
-
-    # Located and named on demand: most references never appear in a message.
-    @property
-    def pos(self) -> Position:
-        return self.at if self.where is None else self.origin.locate(*self.where)  # type: ignore[return-value]
-
-    @property
-    def field(self) -> str:
-        """The field it comes from, as messages name it ("actors[0].actor"), or "text"."""
-        return "text" if self.where is None else _dotted(self.where)
-
-
-def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
-    return [Citation(c["source"], c["locator"], c.get("note"), (*where, i))
-            for i, c in enumerate(data.get("sources", []))]
-
-
-@dataclass(kw_only=True)
-class Fact:
-    """Fields every fact type shares."""
-
-    KIND: ClassVar[str] = ""
-    id: str
-    doc: Document = field(repr=False, compare=False)
-    sources: list[Citation] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    waivers: list[Waiver] = field(default_factory=list)
-    former_ids: list[str] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        """What readers call this fact: its title or name (figures get theirs from the renderer)."""
-        return getattr(self, "title", None) or getattr(self, "name", None) or self.id
-
-    def locate(self, *where: str | int, key: bool = False) -> Position:
-        return self.doc.locate(where, key=key)
-
-    @staticmethod
-    def common(doc: Document, fact_id: str | None = None) -> dict[str, Any]:
-        d = doc.data
-        return dict(
-            id=fact_id or d["id"], doc=doc, sources=_citations(d, ("sources",)), tags=list(d.get("tags", [])),
-            waivers=[Waiver(w["rule"], w["reason"], w["expires"], ("waivers", i))
-                     for i, w in enumerate(d.get("waivers", []))],
-            former_ids=list(d.get("former_ids", [])),
-        )
-
-    def fields(self) -> Iterator[Field]:
-        """Every reference this fact holds in a field, citations included."""
-        yield from _cite(self.sources)
-
-    def references(self) -> Iterator[Reference]:
-        for where, target, kinds, locator in self.fields():
-            yield Reference(self, target, kinds, where, locator=locator)
-
-
-Field = tuple[Path_, str, tuple[str, ...], str | None]
-"""(path of the field, target id, fact types it may point at, locator for citations)."""
-
-
-def _cite(citations: list[Citation]) -> Iterator[Field]:
-    for c in citations:
-        yield (*c.where, "source"), c.source, ("source",), c.locator
-
-
-def _ref(where: Path_, target: str, kind: str) -> Field:
-    return where, target, (kind,), None
-
-
-def _dotted(where: Path_) -> str:
-    out = ""
-    for step in where:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
-
-
-@dataclass(kw_only=True)
-class Source(Fact):
-    KIND: ClassVar[str] = "source"
-    title: str
-    type: str
-    authors: list[str] = field(default_factory=list)
-    publisher: str | None = None
-    published: PartialDate | None = None
-    published_end: PartialDate | None = None
-    published_inferred: bool = False
-    url: str | None = None
-    archive_url: str | None = None
-    retrieved: PartialDate | None = None
-    language: str | None = None
-    reliability: str | None = None
-    summary: str | None = None
-
-    @classmethod
-    def from_doc(cls, doc: Document) -> Source:
-        d = doc.data
-        return cls(**cls.common(doc), title=d["title"], type=d["type"], authors=list(d.get("authors", [])),
-                   publisher=d.get("publisher"), published=date_or_none(d.get("published")),
-                   published_end=date_or_none(d.get("published_end")),
-                   published_inferred=bool(d.get("published_inferred")), url=d.get("url"),
-                   archive_url=d.get("archive_url"), retrieved=date_or_none(d.get("retrieved")),
-                   language=d.get("language"), reliability=d.get("reliability"), summary=d.get("summary"))
-
-
-@dataclass(slots=True)
-class Role:
-    title: str
-    of: str | None
-    start: PartialDate | None
-    end: PartialDate | None
-    former: bool
-    sources: list[Citation]
-    where: Path_
-
-
-@dataclass(slots=True)
-class Membership:
-    organisation: str
-    start: PartialDate | None
-    end: PartialDate | None
-    sources: list[Citation]
-    where: Path_
-
-
-@dataclass(kw_only=True)
-class Actor(Fact):
-    KIND: ClassVar[str] = "actor"
-    name: str
-    kind: str
-    aliases: list[str] = field(default_factory=list)
-    country: str | None = None
-    founded: PartialDate | None = None
-    dissolved: PartialDate | None = None
-    roles: list[Role] = field(default_factory=list)
-    memberships: list[Membership] = field(default_factory=list)
-    summary: str | None = None
-
-    @classmethod
-    def from_doc(cls, doc: Document) -> Actor:
-        d = doc.data
-        roles = [Role(r["title"], r.get("of"), date_or_none(r.get("start")), date_or_none(r.get("end")),
-                      bool(r.get("former")), _citations(r, ("roles", i, "sources")), ("roles", i))
-                 for i, r in enumerate(d.get("roles", []))]
-        members = [Membership(m["organisation"], date_or_none(m.get("start")), date_or_none(m.get("end")),
-                              _citations(m, ("memberships", i, "sources")), ("memberships", i))
-                   for i, m in enumerate(d.get("memberships", []))]
-        return cls(**cls.common(doc), name=d["name"], kind=d["kind"], aliases=list(d.get("aliases", [])),
-                   country=d.get("country"), founded=date_or_none(d.get("founded")),
-                   dissolved=date_or_none(d.get("dissolved")), roles=roles, memberships=members,
-                   summary=d.get("summary"))
-
-    def fields(self) -> Iterator[Field]:
-        yield from super().fields()
-        if self.country:
-            yield _ref(("country",), self.country, "actor")
-        for r in self.roles:
-            if r.of:
-                yield _ref((*r.where, "of"), r.of, "actor")
-            yield from _cite(r.sources)
-        for m in self.memberships:
-            yield _ref((*m.where, "organisation"), m.organisation, "actor")
-            yield from _cite(m.sources)
-
-@dataclass(kw_only=True)
-class Place(Fact):
-    KIND: ClassVar[str] = "place"
-    name: str
-    kind: str
-    aliases: list[str] = field(default_factory=list)
-    country: str | None = None
-    within: str | None = None
-    coordinates: tuple[float, float] | None = None
-    summary: str | None = None
-
-    @classmethod
-    def from_doc(cls, doc: Document) -> Place:
-        d = doc.data
-        coords = d.get("coordinates")
-        return cls(**cls.common(doc), name=d["name"], kind=d["kind"], aliases=list(d.get("aliases", [])),
-                   country=d.get("country"), within=d.get("within"),
-                   coordinates=(coords["lat"], coords["lon"]) if coords else None, summary=d.get("summary"))
-
-    def fields(self) -> Iterator[Field]:
-        yield from super().fields()
-        if self.country:
-            yield _ref(("country",), self.country, "actor")
-        if self.within:
-            yield _ref(("within",), self.within, "place")
-
-
-@dataclass(slots=True)
-class Participation:
-    actor: str
-    role: str
-    where: Path_
-
-
-@dataclass(slots=True)
-class Attribution:
-    actor: str
-    by: str | None
-    basis: str
-    confidence: str
-    where: Path_
-
-
-@dataclass(kw_only=True)
-class Event(Fact):
-    KIND: ClassVar[str] = "event"
-    title: str
-    date: PartialDate | None  # None only when the date string is invalid (reported by a rule)
-    kind: str
-    summary: str
-    end: PartialDate | None = None
-    approximate: bool = False
-    planned: bool = False
-    places: list[str] = field(default_factory=list)
-    actors: list[Participation] = field(default_factory=list)
-    attribution: list[Attribution] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_doc(cls, doc: Document) -> Event:
-        d = doc.data
-        return cls(**cls.common(doc), title=d["title"], date=date_or_none(d["date"]), kind=d["kind"],
-                   summary=d["summary"], end=date_or_none(d.get("end")), approximate=bool(d.get("approximate")),
-                   planned=bool(d.get("planned")), places=list(d.get("places", [])),
-                   actors=[Participation(a["actor"], a["role"], ("actors", i)) for i, a in enumerate(d.get("actors", []))],
-                   attribution=[Attribution(a["actor"], a.get("by"), a["basis"], a["confidence"], ("attribution", i))
-                                for i, a in enumerate(d.get("attribution", []))],
-                   related=list(d.get("related", [])))
-
-    def fields(self) -> Iterator[Field]:
-        yield from super().fields()
-        for i, p in enumerate(self.places):
-            yield _ref(("places", i), p, "place")
-        for a in self.actors:
-            yield _ref((*a.where, "actor"), a.actor, "actor")
-        for a in self.attribution:
-            yield _ref((*a.where, "actor"), a.actor, "actor")
-            if a.by:
-                yield _ref((*a.where, "by"), a.by, "actor")
-        for i, r in enumerate(self.related):
-            yield _ref(("related", i), r, "event")
-
-
-@dataclass(kw_only=True)
-class Figure(Fact):
-    KIND: ClassVar[str] = "figure"
-    actor: str
-    metric: str
-    value: float
-    unit: str
-    period: PartialDate | None
-    status: str
-    title: str | None = None
-    qualifier: str | None = None
-    period_end: PartialDate | None = None
-    ongoing: bool = False
-    compared_to: str | None = None
-    disputed: str | None = None
-    note: str | None = None
-
-    @property
-    def series(self) -> tuple[str, str]:
-        return (self.actor, self.metric)
-
-    @classmethod
-    def from_doc(cls, doc: Document) -> Figure:
-        d = doc.data
-        return cls(**cls.common(doc), actor=d["actor"], metric=d["metric"], value=d["value"], unit=d["unit"],
-                   period=date_or_none(d["period"]), status=d["status"], title=d.get("title"),
-                   qualifier=d.get("qualifier"), period_end=date_or_none(d.get("period_end")),
-                   ongoing=bool(d.get("ongoing")), compared_to=d.get("compared_to"),
-                   disputed=d.get("disputed"), note=d.get("note"))
-
-    def fields(self) -> Iterator[Field]:
-        yield from super().fields()
-        yield _ref(("actor",), self.actor, "actor")
-        if self.compared_to:
-            yield _ref(("compared_to",), self.compared_to, "figure")
-
-
-@dataclass(slots=True)
-class Judgement:
-    """A judgement box of a briefing: what stands in its title's quotes, its text, where it starts."""
-
-    term: str
-    text: str
-    pos: Position
-    links: list[prose.Link]
-
-
-@dataclass(kw_only=True)
-class Briefing(Fact):
-    KIND: ClassVar[str] = "briefing"
-    title: str
-    date: PartialDate | None
-    summary: str
-    status: str
-    body: str
-    body_line: int  # file line on which the body starts
-    authors: list[str] = field(default_factory=list)
-    parsed: prose.Prose = field(default_factory=prose.Prose, repr=False, compare=False)
-
-    @classmethod
-    def from_doc(cls, doc: Document, body: str, body_line: int, id: str) -> Briefing:
-        d = doc.data
-        body = prose.normalise(body)
-        return cls(**cls.common(doc, id), title=d["title"], date=date_or_none(d["date"]), summary=d["summary"],
-                   status=d["status"], body=body, body_line=body_line, authors=list(d.get("authors", [])),
-                   parsed=prose.parse(body))
-
-    def position(self, line: int, col: int) -> Position:
-        """A position in the body as a position in the file."""
-        return Position(self.body_line + line - 1, col)
-
-    def judgements(self) -> list[Judgement]:
-        links: dict[int, list[prose.Link]] = defaultdict(list)
-        for link in self.parsed.links:
-            if link.judgement is not None:
-                links[link.judgement].append(link)
-        return [Judgement(j.title or "", j.text, self.position(j.line, j.col), links[n])
-                for n, j in enumerate(self.parsed.judgements)]
-
-    def links(self, kind: prose.LinkKind) -> Iterator[prose.Link]:
-        return (link for link in self.parsed.links if link.kind == kind)
-
-    def references(self) -> Iterator[Reference]:
-        yield from super().references()
-        for link in self.links("fact"):
-            yield Reference(self, link.target, (link.type or "",), None, self.position(link.line, link.col),
-                            label=link.label, context=link.sentence, locator=link.title)
-
-
-BUILDERS = {"source": Source.from_doc, "actor": Actor.from_doc, "place": Place.from_doc,
-            "event": Event.from_doc, "figure": Figure.from_doc}
+T = TypeVar("T")
 
 
 @dataclass
 class KnowledgeBase:
     """All facts by type and id, every reference between them, and the reverse index."""
 
-    sources: dict[str, Source] = field(default_factory=dict)
-    actors: dict[str, Actor] = field(default_factory=dict)
-    places: dict[str, Place] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    figures: dict[str, Figure] = field(default_factory=dict)
-    briefings: dict[str, Briefing] = field(default_factory=dict)
+    facts: dict[str, dict[str, Fact]] = field(default_factory=lambda: {t.name: {} for t in FACT_TYPES})
     references: list[Reference] = field(default_factory=list)
     cited_by: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     duplicates: list[Fact] = field(default_factory=list)  # facts whose id was already taken
     broken: set[str] = field(default_factory=set)  # ids of files that failed validation: not "missing"
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What later steps work out once from these facts (the site's relations and link targets), kept
+    with them rather than in module globals: emptied whenever the index is rebuilt."""
 
-    def of_kind(self, kind: str) -> dict[str, Any]:
-        return getattr(self, FOLDERS[kind])
+    def memo(self, key: str, make: Callable[[KnowledgeBase], T]) -> T:
+        """`make(self)`, worked out on first use and kept in `derived` until the facts change."""
+        if key not in self.derived:
+            self.derived[key] = make(self)
+        return cast(T, self.derived[key])
+
+    def of_type(self, fact_type: str) -> dict[str, Any]:
+        """The facts of one type by id (typed as the caller needs: `kb.of_type("event")` holds events)."""
+        return self.facts.setdefault(fact_type, {})
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return cast(dict[str, Source], self.of_type("source"))
+
+    @property
+    def actors(self) -> dict[str, Actor]:
+        return cast(dict[str, Actor], self.of_type("actor"))
+
+    @property
+    def places(self) -> dict[str, Place]:
+        return cast(dict[str, Place], self.of_type("place"))
+
+    @property
+    def events(self) -> dict[str, Event]:
+        return cast(dict[str, Event], self.of_type("event"))
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        return cast(dict[str, Figure], self.of_type("figure"))
+
+    @property
+    def briefings(self) -> dict[str, Briefing]:
+        return cast(dict[str, Briefing], self.of_type("briefing"))
 
     def get(self, fact_id: str) -> Fact | None:
-        for kind in FACT_KINDS:
-            found = self.of_kind(kind).get(fact_id)
+        for table in self.facts.values():
+            found = table.get(fact_id)
             if found is not None:
                 return found
         return None
 
     def all_facts(self) -> Iterator[Fact]:
-        for kind in FACT_KINDS:
-            yield from self.of_kind(kind).values()
+        for table in self.facts.values():
+            yield from table.values()
 
     def add(self, fact: Fact) -> None:
-        table = self.of_kind(fact.KIND)
-        if fact.id in table or any(fact.id in self.of_kind(k) for k in FACT_KINDS):
+        if self.get(fact.id) is not None:
             self.duplicates.append(fact)
             return
-        table[fact.id] = fact
+        self.of_type(fact.TYPE)[fact.id] = fact
 
     def index(self) -> KnowledgeBase:
         """Collect every reference and build the reverse index; call once after adding facts."""
+        self.derived.clear()
         self.references = [ref for fact in self.all_facts() for ref in fact.references()]
         self.cited_by = defaultdict(list)
         for ref in self.references:
             self.cited_by[ref.target].append(ref)
         return self
+
+    def unresolved(self) -> Iterator[Reference]:
+        """References that name no fact, leaving out ids of files that failed validation (those files
+        have findings of their own): what the ref-missing rule reports, and `kb diff` calls broken."""
+        return (ref for ref in self.references if self.get(ref.target) is None and ref.target not in self.broken)
 
     def series(self) -> dict[tuple[str, str], list[Figure]]:
         """Figures grouped by (actor, metric), each group in period order."""

@@ -24,7 +24,7 @@ import bisect
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -34,7 +34,6 @@ import nh3
 from markdown import util
 from markdown.treeprocessors import Treeprocessor
 
-from kb.core.facttypes import LINKABLE
 
 EXTENSIONS = ("admonition", "tables")
 """The block syntax of briefings: the site's own (mkdocs.yml) without raw HTML, footnotes (citations
@@ -57,13 +56,14 @@ def url_of(href: str) -> str:
     return re.sub(r"[\t\n\r]", "", href).strip("".join(map(chr, range(0x21))))
 
 
-def classify(href: str) -> tuple[LinkKind, str | None, str]:
-    """(kind, fact type or scheme, target) of a link target as written in a briefing."""
+def classify(href: str, link_types: Collection[str]) -> tuple[LinkKind, str | None, str]:
+    """(kind, fact type or scheme, target) of a link target as written in a briefing whose fact links
+    may name the fact types `link_types`."""
     url = url_of(href)
     m = _SCHEME.match(url)
     if m:
         scheme, rest = m[1].lower(), url[m.end():]
-        if scheme in LINKABLE:
+        if scheme in link_types:
             return "fact", scheme, rest
         if scheme in ("http", "https") and rest.startswith("//") and len(rest) > 2:
             return "web", scheme, url
@@ -132,6 +132,7 @@ class JudgementBox:
 class Resolver:
     """What the briefing's place in the site decides: where links lead, how boxes are titled."""
 
+    link_types: Collection[str]  # the fact types a link may name, as `parse` was given them
     fact: Callable[[str, str], Target | None]  # (type, id) -> a fact link's target; None: unknown
     page: Callable[[str], str]  # a relative link as written -> the URL of the built page
     judgement: Callable[[str | None], JudgementBox]
@@ -167,8 +168,8 @@ class Rendered:
 class _Walk(Treeprocessor):
     """Runs last, on the finished tree: every link, image and judgement box, in document order."""
 
-    def reset(self, body: str, resolver: Resolver | None) -> None:
-        self.body, self.resolver = body, resolver
+    def reset(self, body: str, link_types: Collection[str], resolver: Resolver | None) -> None:
+        self.body, self.link_types, self.resolver = body, link_types, resolver
         self.prose = Prose()
         self.notes: dict[tuple[str, str], Note] = {}
         self.marks: dict[int, int] = {}  # marks made so far, by note: each mark has its own id
@@ -206,7 +207,7 @@ class _Walk(Treeprocessor):
         image = a.tag == "img"
         written = a.get("src" if image else "href") or ""
         # As the browser will read it: the serialiser keeps entities (`&#58;`) for the browser to decode.
-        kind, type_, target = classify(html.unescape(self.plain(written)))
+        kind, type_, target = classify(html.unescape(self.plain(written)), self.link_types)
         if image and kind == "web":
             kind, type_ = "refused", None  # images come from the site itself, never another host
         label = self.plain(a.get("alt") or "" if image else _text(a))
@@ -401,9 +402,9 @@ class _Engine:
         md.treeprocessors.register(self.walk, "kb-walk", -10)  # last: after inline parsing and unescaping
         self.md = md
 
-    def run(self, body: str, resolver: Resolver | None) -> _Walk:
+    def run(self, body: str, link_types: Collection[str], resolver: Resolver | None) -> _Walk:
         self.md.reset()
-        self.walk.reset(body, resolver)
+        self.walk.reset(body, link_types, resolver)
         self.md.convert(body)
         return self.walk
 
@@ -425,15 +426,16 @@ def normalise(body: str) -> str:
     return body.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse(body: str) -> Prose:
-    """The links and judgement boxes of briefing `body`, read as the page will show them."""
-    return _engine().run(body, None).prose
+def parse(body: str, link_types: Collection[str]) -> Prose:
+    """The links and judgement boxes of briefing `body`, read as the page will show them; `[text](type:id)`
+    is a fact link for each type in `link_types`."""
+    return _engine().run(body, link_types, None).prose
 
 
 def render(body: str, resolver: Resolver) -> Rendered:
     """Briefing `body` as its page shows it: sanitized HTML between the headings, and the citation notes."""
     engine = _engine()
-    walk = engine.run(body, resolver)
+    walk = engine.run(body, resolver.link_types, resolver)
     assert walk.root is not None
     segments: list[Segment] = []
     run: list[str] = []

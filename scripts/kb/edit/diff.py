@@ -19,12 +19,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
 from kb.core import git
-from kb.check.run import check, data_files
+from kb.check.run import read
+from kb.core.files import data_files
 from kb.core.git import GitError
 from kb.edit.fmt import plain_reads_back
 from kb.core.loader import LoadError, load, load_front_matter
 from kb.core import prose
-from kb.core.model import FACT_KINDS, KnowledgeBase, Reference
+from kb.core.facts import Reference
+from kb.core.model import KnowledgeBase
+from kb.core.facttypes import LINKABLE, names
 
 Path_ = tuple[str | int, ...]
 
@@ -48,7 +51,7 @@ class FieldChange:
 class FactVersion:
     """One fact (or briefing) as read from one tree."""
 
-    kind: str
+    type: str
     id: str
     path: str  # as shown to people: data/events/x.yaml
     data: dict[str, Any] | None  # None: the file could not be read
@@ -84,7 +87,7 @@ class Broken:
     line: int
     col: int
     field: str
-    kind: str
+    type: str
     target: str
     removed_here: bool  # the target was removed (or renamed) by this change
 
@@ -117,21 +120,18 @@ class KbDiff:
 def read_facts(data_dir: Path, shown_as: str) -> dict[tuple[str, str], FactVersion]:
     """Every fact file under `data_dir` by (type, id); paths shown under `shown_as` (e.g. data)."""
     facts: dict[tuple[str, str], FactVersion] = {}
-    for path, kind in data_files(data_dir):
-        if kind is None:
+    for path, fact_type in data_files(data_dir):
+        if fact_type is None:
             continue
         shown = str(PurePosixPath(shown_as, *path.relative_to(data_dir).parts))
         try:
-            if kind == "briefing":
-                doc, body, _ = load_front_matter(path)
-                fact = FactVersion(kind, path.stem, shown, doc.data, body=body)
-            else:
-                doc = load(path)
-                fact_id = doc.data.get("id")
-                fact = FactVersion(kind, fact_id if isinstance(fact_id, str) else path.stem, shown, doc.data)
+            doc, body, _ = fact_type.read(path)
+            fact_id = path.stem if body is not None else doc.data.get("id")
+            fact = FactVersion(fact_type.name, fact_id if isinstance(fact_id, str) else path.stem, shown, doc.data,
+                               body=body)
         except LoadError as exc:
-            fact = FactVersion(kind, path.stem, shown, None, problem=f"[{exc.finding.rule}] {exc.finding.message}")
-        facts.setdefault((kind, fact.id), fact)
+            fact = FactVersion(fact_type.name, path.stem, shown, None, problem=f"[{exc.finding.rule}] {exc.finding.message}")
+        facts.setdefault((fact_type.name, fact.id), fact)
     return facts
 
 
@@ -176,7 +176,7 @@ def field_changes(old: Any, new: Any, where: Path_ = ()) -> Iterator[FieldChange
 
 
 def _links(body: str | None) -> set[str]:
-    return {f"{link.type}:{link.target}" for link in prose.parse(body or "").links if link.kind == "fact"}
+    return {f"{link.type}:{link.target}" for link in prose.parse(body or "", LINKABLE).links if link.kind == "fact"}
 
 
 def _body_lines(old: str | None, new: str | None) -> tuple[int, int]:
@@ -190,7 +190,7 @@ def _body_lines(old: str | None, new: str | None) -> tuple[int, int]:
 
 
 def _order(key: tuple[str, str]) -> tuple[int, str]:
-    return FACT_KINDS.index(key[0]), key[1]
+    return names().index(key[0]), key[1]
 
 
 def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], FactVersion], result: KbDiff) -> None:
@@ -200,10 +200,10 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
         if key in old:
             continue
         for former in (fact.data or {}).get("former_ids") or []:
-            if (fact.kind, former) in old and (fact.kind, former) not in new:
-                renamed_from[key] = old[(fact.kind, former)]
+            if (fact.type, former) in old and (fact.type, former) not in new:
+                renamed_from[key] = old[(fact.type, former)]
                 break
-    gone = {(f.kind, f.id) for f in renamed_from.values()}
+    gone = {(f.type, f.id) for f in renamed_from.values()}
     for key in sorted(new.keys() - old.keys(), key=_order):
         fact = new[key]
         if fact.data is None:
@@ -211,7 +211,7 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
         if key in renamed_from:
             before = renamed_from[key]
             result.renamed.append(Changed(before, fact, list(field_changes(before.data or {}, fact.data or {}))))
-        elif fact.kind == "briefing":
+        elif fact.type == "briefing":
             result.briefings_added.append(fact)
         else:
             result.added.append(fact)
@@ -236,12 +236,11 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
 
 
 def _missing(kb: KnowledgeBase) -> dict[tuple[str, str, str, str], Reference]:
-    """References that do not resolve, as the ref-missing rule sees them, keyed without positions."""
+    """References that do not resolve (those the ref-missing rule reports), keyed without positions."""
     out = {}
-    for ref in kb.references:
-        if ref.kinds[0] in FACT_KINDS and kb.get(ref.target) is None and ref.target not in kb.broken:
-            field_name = re.sub(r"\[\d+\]", "[]", ref.field)
-            out.setdefault((ref.origin.KIND, ref.origin.id, field_name, ref.target), ref)
+    for ref in kb.unresolved():
+        field_name = re.sub(r"\[\d+\]", "[]", ref.field)
+        out.setdefault((ref.origin.TYPE, ref.origin.id, field_name, ref.target), ref)
     return out
 
 
@@ -254,7 +253,7 @@ def broken_references(old_kb: KnowledgeBase, new_kb: KnowledgeBase, data_dir: Pa
         ref = after[key]
         path = ref.origin.doc.path
         shown = str(PurePosixPath(shown_as, *path.relative_to(data_dir).parts)) if path.is_relative_to(data_dir) else str(path)
-        broken.append(Broken(shown, ref.pos.line, ref.pos.col, ref.field, ref.kinds[0], ref.target, ref.target in removed))
+        broken.append(Broken(shown, ref.pos.line, ref.pos.col, ref.field, ref.types[0], ref.target, ref.target in removed))
     return broken, len(before.keys() - after.keys())
 
 
@@ -287,7 +286,7 @@ def diff(since: str, data_dir: Path, until: str | None = None) -> KbDiff:
         old_facts, new_facts = read_facts(old_dir, shown_as), read_facts(new_dir, shown_as)
         compare(old_facts, new_facts, result)
         removed = {f.id for f in [*result.removed, *result.briefings_removed]} | {c.old.id for c in result.renamed}
-        result.broken, result.repaired = broken_references(check(old_dir).kb, check(new_dir).kb, new_dir, shown_as, removed)
+        result.broken, result.repaired = broken_references(read(old_dir).kb, read(new_dir).kb, new_dir, shown_as, removed)
     return result
 
 
@@ -350,18 +349,18 @@ def write_text(d: KbDiff) -> str:
     """The diff for a terminal: one line per fact, changed fields indented below."""
     lines = [f"kb diff {d.since} -> {d.until}: " + (", ".join(_counts(d)) or "no changes to the knowledge base")]
     for f in d.added:
-        lines.append(f"added: {f.kind} {f.id}{_title(f)} ({f.path})")
+        lines.append(f"added: {f.type} {f.id}{_title(f)} ({f.path})")
     for f in d.removed:
-        lines.append(f"removed: {f.kind} {f.id}{_title(f)} (was {f.path})")
+        lines.append(f"removed: {f.type} {f.id}{_title(f)} (was {f.path})")
     for c in d.renamed:
-        lines.append(f"renamed: {c.new.kind} {c.old.id} -> {c.new.id} ({c.new.path})")
+        lines.append(f"renamed: {c.new.type} {c.old.id} -> {c.new.id} ({c.new.path})")
         lines += [x for ch in c.fields if ch.path != "id" for x in _change_lines(ch, "    ")]
     for c in d.changed:
         cite = f" ({c.new.citations()})" if c.new.citations() else ""
         if len(c.fields) == 1 and len(one := _change_lines(c.fields[0], "")) == 1:
-            lines.append(f"changed: {c.new.kind} {c.new.id} {one[0]}{cite}")
+            lines.append(f"changed: {c.new.type} {c.new.id} {one[0]}{cite}")
         else:
-            lines.append(f"changed: {c.new.kind} {c.new.id}{cite}")
+            lines.append(f"changed: {c.new.type} {c.new.id}{cite}")
             lines += [x for ch in c.fields for x in _change_lines(ch, "    ")]
     for f in d.briefings_added:
         lines.append(f"briefing added: {f.id}{_title(f)} ({f.path})")
@@ -375,7 +374,7 @@ def write_text(d: KbDiff) -> str:
         lines.append(f"unreadable: {f.path} {f.problem} (run kb check)")
     for b in d.broken:
         why = " (removed in this change)" if b.removed_here else ""
-        lines.append(f"broken reference: {b.path}:{b.line}:{b.col}: {_where(b)} names {b.kind} '{b.target}', "
+        lines.append(f"broken reference: {b.path}:{b.line}:{b.col}: {_where(b)} names {b.type} '{b.target}', "
                      f"which does not exist{why}")
     return "\n".join(lines) + "\n"
 
@@ -434,13 +433,13 @@ def write_markdown(d: KbDiff) -> str:
             out.extend([f"#### {title}", "", *items, ""])
 
     def head(f: FactVersion) -> str:
-        return f"- {f.kind} {_code(f.id)}" + (f": {_md(f.label)}" if f.label else "")
+        return f"- {f.type} {_code(f.id)}" + (f": {_md(f.label)}" if f.label else "")
 
     section("Added", [head(f) for f in d.added])
     section("Removed", [head(f) for f in d.removed])
     renamed = []
     for c in d.renamed:
-        renamed.append(f"- {c.new.kind} {_code(c.old.id)} → {_code(c.new.id)}")
+        renamed.append(f"- {c.new.type} {_code(c.old.id)} → {_code(c.new.id)}")
         renamed += [_md_change(ch) for ch in c.fields if ch.path != "id"]
     section("Renamed", renamed)
     changed = []
@@ -458,7 +457,7 @@ def write_markdown(d: KbDiff) -> str:
     section("Briefings touched", briefings)
     section("Unreadable files", [f"- {_code(f.path)} {_md(f.problem or '')}" for f in d.unreadable])
     section("References broken", [
-        f"- {_code(f'{b.path}:{b.line}:{b.col}')} {'link' if b.field == 'text' else _code(b.field)} names {b.kind} "
+        f"- {_code(f'{b.path}:{b.line}:{b.col}')} {'link' if b.field == 'text' else _code(b.field)} names {b.type} "
         f"{_code(b.target)}, which does not exist"
         + (" (removed in this change)" if b.removed_here else "") for b in d.broken])
     if d.repaired:

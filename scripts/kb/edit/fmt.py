@@ -49,8 +49,9 @@ from ruamel.yaml.scalarstring import (
 from kb.core.cores import cpus
 from kb.core.files import write_atomic
 from kb.core.findings import Finding
-from kb.core.loader import Document, LoadError, Position, parse, read_text
-from kb.core.model import FOLDERS, KIND_OF_FOLDER
+from kb.core.loader import Document, LoadError, Position, parse, read_text, split_front_matter
+from kb.core.facttypes import FACT_TYPES, FactType, of_path
+from kb.core.files import regular_files
 from kb.check.report import finding_text, one_line
 from kb.core.schema import Node, root
 
@@ -390,8 +391,8 @@ def _verify(old_text: str, new_text: str, old: Document, path: Path, line_offset
 MAX_PASSES = 4
 
 
-def format_yaml(text: str, kind: str, path: Path, *, line_offset: int = 0) -> str:
-    """The canonical form of the YAML `text` of a `kind` fact; raise LoadError or FormatError.
+def format_yaml(text: str, schema_name: str, path: Path, *, line_offset: int = 0) -> str:
+    """The canonical form of the YAML `text` of a fact of schema `schema_name`; raise LoadError or FormatError.
 
     `line_offset` is the number of lines before `text` in the file (briefing front matter), so
     that findings point at file lines. A pass can move a comment (it travels with the key below
@@ -402,7 +403,7 @@ def format_yaml(text: str, kind: str, path: Path, *, line_offset: int = 0) -> st
     if current != text:
         _verify(text, current, parse("\n" * line_offset + text, path), path, line_offset)
     for _ in range(MAX_PASSES):
-        new = _format_once(current, kind, path, line_offset)
+        new = _format_once(current, schema_name, path, line_offset)
         if new == current:
             return new
         current = new  # each pass is verified against its input, so the chain keeps values and comments
@@ -410,7 +411,7 @@ def format_yaml(text: str, kind: str, path: Path, *, line_offset: int = 0) -> st
                   "this is a bug in kb fmt: please report it with this file")
 
 
-def _format_once(text: str, kind: str, path: Path, line_offset: int) -> str:
+def _format_once(text: str, schema_name: str, path: Path, line_offset: int) -> str:
     old = parse("\n" * line_offset + text, path)  # our strict loader decides what is acceptable
     y = _ruamel()
     try:
@@ -423,7 +424,7 @@ def _format_once(text: str, kind: str, path: Path, line_offset: int) -> str:
                       "kb check reads it, but the formatter does not; please report it", pos) from None
     if not isinstance(data, CommentedMap):  # pragma: no cover - parse() already insists on a mapping
         raise _refuse(path, "top level is not a mapping", "write one mapping of fields per file")
-    node = root(kind)
+    node = root(schema_name)
     try:
         _mapping(data, node, 0, nested=False)
         data.fa.set_block_style()
@@ -444,22 +445,12 @@ def _format_once(text: str, kind: str, path: Path, line_offset: int) -> str:
     return new_text
 
 
-def format_text(text: str, kind: str, path: Path) -> str:
-    """The canonical form of a whole file's text: YAML for facts, front matter for briefings."""
-    if kind != "briefing":
-        return format_yaml(text, kind, path)
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        raise _refuse(path, "briefing does not start with '---' front matter",
-                      "start the file with ---, then title:, date:, summary:, status:, then a closing --- line",
-                      rule="briefing-front-matter")
-    for n, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            front = "\n".join(lines[1:n]) + "\n"
-            formatted = format_yaml(front, kind, path, line_offset=1)
-            return "---\n" + formatted + "\n".join(lines[n:])
-    raise _refuse(path, "front matter is never closed", "add a line with --- after the front matter fields",
-                  rule="briefing-front-matter")
+def format_text(text: str, fact_type: FactType, path: Path) -> str:
+    """The canonical form of a whole file's text: YAML for facts, front matter for prose types."""
+    if fact_type.suffix != ".md":
+        return format_yaml(text, fact_type.schema, path)
+    opening, front, rest = split_front_matter(text, path)  # LoadError: reported like any loader finding
+    return opening + "\n" + format_yaml(front, fact_type.schema, path, line_offset=1) + rest
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -481,12 +472,12 @@ def _write_atomic(path: Path, text: str, expected: bytes) -> None:
     write_atomic(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777, durable=True)
 
 
-def format_file(path: Path, kind: str, *, write: bool, want_diff: bool = False) -> Outcome:
+def format_file(path: Path, fact_type: FactType, *, write: bool, want_diff: bool = False) -> Outcome:
     """Format one file (in place when `write`); never raises for problems with the file."""
     try:
         raw = path.read_bytes()
         text = read_text(path)
-        new = format_text(text, kind, path)
+        new = format_text(text, fact_type, path)
         outcome = Outcome(path, changed=new != text)
         if outcome.changed and want_diff:
             outcome.diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
@@ -504,36 +495,29 @@ def format_file(path: Path, kind: str, *, write: bool, want_diff: bool = False) 
 # --- which files --------------------------------------------------------------------------------
 
 
-def _kind_of(path: Path) -> str | None:
-    kind = KIND_OF_FOLDER.get(path.parent.name)
-    if kind is None:
-        return None
-    return kind if path.suffix == (".md" if kind == "briefing" else ".yaml") else None
-
-
-def fact_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Finding]]:
+def fact_files(paths: list[Path]) -> tuple[list[tuple[Path, FactType]], list[Finding]]:
     """The fact files named by `paths` (files, or folders searched recursively) with their types.
 
     In folders, files that are not fact files (mkdocs.yml, notes, anything under a hidden
     folder) are skipped; a file named explicitly that is not a fact file is a finding.
     """
-    files: dict[Path, str] = {}
-    findings = []
+    files: dict[Path, FactType] = {}
+    findings: list[Finding] = []
     for p in paths:
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
+        if p.is_dir() and not p.is_symlink():
+            for f in regular_files(p, findings):  # never through a link: kb fmt writes where it reads
                 rel = f.relative_to(p).parts
-                if any(part.startswith(".") for part in rel) or not f.is_file():
+                if any(part.startswith(".") for part in rel):
                     continue
-                kind = _kind_of(f)
-                if kind:
-                    files.setdefault(f, kind)
+                fact_type = of_path(f)
+                if fact_type:
+                    files.setdefault(f, fact_type)
         else:
-            kind = _kind_of(p)
-            if kind:
-                files.setdefault(p, kind)
+            fact_type = of_path(p) if not p.is_symlink() else None
+            if fact_type:
+                files.setdefault(p, fact_type)
             else:
-                folders = ", ".join(f"<data>/{f}/" for f in FOLDERS.values())
+                folders = ", ".join(f"<data>/{t.folder}/" for t in FACT_TYPES)
                 findings.append(Finding(str(p), 1, 1, "error", "file-location",
                                         f"'{p.name}' is not a fact file, so kb fmt leaves it alone",
                                         f"kb fmt formats .yaml files in {folders} (briefings: .md)"))
@@ -545,14 +529,14 @@ PARALLEL_FROM = 200
 
 
 def _format_job(job: tuple[Path, str, bool, bool]) -> Outcome:
-    path, kind, write, want_diff = job
-    return format_file(path, kind, write=write, want_diff=want_diff)
+    path, fact_type, write, want_diff = job
+    return format_file(path, fact_type, write=write, want_diff=want_diff)
 
 
 def format_files(files: list[tuple[Path, str]], *, write: bool, want_diff: bool = False,
                  jobs: int | None = None) -> list[Outcome]:
     """Format many files, on several processes when there are many; outcomes in the order given."""
-    work = [(p, kind, write, want_diff) for p, kind in files]
+    work = [(p, fact_type, write, want_diff) for p, fact_type in files]
     jobs = cpus() if jobs is None else jobs
     if jobs > 1 and len(work) >= PARALLEL_FROM:
         with ProcessPoolExecutor(min(jobs, 8)) as pool:

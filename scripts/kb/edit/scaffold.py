@@ -20,8 +20,9 @@ from datetime import date
 from pathlib import Path
 
 from kb.core.files import write_atomic
-from kb.core.loader import LoadError, load, load_front_matter
-from kb.core.model import FACT_KINDS, FOLDERS, KIND_OF_FOLDER
+from kb.core.loader import LoadError
+from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES, FactType, names
+from kb.core.files import data_files
 from kb.core.schema import schema_file
 from kb.core.schema import Node, root
 
@@ -59,16 +60,15 @@ def slug(text: str, max_len: int = ID_MAX) -> str:
     return out or (words[0][:max_len] if words else "")
 
 
-def kind_of(name: str) -> str:
+def type_of(name: str) -> FactType:
     """The fact type a user typed (`event`, `events`, `Event`); NewError with a suggestion if unknown."""
     word = name.strip().lower()
-    if word in FACT_KINDS:
-        return word
-    if word in KIND_OF_FOLDER:
-        return KIND_OF_FOLDER[word]
-    close = difflib.get_close_matches(word, [*FACT_KINDS, *KIND_OF_FOLDER], n=1, cutoff=0.6)
-    hint = f"did you mean '{KIND_OF_FOLDER.get(close[0], close[0])}'? " if close else ""
-    raise NewError(f"unknown type '{name}'", hint + f"types: {', '.join(FACT_KINDS)}")
+    found = BY_NAME.get(word) or BY_FOLDER.get(word)
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(word, [*BY_NAME, *BY_FOLDER], n=1, cutoff=0.6)
+    hint = f"did you mean '{(BY_NAME.get(close[0]) or BY_FOLDER[close[0]]).name}'? " if close else ""
+    raise NewError(f"unknown type '{name}'", hint + f"types: {', '.join(names())}")
 
 
 def yaml_text(value: str) -> str:
@@ -78,9 +78,9 @@ def yaml_text(value: str) -> str:
     return value if plain_reads_back(value) else json.dumps(value, ensure_ascii=False)
 
 
-def schema_line(kind: str, target_dir: Path) -> str:
+def schema_line(schema_name: str, target_dir: Path) -> str:
     """The yaml-language-server modeline for a file in `target_dir`, relative so it works on any clone."""
-    rel = os.path.relpath(schema_file(kind), target_dir.resolve())
+    rel = os.path.relpath(schema_file(schema_name), target_dir.resolve())
     return f"# yaml-language-server: $schema={Path(rel).as_posix()}"
 
 
@@ -141,49 +141,20 @@ def _citations(node: Node) -> list[str]:
             *_lines(item, [_F("locator")], "    ")]
 
 
-def skeleton(kind: str, title: str, fact_id: str, today: date, schema_comment: str | None = None) -> str:
-    """The text of a new `kind` file titled `title` with id `fact_id`; dates default to `today`."""
-    node = root(kind)
-    day, year = f'"{today.isoformat()}"', f'"{today.year}"'
+def skeleton(fact_type: FactType, title: str, fact_id: str, today: date, schema_comment: str | None = None) -> str:
+    """The text of a new file of `fact_type` titled `title` with id `fact_id`: the table's skeleton fields
+    with the schema's descriptions as comments; dates start as `today`."""
+    node = root(fact_type.schema)
+    starts = {"title": yaml_text(title), "today": f'"{today.isoformat()}"', "year": f'"{today.year}"'}
     head = [schema_comment] if schema_comment else []
-    head += [f"# New {kind}: fill in every empty field, then run `kb fmt` and `kb check`.",
+    head += [f"# New {fact_type.name}: fill in every empty field, then run `kb fmt` and `kb check`.",
              "# Lines like `# field: ...` are optional fields: uncomment the ones you need, delete the rest."]
-    t = yaml_text(title)
+    fields = [_F(f.key, starts.get(f.start, f.start) if f.start else None, f.optional, f.extra)
+              for f in fact_type.skeleton]
+    if fact_type.suffix == ".md":  # prose: the id is the file name; the body follows the front matter
+        return "\n".join(["---", *head, *_lines(node, fields), "---", _BRIEFING_BODY])
     id_line = _F("id", fact_id, note="the file name; never change it once published")
-    if kind == "source":
-        body = _lines(node, [
-            id_line, _F("title", t), _F("authors", "[]", optional=True), _F("publisher", optional=True),
-            _F("published", day, optional=True), _F("url", "https://", optional=True),
-            _F("retrieved", day, extra="today by default"),
-            _F("type"), _F("language", "en", optional=True), _F("reliability", optional=True),
-            _F("summary", optional=True)])
-    elif kind == "actor":
-        body = _lines(node, [
-            id_line, _F("name", t), _F("kind"), _F("aliases", "[]", optional=True), _F("country", optional=True),
-            _F("summary", optional=True)]) + _citations(node)
-    elif kind == "place":
-        body = _lines(node, [
-            id_line, _F("name", t), _F("kind"), _F("aliases", "[]", optional=True), _F("country", optional=True),
-            _F("within", optional=True), _F("coordinates", "{lat: 59.437, lon: 24.745}", optional=True),
-            _F("summary", optional=True)]) + _citations(node)
-    elif kind == "event":
-        body = _lines(node, [
-            id_line, _F("title", t), _F("date", day, extra="today by default"),
-            _F("kind"), _F("places", "[]", optional=True),
-            _F("actors", "[{actor: some-actor-id, role: participant}]", optional=True),
-            _F("summary", extra="no run of 9 or more words copied from the source")]) + _citations(node)
-    elif kind == "figure":
-        body = _lines(node, [
-            id_line, _F("title", t), _F("actor"), _F("metric"), _F("value"), _F("unit"),
-            _F("qualifier", optional=True), _F("period", year, extra="this year by default"), _F("status"),
-            _F("note", optional=True)]) + _citations(node)
-    elif kind == "briefing":
-        front = _lines(node, [
-            _F("title", t), _F("date", day, extra="today by default"), _F("authors", "[]", optional=True),
-            _F("summary"), _F("tags", "[]", optional=True), _F("status", "draft")])
-        return "\n".join(["---", *head, *front, "---", _BRIEFING_BODY])
-    else:
-        raise NewError(f"unknown type '{kind}'", f"types: {', '.join(FACT_KINDS)}")
+    body = _lines(node, [id_line, *fields]) + (_citations(node) if fact_type.cites else [])
     return "\n".join([*head, *body]) + "\n"
 
 
@@ -204,7 +175,7 @@ Delete this comment when you start.
 class Existing:
     """A fact already in the data directory, for id clashes and near-duplicate warnings."""
 
-    kind: str
+    type: str
     id: str
     label: str
     path: Path
@@ -214,24 +185,20 @@ class Existing:
 def existing_facts(data_dir: Path) -> list[Existing]:
     """Every fact file under `data_dir`, read leniently: a broken file still reserves its name."""
     found = []
-    for folder, kind in KIND_OF_FOLDER.items():
-        d = data_dir / folder
-        if not d.is_dir():
+    for path, fact_type in data_files(data_dir):
+        if fact_type is None:
             continue
-        for path in sorted(d.iterdir()):
-            if path.suffix not in (".yaml", ".yml", ".md") or not path.is_file():
-                continue
-            label, former, fact_id = path.stem, (), path.stem
-            try:
-                data = (load_front_matter(path)[0] if path.suffix == ".md" else load(path)).data
-                label = str(data.get("title") or data.get("name") or path.stem)
-                fact_id = data["id"] if isinstance(data.get("id"), str) else path.stem
-                former = tuple(x for x in data.get("former_ids") or () if isinstance(x, str))
-            except (LoadError, AttributeError, TypeError):
-                pass
-            found.append(Existing(kind, fact_id, label, path, former))
-            if fact_id != path.stem:
-                found.append(Existing(kind, path.stem, label, path, former))
+        label, former, fact_id = path.stem, (), path.stem
+        try:
+            data = fact_type.read(path)[0].data
+            label = str(data.get("title") or data.get("name") or path.stem)
+            fact_id = data["id"] if isinstance(data.get("id"), str) else path.stem
+            former = tuple(x for x in data.get("former_ids") or () if isinstance(x, str))
+        except (LoadError, AttributeError, TypeError):
+            pass
+        found.append(Existing(fact_type.name, fact_id, label, path, former))
+        if fact_id != path.stem:
+            found.append(Existing(fact_type.name, path.stem, label, path, former))
     return found
 
 
@@ -251,7 +218,7 @@ def similar(facts: list[Existing], fact_id: str, title: str, n: int = 3) -> list
 
 
 def looks_like_data_dir(path: Path) -> bool:
-    return path.name == "data" or any((path / folder).is_dir() for folder in FOLDERS.values())
+    return path.name == "data" or any((path / t.folder).is_dir() for t in FACT_TYPES)
 
 
 def check_data_dir(data_dir: Path) -> Path:
@@ -259,12 +226,12 @@ def check_data_dir(data_dir: Path) -> Path:
     if not data_dir.is_dir():
         raise NewError(f"no data directory at '{data_dir}'",
                        "run kb new from the repository root, or pass --data DIR (the folder holding sources/, events/, ...)")
-    if data_dir.resolve().name in KIND_OF_FOLDER:
+    if data_dir.resolve().name in BY_FOLDER:
         raise NewError(f"'{data_dir}' is a fact folder, not the data directory",
                        f"pass its parent: --data {data_dir.resolve().parent}")
     if not looks_like_data_dir(data_dir):
         raise NewError(f"'{data_dir}' does not look like a data directory (it is not named data and holds none of "
-                       f"{', '.join(f + '/' for f in FOLDERS.values())})",
+                       f"{', '.join(t.folder + '/' for t in FACT_TYPES)})",
                        "pass --data DIR for the folder that holds the fact folders")
     return data_dir.resolve()
 
@@ -277,11 +244,11 @@ class Created:
     similar: list[Existing]
 
 
-def new(kind_name: str, title: str, data_dir: Path, fact_id: str | None = None, today: date | None = None) -> Created:
+def new(type_name: str, title: str, data_dir: Path, fact_id: str | None = None, today: date | None = None) -> Created:
     """Write the skeleton of a new fact; raise NewError saying why not."""
     from kb.check.rules.waivers import today as checker_today
 
-    kind = kind_of(kind_name)
+    fact_type = type_of(type_name)
     title = " ".join(title.split())
     if not title:
         raise NewError("the title is empty", 'give the title or name in quotes, e.g. kb new event "Estlink 2 cable cut"')
@@ -303,23 +270,24 @@ def new(kind_name: str, title: str, data_dir: Path, fact_id: str | None = None, 
             raise NewError(f"KB_TODAY is '{os.environ.get('KB_TODAY')}', not a date",
                            "set KB_TODAY=YYYY-MM-DD or unset it") from None
     root_dir = check_data_dir(data_dir)
-    folder = data_dir / FOLDERS[kind]
-    target = folder / f"{fact_id}{'.md' if kind == 'briefing' else '.yaml'}"
+    folder = data_dir / fact_type.folder
+    target = folder / f"{fact_id}{fact_type.suffix}"
     if not target.resolve().is_relative_to(root_dir):
         raise NewError(f"'{target}' would be written outside the data directory '{data_dir}'",
-                       f"check that {FOLDERS[kind]}/ is a real folder inside {data_dir}, not a link elsewhere")
+                       f"check that {fact_type.folder}/ is a real folder inside {data_dir}, not a link elsewhere")
     if folder.exists() and not folder.is_dir():
         raise NewError(f"'{folder}' is a file, not a folder", f"move it away so that kb new can create {folder}/")
     facts = existing_facts(data_dir)
     taken = [f for f in facts if f.id == fact_id or fact_id in f.former_ids]
     if taken or target.exists():
         where = taken[0] if taken else None
-        what = (f"{where.kind} '{where.id}' in {where.path}" if where and where.id == fact_id
-                else f"a former id of {where.kind} '{where.id}' ({where.path})" if where else str(target))
+        what = (f"{where.type} '{where.id}' in {where.path}" if where and where.id == fact_id
+                else f"a former id of {where.type} '{where.id}' ({where.path})" if where else str(target))
         raise NewError(f"id '{fact_id}' is already used by {what}",
                        "ids are unique across all types and never reused: choose another with --id, "
                        "or edit the existing file", usage=False)
-    text = skeleton(kind, title, fact_id, today, schema_line(kind, folder) if kind != "briefing" else None)
+    comment = schema_line(fact_type.schema, folder) if fact_type.suffix == ".yaml" else None
+    text = skeleton(fact_type, title, fact_id, today, comment)
     folder.mkdir(exist_ok=True)
     write_atomic(target, text.encode("utf-8"), durable=True, exclusive=True)  # never overwrite, even in a race
     return Created(target, fact_id, derived, similar([f for f in facts if f.path != target], fact_id, title))

@@ -12,21 +12,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kb.core.model import FACT_KINDS, FOLDERS
+from kb.core.facttypes import FACT_TYPES, FactType
 from kb.core.schema import Node, resolve, root
 from kb.core.schema import schema
 
 EXAMPLE_DATE = date(2025, 1, 15)
 """The date in the examples: fixed, so that the page is the same whenever it is built."""
-
-EXAMPLES = {
-    "source": "Example Review: Harbour Security",
-    "actor": "Northland",
-    "place": "Port North",
-    "event": "Harbour cable severed",
-    "figure": "Northland defence spending 2026",
-    "briefing": "Harbour security in Northland",
-}
 
 _SHARED = {  # common.json definitions documented once, in "Shared building blocks"
     "sources": "citation", "waivers": "waiver",
@@ -118,24 +109,26 @@ def _rows(node: Node, prefix: str = "") -> list[str]:
 HEADER = "| Field | Type | Required | Allowed values | Description |\n|---|---|---|---|---|"
 
 
-def _type_section(kind: str) -> str:
+def _type_section(fact_type: FactType) -> str:
     from kb.edit.scaffold import skeleton, slug
 
-    node = root(kind)
-    title = node.schema.get("title", kind.capitalize())
-    where = f"data/{FOLDERS[kind]}/<id>.{'md' if kind == 'briefing' else 'yaml'}"
+    node = root(fact_type.schema)
+    title = node.schema.get("title", fact_type.title)
+    where = f"data/{fact_type.folder}/<id>{fact_type.suffix}"
     required = ", ".join(f"`{k}`" for k in node.schema.get("required", []))
-    example = skeleton(kind, EXAMPLES[kind], slug(EXAMPLES[kind]), EXAMPLE_DATE,
-                       None if kind == "briefing" else f"# yaml-language-server: $schema=../../scripts/kb/schemas/{kind}.json")
-    lang = "markdown" if kind == "briefing" else "yaml"
+    schema_at = f"scripts/kb/schemas/{fact_type.schema}.json"
+    prose = fact_type.suffix == ".md"
+    example = skeleton(fact_type, fact_type.example, slug(fact_type.example), EXAMPLE_DATE,
+                       None if prose else f"# yaml-language-server: $schema=../../{schema_at}")
     fence = "````" if "```" in example else "```"
     return "\n".join([
         f"## {title}", "",
         node.schema.get("description", ""), "",
-        f"File: `{where}` · schema: `scripts/kb/schemas/{kind}.json` · required: {required}", "",
+        f"File: `{where}` · schema: `{schema_at}` · required: {required}", "",
         HEADER, *_rows(node), "",
-        f'What `kb new {kind} "{EXAMPLES[kind]}"` writes (fill in the empty fields; optional ones are commented out):', "",
-        f"{fence}{lang}", example.rstrip("\n"), fence, "",
+        f'What `kb new {fact_type.name} "{fact_type.example}"` writes (fill in the empty fields; optional ones are '
+        "commented out):", "",
+        f"{fence}{'markdown' if prose else 'yaml'}", example.rstrip("\n"), fence, "",
     ])
 
 
@@ -157,7 +150,7 @@ def schema_reference_markdown() -> str:
     """The Markdown reference of every fact type, generated from the JSON Schemas."""
     from kb.edit.scaffold import slug  # anchors: the slugs MkDocs and GitHub give the headings
 
-    titles = [root(k).schema.get("title", k) for k in FACT_KINDS] + ["Shared building blocks"]
+    titles = [root(t.schema).schema.get("title", t.title) for t in FACT_TYPES] + ["Shared building blocks"]
     toc = " · ".join(f"[{t}](#{slug(t, 200)})" for t in titles)
     parts = [
         "# Fact file reference", "",
@@ -168,6 +161,6 @@ def schema_reference_markdown() -> str:
         "`kb check` reports anything out of place with its file and line.", "",
         toc, "",
     ]
-    parts += [_type_section(k) for k in FACT_KINDS]
+    parts += [_type_section(t) for t in FACT_TYPES]
     parts.append(_shared_section())
     return "\n".join(parts)

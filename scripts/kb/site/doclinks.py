@@ -20,7 +20,9 @@ from markdown.extensions.toc import slugify
 
 from kb.core.findings import Finding
 from kb.core.loader import Position
-from kb.core.model import FACT_KINDS, Briefing, KnowledgeBase
+from kb.core.facts import Briefing
+from kb.core.model import KnowledgeBase
+from kb.core.facttypes import BY_NAME, page_of
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _LINK = re.compile(r"!?\[[^\]\n]*\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
@@ -39,7 +41,7 @@ def anchors(markdown_text: str) -> set[str]:
 def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
     """Findings for the hand-written Markdown pages under `docs` (those `kb build` does not generate),
     and for the relative links and #anchors of briefings, which lead to the same pages."""
-    from kb.site.render.links import page_of
+    from kb.core.facttypes import page_of
     from kb.site.render.site import page_paths, pages, previous
 
     generated = page_paths(kb)
@@ -86,7 +88,7 @@ def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
                 found.append(Finding(str(path), line, col, "error", rule, message, hint))
 
             parts = urlsplit(target)
-            if parts.scheme in FACT_KINDS and kb.get(parts.path) is not None:
+            if parts.scheme in BY_NAME and kb.get(parts.path) is not None:
                 page = posixpath.relpath(page_of(kb.get(parts.path)), posixpath.dirname(rel) or ".")  # type: ignore[arg-type]
                 report("doc-fact-reference", f"'{target}' is a fact reference, which only briefings resolve",
                        f"link to the page instead: ({page})")

@@ -89,7 +89,7 @@ def check_site(site: Path, origin: Callable[[Path], str | None] = lambda page: N
 def page_origin(docs: Path, kb: KnowledgeBase | None = None) -> Callable[[Path], str | None]:
     """Map a built page (site-relative) to where it came from: the fact file behind a generated
     page, or the hand-written Markdown page."""
-    from kb.site.render.links import page_of
+    from kb.core.facttypes import page_of
 
     facts: dict[str, str] = {}
     for fact in kb.all_facts() if kb else ():

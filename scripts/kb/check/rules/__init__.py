@@ -11,7 +11,8 @@ from typing import Callable, Iterable, Iterator
 
 from kb.core.findings import Finding, Severity
 from kb.core.loader import Position
-from kb.core.model import Fact, KnowledgeBase
+from kb.core.facts import Fact
+from kb.core.model import KnowledgeBase
 
 
 @dataclass(frozen=True)

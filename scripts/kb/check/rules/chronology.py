@@ -6,7 +6,8 @@ from typing import Iterator
 
 from kb.core.dates import PartialDate
 from kb.core.findings import Finding
-from kb.core.model import KnowledgeBase, Source
+from kb.core.facts import Source
+from kb.core.model import KnowledgeBase
 from kb.check.rules import finding, rule
 
 

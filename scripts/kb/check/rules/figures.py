@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from kb.core.findings import Finding
-from kb.core.model import Figure, KnowledgeBase
+from kb.core.facts import Figure
+from kb.core.model import KnowledgeBase
 from kb.check.rules import finding, rule
 
 SHARES = {"percent", "percent-of-gdp"}

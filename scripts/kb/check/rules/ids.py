@@ -54,4 +54,4 @@ def ids_are_not_reserved(kb: KnowledgeBase) -> Iterator[Finding]:
         if fact.id in RESERVED:
             yield finding(fact, "id-reserved", f"id '{fact.id}' is the name of the section's own index page",
                           "choose another id (and rename the file to match)",
-                          where=("id",) if fact.KIND != "briefing" else (), at=Position(1, 1) if fact.KIND == "briefing" else None)
+                          where=("id",) if fact.TYPE != "briefing" else (), at=Position(1, 1) if fact.TYPE == "briefing" else None)

@@ -7,7 +7,8 @@ from collections import defaultdict
 from typing import Iterator
 
 from kb.core.findings import Finding
-from kb.core.model import Event, KnowledgeBase
+from kb.core.facts import Event
+from kb.core.model import KnowledgeBase
 from kb.check.rules import finding, rule
 
 SIMILAR_TITLES = 0.6

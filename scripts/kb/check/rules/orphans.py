@@ -9,10 +9,10 @@ from kb.core.model import KnowledgeBase
 from kb.check.rules import finding, rule
 
 
-def _orphans(kb: KnowledgeBase, kind: str) -> Iterator:
+def _orphans(kb: KnowledgeBase, fact_type: str) -> Iterator:
     if kb.broken:  # a file that failed validation may hold the missing reference: stay quiet
         return
-    for fact in kb.of_kind(kind).values():
+    for fact in kb.of_type(fact_type).values():
         if not any(ref.origin is not fact for ref in kb.cited_by.get(fact.id, ())):
             yield fact
 

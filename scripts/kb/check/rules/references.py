@@ -6,14 +6,15 @@ import difflib
 from typing import Iterator
 
 from kb.core.findings import Finding
-from kb.core.facttypes import LINKABLE
-from kb.core.model import FACT_KINDS, KnowledgeBase, Reference
+from kb.core.facttypes import BY_NAME, LINKABLE
+from kb.core.facts import Reference
+from kb.core.model import KnowledgeBase
 from kb.check.rules import finding, rule
 
 
-def nearest_id(kb: KnowledgeBase, target: str, kinds: tuple[str, ...]) -> str | None:
-    """The existing id of an allowed kind closest to `target` (a typo's likely intent)."""
-    ids = [i for k in kinds if k in FACT_KINDS for i in kb.of_kind(k)]
+def nearest_id(kb: KnowledgeBase, target: str, types: tuple[str, ...]) -> str | None:
+    """The existing id of an allowed type closest to `target` (a typo's likely intent)."""
+    ids = [i for t in types if t in BY_NAME for i in kb.of_type(t)]
     close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -25,30 +26,30 @@ def _where(ref: Reference) -> str:
 @rule("ref-missing", "error", "Every referenced id exists.",
       "Fix the id (a close match is suggested) or add the missing fact.")
 def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
-    for ref in kb.references:
-        if kb.get(ref.target) is not None or ref.target in kb.broken:
-            continue
-        near = nearest_id(kb, ref.target, ref.kinds)
-        hint = f"did you mean '{near}'?" if near else f"add data/{ref.kinds[0]}s/{ref.target}.yaml or fix the id"
-        yield finding(ref.origin, "ref-missing", f"{_where(ref)} names {ref.kinds[0]} '{ref.target}', which does not exist",
+    for ref in kb.unresolved():
+        near = nearest_id(kb, ref.target, ref.types)
+        expected = BY_NAME.get(ref.types[0])
+        hint = f"did you mean '{near}'?" if near else (
+            f"add data/{expected.folder}/{ref.target}{expected.suffix} or fix the id" if expected else "fix the id")
+        yield finding(ref.origin, "ref-missing", f"{_where(ref)} names {ref.types[0]} '{ref.target}', which does not exist",
                       hint, at=ref.pos)
 
 
-@rule("ref-kind", "error", "A reference points at a fact of the right type (an event's actor is an actor), and a "
+@rule("ref-type", "error", "A reference points at a fact of the right type (an event's actor is an actor), and a "
       "briefing links only to facts, sources, web pages (https://) and pages of the site.",
       "Point the field at a fact of the expected type; in a briefing, write type:id, https://... or a relative link.")
-def references_have_right_kind(kb: KnowledgeBase) -> Iterator[Finding]:
+def references_have_right_type(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
         target = kb.get(ref.target)
-        if target is not None and target.KIND not in ref.kinds:
-            yield finding(ref.origin, "ref-kind",
-                          f"{_where(ref)} needs a {' or '.join(ref.kinds)}, but '{ref.target}' is a {target.KIND}",
-                          f"write {target.KIND}:{ref.target}" if ref.field == "text" else f"point {_where(ref)} at a {ref.kinds[0]}",
+        if target is not None and target.TYPE not in ref.types:
+            yield finding(ref.origin, "ref-type",
+                          f"{_where(ref)} needs a {' or '.join(ref.types)}, but '{ref.target}' is a {target.TYPE}",
+                          f"write {target.TYPE}:{ref.target}" if ref.field == "text" else f"point {_where(ref)} at a {ref.types[0]}",
                           at=ref.pos)
     for b in kb.briefings.values():
         for link in b.links("refused"):
             what = f"link type '{link.type}:' is not allowed" if link.type else f"link to '{link.target}' is not allowed"
-            yield finding(b, "ref-kind", f"{what} in a briefing (it is shown as plain text)",
+            yield finding(b, "ref-type", f"{what} in a briefing (it is shown as plain text)",
                           f"write one of {', '.join(t + ':' for t in sorted(LINKABLE))} before an id, "
                           "a web address starting https://, or a relative link to a page of the site",
                           at=b.position(link.line, link.col))
@@ -68,6 +69,6 @@ def country_is_state(kb: KnowledgeBase) -> Iterator[Finding]:
       'Add the locator as the link title: [text](source:id "para 4").')
 def briefing_citations_have_locators(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
-        if ref.field == "text" and ref.kinds == ("source",) and not (ref.locator or "").strip():
+        if ref.field == "text" and ref.types == ("source",) and not (ref.locator or "").strip():
             yield finding(ref.origin, "citation-locator", f"citation of '{ref.target}' gives no locator",
                           f'write [{ref.label}](source:{ref.target} "para N")', at=ref.pos)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core.model import Actor, Event, KnowledgeBase
+from kb.core.facts import Actor, Event
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.links import Linker, page_of, series_path
+from kb.site.render.links import Linker
+from kb.core.facttypes import page_of, series_page
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, figure_value, figure_period, label, period_words, series_title, shown
 
@@ -55,7 +57,7 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
     events = events_of(kb, actor.id)
     timeline = [Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
                 for e in events]
-    series = [Row(ln.page_link(series_title(kb, a, m), series_path(a, m)),
+    series = [Row(ln.page_link(series_title(kb, a, m), series_page(a, m)),
                   md_text(f"latest: {figure_value(figs[-1])}, {figure_period(figs[-1])} ({figs[-1].status})"))
               for (a, m), figs in ((key, rel.series[key]) for key in rel.series_of_actor.get(actor.id, []))]
     place_ids = {p.id for p in rel.places_in_country.get(actor.id, [])}

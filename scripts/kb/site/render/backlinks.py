@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core.model import Briefing, Fact, KnowledgeBase, Reference
+from kb.core.facts import Briefing, Fact, Reference
+from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
-from kb.site.render.text import PLURALS, words
+from kb.core.facttypes import BY_NAME, names
+from kb.site.render.text import words
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,16 @@ def cited_in(kb: KnowledgeBase, fact_id: str, linker: Linker) -> list[Quote]:
 
 
 def mentioned_by(kb: KnowledgeBase, fact_id: str, linker: Linker, exclude: set[str] = frozenset()) -> dict[str, list[Mention]]:
-    """Other facts that refer to `fact_id`, grouped by their type (in the order of PLURALS)."""
-    groups: dict[str, dict[str, set[str]]] = {kind: {} for kind in PLURALS}
+    """Other facts that refer to `fact_id`, grouped by their type (in the table's order)."""
+    groups: dict[str, dict[str, set[str]]] = {t: {} for t in names()}
     for ref in kb.cited_by.get(fact_id, ()):
         origin: Fact = ref.origin
         if isinstance(origin, Briefing) or origin.id == fact_id or origin.id in exclude:
             continue
-        groups[origin.KIND].setdefault(origin.id, set()).add(_field_words(ref))
-    return {PLURALS[kind]: [Mention(linker.to(fid), md_text(", ".join(sorted(hows))))
+        groups[origin.TYPE].setdefault(origin.id, set()).add(_field_words(ref))
+    return {BY_NAME[fact_type].plural: [Mention(linker.to(fid), md_text(", ".join(sorted(hows))))
                             for fid, hows in sorted(ids.items(), key=lambda kv: linker_label(kb, kv[0]))]
-            for kind, ids in groups.items() if ids}
+            for fact_type, ids in groups.items() if ids}
 
 
 def linker_label(kb: KnowledgeBase, fact_id: str) -> str:

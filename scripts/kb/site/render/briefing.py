@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.core import prose, yardstick
-from kb.core.facttypes import BY_NAME
-from kb.core.model import Briefing, Event, Figure, KnowledgeBase
+from kb.core.facttypes import BY_NAME, LINKABLE
+from kb.core.facts import Briefing, Event, Figure
+from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.links import YARDSTICK, Linker, built_url, page_of, relative
-from kb.site.render.text import KIND_NAMES, date_span, figure_period, hover, human_date, label
+from kb.site.render.links import YARDSTICK, Linker, built_url, relative
+from kb.core.facttypes import page_of
+from kb.site.render.text import date_span, figure_period, hover, human_date, label
 from kb.site.render import templates
 
 BOOST = 3
@@ -26,8 +28,8 @@ those searches land there first."""
 
 
 def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
-    names = {fact.label for ref in briefing.references() if ref.where is None and ref.kinds[0] in SEARCH_NAME_KINDS
-             and (fact := kb.get(ref.target)) is not None and fact.KIND == ref.kinds[0]}
+    names = {fact.label for ref in briefing.references() if ref.where is None and ref.types[0] in SEARCH_NAME_KINDS
+             and (fact := kb.get(ref.target)) is not None and fact.TYPE == ref.types[0]}
     return sorted(names)
 
 
@@ -45,11 +47,12 @@ def resolver(kb: KnowledgeBase, page: str) -> prose.Resolver:
 
     def fact(type_: str, fact_id: str) -> prose.Target | None:
         found = kb.get(fact_id)
-        if found is None or found.KIND != type_:
+        if found is None or found.TYPE != type_:
             return None
         return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found))
 
-    return prose.Resolver(fact=fact, page=built_url, judgement=lambda title: judgement_box(title, page))
+    return prose.Resolver(link_types=LINKABLE, fact=fact, page=built_url,
+                          judgement=lambda title: judgement_box(title, page))
 
 
 def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Safe], list[tuple[int, Safe]]]:
@@ -67,7 +70,7 @@ def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Sa
 @dataclass(frozen=True)
 class CitedFact:
     link: Safe
-    kind: str
+    type: str
     when: str
 
 
@@ -77,7 +80,7 @@ def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[s
     groups: dict[str, dict[str, CitedFact]] = {t.name: {} for t in order}
     for ref in briefing.references():
         fact = kb.get(ref.target)
-        if ref.field != "text" or fact is None or fact.id in groups[fact.KIND]:
+        if ref.field != "text" or fact is None or fact.id in groups[fact.TYPE]:
             continue
         if isinstance(fact, Figure):
             when = figure_period(fact)
@@ -85,7 +88,7 @@ def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[s
             when = date_span(fact.date, fact.end, fact.approximate)
         else:
             when = human_date(getattr(fact, "date", None) or getattr(fact, "published", None))
-        groups[fact.KIND][fact.id] = CitedFact(linker.to(fact), KIND_NAMES[fact.KIND], when)
+        groups[fact.TYPE][fact.id] = CitedFact(linker.to(fact), BY_NAME[fact.TYPE].title, when)
     return {BY_NAME[k].plural: list(v.values()) for k, v in groups.items() if v}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core.model import Citation
+from kb.core.facts import Citation
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
 

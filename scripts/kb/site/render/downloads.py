@@ -12,17 +12,19 @@ import io
 import json
 from typing import Any
 
-from kb.core.model import FACT_KINDS, FOLDERS, Briefing, KnowledgeBase
+from kb.core.facts import Briefing
+from kb.core.model import KnowledgeBase
+from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES
 from kb.site.render import templates
-from kb.site.render.text import KIND_NAMES
 from kb.core.schema import schema
 
 SKIPPED = {"$schema", "waivers"}
 
 
-def columns(kind: str) -> list[str]:
-    cols = ["id"] + [c for c in schema(kind)["properties"] if c not in SKIPPED and c != "id"]
-    return cols + ["body"] if kind == "briefing" else cols
+def columns(fact_type: str) -> list[str]:
+    """The fields of a fact type in the order of its schema, then the type's own extra columns (a body)."""
+    cols = ["id"] + [c for c in schema(fact_type)["properties"] if c not in SKIPPED and c != "id"]
+    return cols + list(BY_NAME[fact_type].columns_after)
 
 
 def _normalise(value: Any) -> Any:
@@ -33,15 +35,15 @@ def _normalise(value: Any) -> Any:
     return value
 
 
-def records(kb: KnowledgeBase, kind: str) -> list[dict[str, Any]]:
-    """One dict per fact of `kind`, by id, keys in column order, absent fields left out."""
+def records(kb: KnowledgeBase, fact_type: str) -> list[dict[str, Any]]:
+    """One dict per fact of `fact_type`, by id, keys in column order, absent fields left out."""
     out = []
-    for fact_id in sorted(kb.of_kind(kind)):
-        fact = kb.of_kind(kind)[fact_id]
+    for fact_id in sorted(kb.of_type(fact_type)):
+        fact = kb.of_type(fact_type)[fact_id]
         data = dict(fact.doc.data, id=fact.id)
         if isinstance(fact, Briefing):
             data["body"] = fact.body
-        out.append({c: _normalise(data[c]) for c in columns(kind) if c in data})
+        out.append({c: _normalise(data[c]) for c in columns(fact_type) if c in data})
     return out
 
 
@@ -89,30 +91,33 @@ def _spreadsheet_safe(value: Any, text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def as_json(kb: KnowledgeBase, kind: str) -> bytes:
-    return (json.dumps(records(kb, kind), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def as_json(kb: KnowledgeBase, fact_type: str) -> bytes:
+    return (json.dumps(records(kb, fact_type), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def as_csv(kb: KnowledgeBase, kind: str) -> bytes:
-    cols = [c for c in columns(kind) if c != "body"]
+def as_csv(kb: KnowledgeBase, fact_type: str) -> bytes:
+    cols = [c for c in columns(fact_type) if c != "body"]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(cols)
-    for rec in records(kb, kind):
+    for rec in records(kb, fact_type):
         writer.writerow([_spreadsheet_safe(rec.get(c), _cell(c, rec.get(c))) for c in cols])
     return buf.getvalue().encode("utf-8")
 
 
-def files(kb: KnowledgeBase) -> dict[str, bytes]:
-    """docs path -> bytes for every download."""
-    out = {}
-    for kind in FACT_KINDS:
-        out[f"downloads/{FOLDERS[kind]}.json"] = as_json(kb, kind)
-        out[f"downloads/{FOLDERS[kind]}.csv"] = as_csv(kb, kind)
-    return out
+def paths() -> list[str]:
+    """The docs path of every download, in table order."""
+    return [f"downloads/{t.folder}.{ext}" for t in FACT_TYPES for ext in ("json", "csv")]
+
+
+def file(kb: KnowledgeBase, path: str) -> bytes:
+    """The download at docs path `path` (one of `paths()`)."""
+    folder, _, ext = path.removeprefix("downloads/").rpartition(".")
+    fact_type = BY_FOLDER[folder].name
+    return as_json(kb, fact_type) if ext == "json" else as_csv(kb, fact_type)
 
 
 def render(kb: KnowledgeBase) -> str:
-    kinds = [dict(name=f"{KIND_NAMES[k]}s", folder=FOLDERS[k], count=len(kb.of_kind(k)),
-                  columns=[c for c in columns(k) if c != "body"]) for k in FACT_KINDS]
-    return templates.render("downloads.md.j2", kinds=kinds)
+    types = [dict(name=t.plural, folder=t.folder, count=len(kb.of_type(t.name)),
+                  columns=[c for c in columns(t.name) if c != "body"]) for t in FACT_TYPES]
+    return templates.render("downloads.md.j2", types=types)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core.model import Event, KnowledgeBase
+from kb.core.facts import Event
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.links import Linker, page_of
+from kb.site.render.links import Linker
+from kb.core.facttypes import page_of
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, sentence_case, shown
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core.model import Figure, KnowledgeBase
+from kb.core.facts import Figure
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.backlinks import Quote, cited_in, mentioned_by
 from kb.site.render.charts import Bar, column_chart
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.links import Linker, series_path
+from kb.site.render.links import Linker
+from kb.core.facttypes import series_page
 from kb.site.render.text import PLANNED, figure_period, shown, figure_value, metric_words, series_title, unit_words
 
 
@@ -27,7 +29,7 @@ class ValueRow:
 
 
 def path(actor_id: str, metric: str) -> str:
-    return series_path(actor_id, metric)
+    return series_page(actor_id, metric)
 
 
 def describe(kb: KnowledgeBase, figures: list[Figure]) -> str:

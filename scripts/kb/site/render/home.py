@@ -5,7 +5,8 @@ from __future__ import annotations
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.links import Linker
-from kb.site.render.text import PLURALS, date_span, human_date
+from kb.core.facttypes import FACT_TYPES
+from kb.site.render.text import date_span, human_date
 
 LATEST = 5
 
@@ -15,9 +16,8 @@ def render(kb: KnowledgeBase) -> str:
     published = [b for b in kb.briefings.values() if b.status == "published"]
     published.sort(key=lambda b: (b.date.sort_key() if b.date else (0, 0, 0), b.id), reverse=True)
     events = sorted(kb.events.values(), key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id), reverse=True)
-    counts = [dict(name=PLURALS[kind], count=len(kb.of_kind(kind)), index=ln.page_link(PLURALS[kind], f"{folder}/index.md"))
-              for kind, folder in (("briefing", "briefings"), ("event", "events"), ("actor", "actors"),
-                                   ("place", "places"), ("figure", "figures"), ("source", "sources"))]
+    counts = [dict(name=t.plural, count=len(kb.of_type(t.name)), index=ln.page_link(t.plural, f"{t.folder}/index.md"))
+              for t in FACT_TYPES]
     return templates.render(
         "home.md.j2",
         briefings=[dict(link=ln.to(b), date=human_date(b.date), summary=b.summary) for b in published[:LATEST]],

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from kb.core.model import Event, KnowledgeBase
+from kb.core.facts import Event
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
-from kb.site.render.links import Linker, series_path
+from kb.site.render.links import Linker
+from kb.core.facttypes import series_page
 from kb.site.render.source import published
 from kb.site.render.text import (date_span, figure_period, figure_value, human_date, metric_words, sentence_case,
                             series_title, shown)
@@ -66,7 +68,7 @@ def figures_index(kb: KnowledgeBase) -> str:
     rows = []
     for (actor_id, metric), figs in kb.series().items():
         latest = figs[-1]
-        rows.append(dict(link=ln.page_link(series_title(kb, actor_id, metric), series_path(actor_id, metric)),
+        rows.append(dict(link=ln.page_link(series_title(kb, actor_id, metric), series_page(actor_id, metric)),
                          actor=ln.to(actor_id), metric=metric_words(kb, metric), count=len(figs),
                          latest=f"{figure_value(latest)}, {figure_period(latest)} ({latest.status})",
                          key=_name_key(series_title(kb, actor_id, metric))))

@@ -17,22 +17,13 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from kb.core.model import Fact, Figure, FOLDERS, KnowledgeBase
+from kb.core.facts import Fact
+from kb.core.facttypes import page_of, series_page
+from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, link_title, md_text
 from kb.site.render.text import hover, label
 
 YARDSTICK = "about.md#likelihood-yardstick"
-
-
-def series_path(actor_id: str, metric: str) -> str:
-    return f"figures/{actor_id}/{metric}.md"
-
-
-def page_of(fact: Fact) -> str:
-    """The docs path of the page showing `fact` (with an anchor for figures)."""
-    if isinstance(fact, Figure):
-        return f"{series_path(fact.actor, fact.metric)}#{fact.id}"
-    return f"{FOLDERS[fact.KIND]}/{fact.id}.md"
 
 
 @lru_cache(maxsize=4096)
@@ -92,14 +83,9 @@ class _Targets:
         return found
 
 
-_TARGETS: list[_Targets] = []
-
-
 def _targets(kb: KnowledgeBase) -> _Targets:
-    """The link targets of `kb`, kept for the latest knowledge base only (like relations)."""
-    if not _TARGETS or _TARGETS[0].kb is not kb:
-        _TARGETS[:] = [_Targets(kb)]
-    return _TARGETS[0]
+    """The link targets of `kb`, worked out as pages ask for them and kept with it (like relations)."""
+    return kb.memo("link-targets", _Targets)
 
 
 class Linker:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kb.core.model import KnowledgeBase, Place
+from kb.core.facts import Place
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import md_text
-from kb.site.render.links import Linker, page_of
+from kb.site.render.links import Linker
+from kb.core.facttypes import page_of
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, shown
 

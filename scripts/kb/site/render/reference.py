@@ -5,6 +5,7 @@ and the schemas themselves, published for editors."""
 from __future__ import annotations
 
 import json
+from functools import cache
 from itertools import groupby
 
 from kb.check.rules import RULES, Rule
@@ -77,6 +78,7 @@ def fact_files_page() -> str:
             + f"The JSON Schemas (draft 2020-12) behind this page, for editors and other tools: {links}.\n\n" + rest)
 
 
+@cache
 def files() -> dict[str, str]:
     """Docs-relative path -> text of every reference page and published schema."""
     out = {CHECKS_PAGE: checks_page(), FACT_FILES_PAGE: fact_files_page()}

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kb.core.model import Actor, Event, Figure, KnowledgeBase, Membership, Place, Role
+from kb.core.facts import Actor, Event, Figure, Membership, Place, Role
+from kb.core.model import KnowledgeBase
 
 
 def _date_key(e: Event) -> tuple:
@@ -61,12 +62,6 @@ class Relations:
         return r
 
 
-_CACHE: list[tuple[KnowledgeBase, Relations]] = []
-
-
 def relations(kb: KnowledgeBase) -> Relations:
-    """The relations of `kb`, computed on first use and kept for the latest knowledge base only."""
-    if _CACHE and _CACHE[0][0] is kb:
-        return _CACHE[0][1]
-    _CACHE[:] = [(kb, Relations.of(kb))]
-    return _CACHE[0][1]
+    """The relations of `kb`, worked out on first use and kept with it."""
+    return kb.memo("relations", Relations.of)

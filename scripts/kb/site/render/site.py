@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from kb.core.files import write_if_changed
-from kb.core.model import FACT_KINDS, FOLDERS, KnowledgeBase
+from kb.core.model import KnowledgeBase
+from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.site.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
 from kb.site.render.indexes import INDEXES
 from kb.site.render.relations import relations
@@ -43,40 +44,75 @@ class RenderResult:
         return f"{len(self.written)} written, {len(self.deleted)} deleted, {self.unchanged} unchanged"
 
 
-def _work(kb: KnowledgeBase) -> list[Callable[[], dict[str, str | bytes]]]:
-    """Everything to render, in a fixed order, each step giving docs-relative paths and contents."""
-    steps: list[Callable[[], dict[str, str | bytes]]] = [
-        lambda: {"index.md": home.render(kb)}, lambda: {"spending.md": spending.render(kb)},
-        lambda: {"downloads/index.md": downloads.render(kb)}, lambda: downloads.files(kb), reference.files]
-    steps += [lambda p=path, r=render_index: {p: r(kb)} for path, render_index in INDEXES.items()]
-    per_fact: list[tuple[dict, Any]] = [
-        (kb.briefings, briefing), (kb.actors, actor), (kb.places, place), (kb.events, event), (kb.sources, source)]
-    for facts, module in per_fact:
-        steps += [lambda f=fact, m=module: {m.path(f): m.render(kb, f)} for fact in facts.values()]
-    steps += [lambda a=actor_id, m=metric, f=figs: {figure.path(a, m): figure.render(kb, a, m, f)}
-              for (actor_id, metric), figs in relations(kb).series.items()]
-    return steps
+@dataclass(frozen=True)
+class Emitter:
+    """One kind of generated file: which files of it a knowledge base has (docs path, and what each is
+    about), and how one is rendered. Writing and the link checks before the build both read this, so
+    the pages checked are the pages written."""
+
+    name: str
+    files: Callable[[KnowledgeBase], Iterable[tuple[str, Any]]]
+    render: Callable[[KnowledgeBase, Any], str | bytes]
+
+
+FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
+    "briefing": briefing.render, "actor": actor.render, "place": place.render, "event": event.render,
+    "source": source.render,
+}
+"""The page of each fact type that has pages of its own (a figure is a row of its series page)."""
+
+
+def _fact_pages(fact_type: str) -> Emitter:
+    return Emitter(f"{fact_type} pages", lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
+                   FACT_PAGES[fact_type])
+
+
+def _one(name: str, path: str, render: Callable[[KnowledgeBase], str]) -> Emitter:
+    return Emitter(name, lambda kb: [(path, None)], lambda kb, _: render(kb))
+
+
+EMITTERS: list[Emitter] = [
+    _one("home page", "index.md", home.render),
+    _one("spending page", "spending.md", spending.render),
+    _one("data page", "downloads/index.md", downloads.render),
+    Emitter("data downloads", lambda kb: ((p, p) for p in downloads.paths()), downloads.file),
+    Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
+    *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
+    *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
+    Emitter("figure series pages", lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
+            lambda kb, s: figure.render(kb, *s)),
+]
+"""Everything the site generates, in a fixed order."""
+
+
+def _work(kb: KnowledgeBase) -> list[tuple[str, Emitter, Any]]:
+    return [(path, emitter, subject) for emitter in EMITTERS for path, subject in emitter.files(kb)]
 
 
 def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes]:
     """Every generated file: docs-relative POSIX path -> bytes, sorted by path. Pure: same knowledge
     base, same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n processes."""
     k, n = share
-    out: dict[str, str | bytes] = {}
-    for step in _work(kb)[k::n]:
-        out.update(step())
-    return {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in sorted(out.items())}
+    out: dict[str, bytes] = {}
+    for path, emitter, subject in _work(kb)[k::n]:
+        text = emitter.render(kb, subject)
+        out[path] = text.encode("utf-8") if isinstance(text, str) else text
+    return dict(sorted(out.items()))
 
 
 def page_paths(kb: KnowledgeBase) -> set[str]:
     """The paths `pages(kb)` will produce, without rendering anything (for link checks)."""
-    out = {"index.md", "spending.md", "downloads/index.md", *INDEXES, *reference.files()}
-    for facts, module in ((kb.briefings, briefing), (kb.actors, actor), (kb.places, place), (kb.events, event),
-                          (kb.sources, source)):
-        out.update(module.path(fact) for fact in facts.values())
-    out.update(figure.path(actor_id, metric) for actor_id, metric in kb.series())
-    out.update(f"downloads/{FOLDERS[kind]}.{ext}" for kind in FACT_KINDS for ext in ("json", "csv"))
-    return out
+    return {path for path, _, _ in _work(kb)}
+
+
+def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Paths two generated files would both take, with what would write them (a fact whose id is the
+    name of a section's own page, say): the checker reports them, so the build never meets one."""
+    writers: dict[str, list[str]] = {}
+    for path, emitter, subject in _work(kb):
+        what = f"{emitter.name}: {getattr(subject, 'id', subject)}" if subject is not None else emitter.name
+        writers.setdefault(path, []).append(what)
+    return {path: whom for path, whom in writers.items() if len(whom) > 1}
 
 
 def previous(docs_dir: Path) -> set[str]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core.model import Briefing, KnowledgeBase, Source
+from kb.core.facts import Briefing, Source
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.escape import Safe, md_text, url
-from kb.site.render.links import Linker, page_of
-from kb.site.render.text import PLURALS, label, shown
+from kb.site.render.links import Linker
+from kb.core.facttypes import page_of
+from kb.core.facttypes import BY_NAME, names
+from kb.site.render.text import label, shown
 
 
 @dataclass(frozen=True)
@@ -36,27 +39,27 @@ def published(source: Source) -> str:
 
 def citers(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, list[Citer]]:
     """Facts and briefings citing the source, grouped by type, each with its locators."""
-    groups: dict[str, dict[str, list[str]]] = {k: {} for k in PLURALS}
+    groups: dict[str, dict[str, list[str]]] = {t: {} for t in names()}
     sentences: dict[str, list[tuple[str, str]]] = {}
     for ref in kb.cited_by.get(source.id, ()):
         if ref.locator is None and not isinstance(ref.origin, Briefing):
             continue
-        locs = groups[ref.origin.KIND].setdefault(ref.origin.id, [])
+        locs = groups[ref.origin.TYPE].setdefault(ref.origin.id, [])
         if ref.locator and ref.locator not in locs:
             locs.append(ref.locator)
         if isinstance(ref.origin, Briefing) and ref.context:
             sentences.setdefault(ref.origin.id, []).append((ref.locator or "", ref.context))
     out: dict[str, list[Citer]] = {}
-    for kind, ids in groups.items():
+    for fact_type, ids in groups.items():
         rows = []
         for fid, locs in sorted(ids.items(), key=lambda kv: label(kb, kb.get(kv[0])).casefold()):
-            if kind == "briefing":
+            if fact_type == "briefing":
                 for loc, sentence in sentences.get(fid, []):
                     rows.append(Citer(ln.to(fid), md_text(loc), md_text(sentence)))
             else:
                 rows.append(Citer(ln.to(fid), md_text("; ".join(locs))))
         if rows:
-            out[PLURALS[kind]] = rows
+            out[BY_NAME[fact_type].plural] = rows
     return out
 
 

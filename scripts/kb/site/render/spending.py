@@ -3,10 +3,12 @@ measured value beside the latest planned one, as a chart and a table."""
 
 from __future__ import annotations
 
-from kb.core.model import Figure, KnowledgeBase
+from kb.core.facts import Figure
+from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.charts import Bar, bar_chart
-from kb.site.render.links import Linker, series_path
+from kb.site.render.links import Linker
+from kb.core.facttypes import series_page
 from kb.site.render.text import PLANNED, figure_period, figure_value, metric_words, unit_words
 
 MONEY_UNITS = frozenset({"percent-of-gdp", "eur", "usd"})
@@ -39,7 +41,7 @@ def render(kb: KnowledgeBase) -> str:
             described.append(f"{name}: " + ", ".join(f"{figure_value(f)} ({figure_period(f)}, {f.status})"
                                                      for f in (actual, planned) if f))
             rows.append(dict(
-                actor=ln.to(actor_id), series=ln.page_link("series", series_path(actor_id, metric)),
+                actor=ln.to(actor_id), series=ln.page_link("series", series_page(actor_id, metric)),
                 actual=ln.to(actual, f"{figure_value(actual)} ({figure_period(actual)})") if actual else "",
                 planned=ln.to(planned, f"{figure_value(planned)} ({figure_period(planned)}, {planned.status})") if planned else "",
             ))

@@ -1,16 +1,13 @@
 """Words for readers: dates at their real precision, figure values with qualifier and unit,
-labels for kinds, roles and statuses. Pure functions, no markup."""
+labels for categories, roles and statuses. Pure functions, no markup."""
 
 from __future__ import annotations
 
 from kb.core.dates import PartialDate
 from kb.core.schema import display
-from kb.core.model import Actor, Event, Fact, Figure, KnowledgeBase, Source
-
-KIND_NAMES = {"source": "Source", "actor": "Actor", "place": "Place", "event": "Event",
-              "figure": "Figure", "briefing": "Briefing"}
-PLURALS = {"source": "Sources", "actor": "Actors", "place": "Places", "event": "Events",
-           "figure": "Figures", "briefing": "Briefings"}
+from kb.core.facts import Actor, Event, Fact, Figure, Source
+from kb.core.facttypes import BY_NAME
+from kb.core.model import KnowledgeBase
 
 PLANNED = frozenset({"planned", "target", "pledge", "guideline"})
 """Statuses of values that are not (yet) measured: drawn hollow in charts."""
@@ -122,7 +119,7 @@ def label(kb: KnowledgeBase, fact: Fact) -> str:
 
 def hover(kb: KnowledgeBase, fact: Fact) -> str:
     """The hover text of a link to `fact`: its type, when, and what it says, in plain text."""
-    kind = KIND_NAMES[fact.KIND]
+    kind = BY_NAME[fact.TYPE].title
     if isinstance(fact, Event):
         head = f"{kind}, {date_span(fact.date, fact.end, fact.approximate)}: {fact.title}."
         return f"{head} {fact.summary}"
@@ -139,6 +136,6 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
         return f"{kind}: {fact.title}{by}{when}."
     summary = getattr(fact, "summary", None)
     kind_word = getattr(fact, "kind", None)
-    category = f" ({display(fact.KIND, 'kind', kind_word)})" if kind_word else ""
+    category = f" ({display(fact.TYPE, 'kind', kind_word)})" if kind_word else ""
     head = f"{kind}{category}: {fact.label}."
     return f"{head} {summary}" if summary else head

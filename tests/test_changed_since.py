@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, VALID
+from conftest import FIXTURES, VALID
 from kb.check.run import check
 from kb.cli import main
 
-REAL_DATA = REPO / "data"
+SAMPLE = FIXTURES / "site"
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -22,7 +22,7 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    shutil.copytree(REAL_DATA, tmp_path / "data")
+    shutil.copytree(SAMPLE, tmp_path / "data")
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")

@@ -70,7 +70,7 @@ def test_relative_refs_resolve_from_the_schema_folder(name: str) -> None:
 
 
 def _fact_files():
-    for root in (REPO / "tests" / "fixtures" / "valid", REPO / "data"):
+    for root in (REPO / "tests" / "fixtures" / "valid", REPO / "tests" / "fixtures" / "site"):
         for t in FACT_TYPES:
             if t.suffix == ".yaml":
                 yield from ((p, t.schema) for p in sorted((root / t.folder).glob("*.yaml")))

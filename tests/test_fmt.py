@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import needs_shared
+
 from kb.core.facttypes import BY_NAME, of_path
 from kb.edit import fmt
 from kb.cli import main
@@ -20,7 +22,7 @@ from kb.check.report import write_text
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
 def fact_files() -> list[Path]:
-    roots = [VALID] + ([REPO / "data"] if (REPO / "data").is_dir() else [])
+    roots = [VALID, REPO / "tests" / "fixtures" / "site"]
     return sorted(p for r in roots for p in r.glob("*/*") if of_path(p) is not None)
 
 
@@ -341,7 +343,7 @@ def test_plain_rules_match_the_loader(text: str) -> None:
 SUITE = REPO.parent / "shared" / "yaml-test-suite"
 
 
-@pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/yaml-test-suite is not beside this checkout")
+@needs_shared(SUITE)
 def test_yaml_test_suite_never_crashes_or_damages(tmp_path: Path) -> None:
     """Every YAML test-suite input as an event file: formatted and verified, or reported and untouched."""
     events = tmp_path / "events"

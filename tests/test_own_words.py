@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import needs_shared
+
 ROOT = Path(__file__).resolve().parents[1]
 HASHES = ROOT / "tests" / "data" / "seed_ngrams.txt"
 TITLES = ROOT / "tests" / "data" / "seed_titles.txt"
@@ -165,7 +167,7 @@ def test_title_exemption_is_narrow(tmp_path: Path) -> None:
     assert [f.split(": copies")[0] for f in found] == ["data/sources/s.yaml:3", "data/t.yaml:1"]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not beside the repository")
+@needs_shared(SEEDS)
 def test_fingerprints_catch_a_real_sentence(digests: set[str]) -> None:
     """Sentences read from each seed article, not stored here, are caught by the stored hashes."""
     for path in sorted(SEEDS.glob("*.txt")):

@@ -259,12 +259,3 @@ def test_script_links_in_briefings_are_rejected(tree):
     tree.edit(BRIEF, "left [Port North]", "left [x](javascript:alert(1)) [Port North]")
     assert only(tree, "ref-type") == [(BRIEF, 9, "ref-type")]
 
-
-def test_an_id_cannot_take_the_name_of_a_section_page(tree):
-    # `index` replaced the section's index page (issue 10, item 8).
-    tree.write("actors/index.yaml", "id: index\nname: Index\nkind: other\nsources:\n"
-               "  - {source: sample-article, locator: p. 1}\n")
-    assert tree.findings("id-reserved") == [("actors/index.yaml", 1, "id-reserved")]
-    (tree.root / "actors/index.yaml").unlink()
-    tree.write("briefings/index.md", "---\ntitle: T\ndate: \"2025\"\nsummary: S\nstatus: draft\n---\nText.\n")
-    assert only(tree, "id-reserved") == [("briefings/index.md", 1, "id-reserved")]

@@ -7,7 +7,7 @@ import copy
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import SHARED, VALID
+from conftest import SHARED, VALID, needs_shared
 from kb.core.loader import LoadError, load, load_front_matter
 from kb.core.facttypes import of_path
 from kb.check.validate import is_valid, validator
@@ -64,7 +64,7 @@ def test_validators_agree_on_valid_and_broken_documents(kind, data):
         assert is_valid(broken, kind) == validator(kind).is_valid(broken), broken
 
 
-@pytest.mark.skipif(not (SHARED / "yaml-test-suite").is_dir(), reason="no yaml-test-suite beside the checkout")
+@needs_shared(SHARED / "yaml-test-suite")
 def test_validators_agree_on_the_yaml_test_suite():
     for path in sorted((SHARED / "yaml-test-suite" / "valid").glob("*.yaml")):
         try:

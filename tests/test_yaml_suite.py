@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, needs_shared
 from kb.check.run import check
 
 SUITE = SHARED / "yaml-test-suite"
 
 
-@pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/yaml-test-suite is not beside this checkout")
+@needs_shared(SUITE)
 def test_every_suite_input_gets_a_finding_at_its_own_path(tmp_path):
     files = sorted([*SUITE.glob("valid/*.yaml"), *SUITE.glob("error/*.yaml")])
     assert len(files) == 402

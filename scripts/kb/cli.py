@@ -26,9 +26,11 @@ def _check(args: argparse.Namespace) -> int:
         print(f"kb check: no such data directory: {missing[0]}", file=sys.stderr)
         return EXIT_USAGE
     findings, files = [], 0
+    from kb.site.doclinks import collision_findings
+
     for data_dir in args.paths:
         result = check(data_dir)
-        found = result.findings
+        found = sorted(result.findings + collision_findings(result.kb))
         if args.changed_since:
             from kb.check.changes import changed_findings
             from kb.core.git import GitError

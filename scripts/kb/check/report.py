@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kb.core.findings import Finding
+from kb.core.text import table_cell
 
 FORMATS = ("text", "json", "github")
 GITHUB_LIMIT = 10  # GitHub shows at most 10 errors and 10 warnings per step
@@ -114,7 +115,7 @@ def write_github(findings: list[Finding], files: int, out: TextIO) -> None:
 
 
 def _cell(text: str) -> str:
-    return one_line(text).replace("|", "\\|").replace("<", "&lt;")
+    return table_cell(one_line(text), raw_html=True)
 
 
 def markdown_table(findings: list[Finding], files: int) -> str:

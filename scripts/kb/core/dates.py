@@ -67,3 +67,8 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+
+def date_key(date: PartialDate | None) -> tuple[int, int, int]:
+    """The sort key of a date that may be missing: an unknown date sorts first."""
+    return date.sort_key() if date is not None else (0, 0, 0)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any, ClassVar
 
 from kb.core import prose
-from kb.core.dates import PartialDate
+from kb.core.dates import PartialDate, date_key
 from kb.core.loader import Document, Path_, Position
+
+def label_of(data: Mapping[str, Any]) -> str | None:
+    """What readers call the fact a file's fields describe: its title or name (None if it has neither)."""
+    found = data.get("title") or data.get("name")
+    return str(found) if found else None
+
 
 def date_or_none(value: Any) -> PartialDate | None:
     """A PartialDate for a valid date string; None for missing or invalid ones (a rule reports those)."""
@@ -85,7 +91,7 @@ class Fact:
     @property
     def label(self) -> str:
         """What readers call this fact: its title or name (figures get theirs from the renderer)."""
-        return getattr(self, "title", None) or getattr(self, "name", None) or self.id
+        return label_of(self.doc.data) or self.id
 
     def locate(self, *where: str | int, key: bool = False) -> Position:
         return self.doc.locate(where, key=key)
@@ -274,6 +280,11 @@ class Event(Fact):
     attribution: list[Attribution] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
 
+    @property
+    def order(self) -> tuple[tuple[int, int, int], str]:
+        """Its place in time: by date (an unknown date first), then by id."""
+        return date_key(self.date), self.id
+
     @classmethod
     def from_doc(cls, doc: Document) -> Event:
         d = doc.data
@@ -357,6 +368,11 @@ class Briefing(Fact):
     body_line: int  # file line on which the body starts
     authors: list[str] = field(default_factory=list)
     parsed: prose.Prose = field(default_factory=prose.Prose, repr=False, compare=False)
+
+    @property
+    def order(self) -> tuple[tuple[int, int, int], str]:
+        """Its place in time: by date (an unknown date first), then by id."""
+        return date_key(self.date), self.id
 
     @classmethod
     def from_doc(cls, doc: Document, body: str, body_line: int, id: str, link_types: Collection[str]) -> Briefing:

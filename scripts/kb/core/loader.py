@@ -42,10 +42,17 @@ MAX_BYTES = 1_000_000
 
 Path_ = tuple[str | int, ...]
 
-_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
+PLAIN_SCALARS: tuple[tuple[str, str, str], ...] = (
+    ("null", r"~|null|", "~n"),
+    ("bool", r"true|false", "tf"),
+    ("int", r"[-+]?(?:0|[1-9][0-9]*)", "-+0123456789"),
+    ("float", r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+", "-+0123456789."),
+)
+"""The plain (unquoted) scalars that are not text: (YAML tag, pattern of the whole scalar, the characters one
+can start with). YAML 1.2 core without octal, hex and .inf; everything else (dates, `NO`, `012`) is text.
+`kb fmt` writes a string plain exactly when none of these reads it back as something else."""
+_PLAIN = [(tag, re.compile(f"(?:{pattern})\\Z")) for tag, pattern, _ in PLAIN_SCALARS]
 _NULL = {"", "~", "null"}
-_BOOL = {"true": True, "false": False}
 
 
 class Position(NamedTuple):
@@ -88,14 +95,9 @@ class LoadError(Exception):
 
 
 def _resolve_plain(text: str) -> Any:
-    if text in _NULL:
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
+    for tag, pattern in _PLAIN:
+        if pattern.match(text):
+            return None if tag == "null" else text == "true" if tag == "bool" else int(text) if tag == "int" else float(text)
     return text
 
 

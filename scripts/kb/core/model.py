@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from kb.core.dates import date_key
 from kb.core.facts import Actor, Briefing, Event, Fact, Figure, Place, Reference, Source
 from kb.core.facttypes import FACT_TYPES
 
@@ -97,5 +98,5 @@ class KnowledgeBase:
         for fig in self.figures.values():
             groups[fig.series].append(fig)
         for figs in groups.values():
-            figs.sort(key=lambda f: (f.period.sort_key() if f.period else (0, 0, 0), f.status, f.id))
+            figs.sort(key=lambda f: (date_key(f.period), f.status, f.id))
         return dict(sorted(groups.items()))

@@ -25,7 +25,7 @@ from kb.core.git import GitError
 from kb.edit.fmt import plain_reads_back
 from kb.core.loader import LoadError, load, load_front_matter
 from kb.core import prose
-from kb.core.facts import Reference
+from kb.core.facts import label_of, Reference
 from kb.core.model import KnowledgeBase
 from kb.core.facttypes import LINKABLE, names
 
@@ -60,9 +60,7 @@ class FactVersion:
 
     @property
     def label(self) -> str:
-        d = self.data or {}
-        label = d.get("title") or d.get("name")
-        return str(label) if label else ""
+        return label_of(self.data or {}) or ""
 
     def citations(self) -> str:
         cites = [c for c in (self.data or {}).get("sources") or [] if isinstance(c, dict)]

@@ -49,7 +49,7 @@ from ruamel.yaml.scalarstring import (
 from kb.core.cores import cpus
 from kb.core.files import write_atomic
 from kb.core.findings import Finding
-from kb.core.loader import Document, LoadError, Position, parse, read_text, split_front_matter
+from kb.core.loader import PLAIN_SCALARS, Document, LoadError, Position, parse, read_text, split_front_matter
 from kb.core.facttypes import FACT_TYPES, FactType, of_path
 from kb.core.files import regular_files
 from kb.check.report import finding_text, one_line
@@ -68,14 +68,10 @@ def _plain_rule(tag: str, pattern: str, first: Iterable[str]) -> None:
         _PLAIN_RULES.setdefault(ch, []).append((f"tag:yaml.org,2002:{tag}", re.compile(pattern)))
 
 
-# The same grammar as kb.core.loader._resolve_plain: YAML 1.2 core, minus octal, hex, .inf and
-# friends; everything else (dates, `NO`, `012`) is text. With the emitter using the same rules,
-# a string is written plain exactly when our loader would read it back as that string.
-_plain_rule("bool", r"^(?:true|false)$", "tf")
-_plain_rule("null", r"^(?:~|null|)$", ["~", "n", ""])
-_plain_rule("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789")
-_plain_rule("float", r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+)$",
-            "-+0123456789.")
+# The loader's own grammar of plain scalars: with the emitter using the same rules, a string is
+# written plain exactly when our loader would read it back as that string.
+for _tag, _pattern, _first in PLAIN_SCALARS:
+    _plain_rule(_tag, f"^(?:{_pattern})$", [*_first, ""] if _tag == "null" else _first)
 
 
 class _KbResolver(VersionedResolver):

@@ -22,6 +22,7 @@ from pathlib import Path
 from kb.core.files import write_atomic
 from kb.core.loader import LoadError
 from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES, FactType, names
+from kb.core.facts import label_of
 from kb.core.files import data_files
 from kb.core.schema import schema_file
 from kb.core.schema import Node, root
@@ -191,7 +192,7 @@ def existing_facts(data_dir: Path) -> list[Existing]:
         label, former, fact_id = path.stem, (), path.stem
         try:
             data = fact_type.read(path)[0].data
-            label = str(data.get("title") or data.get("name") or path.stem)
+            label = label_of(data) or path.stem
             fact_id = data["id"] if isinstance(data.get("id"), str) else path.stem
             former = tuple(x for x in data.get("former_ids") or () if isinstance(x, str))
         except (LoadError, AttributeError, TypeError):

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from kb.core.facttypes import FACT_TYPES, FactType
+from kb.core.text import table_cell
 from kb.core.schema import Node, resolve, root
 from kb.core.schema import schema
 
@@ -76,10 +77,6 @@ def _allowed(node: Node) -> str:
     return "; ".join(parts)
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
 def _rows(node: Node, prefix: str = "") -> list[str]:
     """One table row per field of `node`, nested inline mappings and lists of mappings included."""
     rows = []
@@ -94,8 +91,8 @@ def _rows(node: Node, prefix: str = "") -> list[str]:
         if shared:
             desc += f" See [{shared.capitalize()}](#{shared})."
         path = f"{prefix}{key}"
-        rows.append(f"| `{path}` | {_cell(_type(raw, child))} | {'yes' if key in required else 'no'} | "
-                    f"{_cell(_allowed(child))} | {_cell(desc)} |")
+        rows.append(f"| `{path}` | {table_cell(_type(raw, child))} | {'yes' if key in required else 'no'} | "
+                    f"{table_cell(_allowed(child))} | {table_cell(desc)} |")
         if shared:
             continue
         if child.type == "object" and child.properties:
@@ -142,7 +139,7 @@ def _shared_section() -> str:
     out += ["### Values", "", "| Kind | Allowed values | Description |", "|---|---|---|"]
     for name in ("id", "ref", "date", "text", "tags", "former_ids"):
         node = resolve({"$ref": f"common.json#/$defs/{name}"}, "common")
-        out.append(f"| {_NAMED[name]} | {_cell(_allowed(node))} | {_cell(node.schema.get('description', ''))} |")
+        out.append(f"| {_NAMED[name]} | {table_cell(_allowed(node))} | {table_cell(node.schema.get('description', ''))} |")
     return "\n".join(out) + "\n"
 
 

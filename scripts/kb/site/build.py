@@ -33,6 +33,7 @@ from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
 from kb.core.cores import cpus, fork_pool, forkable
 from kb.site.render.relations import relations
+from kb.site.doclinks import collision_findings
 from kb.site.render.site import RenderResult, pages, write_site
 from kb.check.report import write_text
 
@@ -246,7 +247,7 @@ def checked_pages(data_dir: Path, timings: dict[str, float] | None = None, jobs:
                 found = rules.get()
         finally:
             _MODEL.clear()
-    result.findings.extend(found)
+    result.findings.extend(found + collision_findings(result.kb))
     result.findings.sort()
     if not result.errors and files is None:
         files = pages(result.kb)

@@ -38,6 +38,22 @@ def anchors(markdown_text: str) -> set[str]:
     return ids
 
 
+def collision_findings(kb: KnowledgeBase) -> list[Finding]:
+    """A finding for every generated page that two things would write (a fact with the id `index` and its
+    section's own index page, say), at the fact that causes it."""
+    from kb.site.render.site import collisions
+
+    found = []
+    for path, writers in sorted(collisions(kb).items()):
+        facts = [f for w in writers if (f := kb.get(w.rsplit(": ", 1)[-1])) is not None]
+        where = facts[0] if facts else None
+        pos = where.locate("id") if where is not None and where.TYPE != "briefing" else Position(1, 1)
+        found.append(Finding(str(where.doc.path) if where else path, pos.line, pos.col, "error", "page-collision",
+                             f"the site's page {path} would be written twice: by {' and by '.join(writers)}",
+                             "choose another id for the fact (and rename its file to match)"))
+    return found
+
+
 def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
     """Findings for the hand-written Markdown pages under `docs` (those `kb build` does not generate),
     and for the relative links and #anchors of briefings, which lead to the same pages."""

@@ -1,61 +1,38 @@
-"""Consistency rules over the whole knowledge base: one module per family, one function per rule.
+"""Consistency rules over the whole knowledge base: one module per family, one declared rule per check.
 
-A rule is a function from the KnowledgeBase to findings, registered with `@rule`. The registry
-is also what the checks page of the site is generated from, so the docs cannot drift.
+The registry is every rule the families below declare, in their order: `kb check` runs them, waivers name
+them, and the site's Checks page is generated from them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from collections.abc import Iterator
+from types import ModuleType
 
-from kb.core.findings import Finding, Severity
-from kb.core.loader import Position
-from kb.core.facts import Fact
+from kb.check.rules import (
+    briefings, chronology, dates, figures, hygiene, ids, near_duplicates, orphans, references, waivers,
+)
+from kb.check.rules.base import Rule
+from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
 
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    summary: str  # what the rule asks of the data, for the docs
-    fix: str  # how to fix a finding, for the docs
-    check: Callable[[KnowledgeBase], Iterable[Finding]] | None = None
+FAMILIES: tuple[ModuleType, ...] = (hygiene, ids, references, dates, chronology, figures, briefings, near_duplicates,
+                                    orphans, waivers)
 
 
-RULES: dict[str, Rule] = {}
+def _declared(family: ModuleType) -> Iterator[Rule]:
+    for value in vars(family).values():
+        if isinstance(value, Rule):
+            yield value
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Rule) for v in value):
+            yield from value
 
 
-def rule(rule_id: str, severity: Severity, summary: str, fix: str):
-    """Register a rule function under `rule_id`."""
-
-    def register(fn: Callable[[KnowledgeBase], Iterable[Finding]]):
-        RULES[rule_id] = Rule(rule_id, severity, summary, fix, fn)
-        return fn
-
-    return register
-
-
-def describe(rule_id: str, severity: Severity, summary: str, fix: str) -> None:
-    """Register a rule that the loader or schema step enforces, so the docs list it too."""
-    RULES[rule_id] = Rule(rule_id, severity, summary, fix)
-
-
-def finding(fact: Fact, rule_id: str, message: str, hint: str = "", *, at: Position | None = None,
-            where: tuple = (), key: bool = False) -> Finding:
-    """A finding of a registered rule, located at `at` or at field path `where` of `fact`."""
-    pos = at or fact.locate(*where, key=key)
-    return Finding(str(fact.doc.path), pos.line, pos.col, RULES[rule_id].severity, rule_id, message, hint)
+RULES: dict[str, Rule] = {r.id: r for family in FAMILIES for r in _declared(family)}
+"""Every rule by id."""
 
 
 def run_rules(kb: KnowledgeBase) -> Iterator[Finding]:
     for r in RULES.values():
         if r.check is not None:
             yield from r.check(kb)
-
-
-# Importing the families registers their rules.
-from kb.check.rules import (  # noqa: E402,F401
-    briefings, chronology, dates, figures, hygiene, ids, near_duplicates, orphans, references, waivers,
-)

@@ -8,7 +8,7 @@ from kb.core.dates import PartialDate
 from kb.core.findings import Finding
 from kb.core.facts import Source
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 
 def published_by(source: Source) -> PartialDate | None:

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from kb.core.dates import PartialDate
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 DATE_FIELDS = {"date", "end", "start", "published", "published_end", "retrieved", "period", "period_end", "expires",
                "founded", "dissolved"}

@@ -7,7 +7,7 @@ from typing import Iterator
 from kb.core.findings import Finding
 from kb.core.facts import Figure
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 SHARES = {"percent", "percent-of-gdp"}
 WHOLE = {"count"}

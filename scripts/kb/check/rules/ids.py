@@ -8,7 +8,7 @@ from typing import Iterator
 from kb.core.findings import Finding
 from kb.core.loader import Position
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -42,16 +42,3 @@ def briefing_names_are_ids(kb: KnowledgeBase) -> Iterator[Finding]:
             yield finding(b, "id-format", f"'{b.id}' is not a valid id",
                           "use lowercase letters, digits and single hyphens in the file name", at=Position(1, 1))
 
-
-RESERVED = frozenset({"index"})
-"""Names the site gives its own pages in every section (`events/index.md` lists the events)."""
-
-
-@rule("id-reserved", "error", "No fact or briefing takes a name the site uses for its own pages (`index`).",
-      "Choose a more telling id, e.g. `index-of-defence-readiness`.")
-def ids_are_not_reserved(kb: KnowledgeBase) -> Iterator[Finding]:
-    for fact in kb.all_facts():
-        if fact.id in RESERVED:
-            yield finding(fact, "id-reserved", f"id '{fact.id}' is the name of the section's own index page",
-                          "choose another id (and rename the file to match)",
-                          where=("id",) if fact.TYPE != "briefing" else (), at=Position(1, 1) if fact.TYPE == "briefing" else None)

@@ -9,7 +9,7 @@ from typing import Iterator
 from kb.core.findings import Finding
 from kb.core.facts import Event
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 SIMILAR_TITLES = 0.6
 

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 
 def _orphans(kb: KnowledgeBase, fact_type: str) -> Iterator:

@@ -9,7 +9,7 @@ from kb.core.findings import Finding
 from kb.core.facttypes import BY_NAME, LINKABLE
 from kb.core.facts import Reference
 from kb.core.model import KnowledgeBase
-from kb.check.rules import finding, rule
+from kb.check.rules.base import finding, rule
 
 
 def nearest_id(kb: KnowledgeBase, target: str, types: tuple[str, ...]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.core.dates import date_key
 from kb.core.facts import Briefing, Fact, Reference
 from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, md_text
@@ -47,7 +48,7 @@ def cited_in(kb: KnowledgeBase, fact_id: str, linker: Linker) -> list[Quote]:
         if key in seen:
             continue
         seen.add(key)
-        out.append((ref.origin.date.sort_key() if ref.origin.date else (0, 0, 0), ref.origin.id, ref.pos.line,
+        out.append((date_key(ref.origin.date), ref.origin.id, ref.pos.line,
                     Quote(linker.to(ref.origin), md_text(ref.context or ""),
                           md_text(ref.locator) if ref.locator else None)))
     out.sort(key=lambda t: (tuple(-x for x in t[0]), t[1], t[2]))

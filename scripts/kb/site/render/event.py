@@ -35,7 +35,7 @@ def related_events(kb: KnowledgeBase, event: Event) -> list[Event]:
     """Events this one names as related, and events that name this one, by date."""
     ids = relations(kb).related_to.get(event.id, set())
     found = [kb.events[i] for i in ids if i in kb.events and i != event.id]
-    return sorted(found, key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id))
+    return sorted(found, key=lambda e: e.order)
 
 
 def render(kb: KnowledgeBase, event: Event) -> str:

@@ -14,8 +14,8 @@ LATEST = 5
 def render(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "index.md")
     published = [b for b in kb.briefings.values() if b.status == "published"]
-    published.sort(key=lambda b: (b.date.sort_key() if b.date else (0, 0, 0), b.id), reverse=True)
-    events = sorted(kb.events.values(), key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id), reverse=True)
+    published.sort(key=lambda b: b.order, reverse=True)
+    events = sorted(kb.events.values(), key=lambda e: e.order, reverse=True)
     counts = [dict(name=t.plural, count=len(kb.of_type(t.name)), index=ln.page_link(t.plural, f"{t.folder}/index.md"))
               for t in FACT_TYPES]
     return templates.render(

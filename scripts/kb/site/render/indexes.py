@@ -21,7 +21,7 @@ INDEX_BOOST = 0.5
 
 
 def _by_date(events: list[Event]) -> list[Event]:
-    return sorted(events, key=lambda e: (e.date.sort_key() if e.date else (0, 0, 0), e.id))
+    return sorted(events, key=lambda e: e.order)
 
 
 def _name_key(text: str) -> str:
@@ -31,7 +31,7 @@ def _name_key(text: str) -> str:
 def briefings_index(kb: KnowledgeBase) -> str:
     page = "briefings/index.md"
     ln = Linker(kb, page)
-    items = sorted(kb.briefings.values(), key=lambda b: (b.date.sort_key() if b.date else (0, 0, 0), b.id), reverse=True)
+    items = sorted(kb.briefings.values(), key=lambda b: b.order, reverse=True)
     rows = [dict(date=human_date(b.date), sort=b.date.iso() if b.date else "", link=ln.to(b), status=b.status,
                  summary=b.summary) for b in items]
     return templates.render("index_briefings.md.j2", rows=rows, boost=INDEX_BOOST)

@@ -11,6 +11,7 @@ from itertools import groupby
 from kb.check.rules import RULES, Rule
 from kb.edit.schemadoc import schema_reference_markdown
 from kb.core.schema import SCHEMA_FILES, schema
+from kb.core.text import table_cell
 from kb.core.yardstick import YARDSTICK
 
 CHECKS_PAGE = "reference/checks.md"
@@ -22,17 +23,13 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "ref": "References", "citation": "References", "date": "Dates", "event": "Meaning across facts",
     "role": "Meaning across facts", "membership": "Meaning across facts", "actor": "Meaning across facts",
     "figure": "Figures", "judgement": "Briefings", "orphan": "Orphans", "waiver": "Waivers",
-    "doc": "Hand-written pages (before the build)", "site": "The built site (`kb check --site`)", "url": "External URLs (`kb check --external`)",
+    "doc": "Pages and links (before the build)", "page": "Pages and links (before the build)", "site": "The built site (`kb check --site`)", "url": "External URLs (`kb check --external`)",
 }
 ORDER = list(dict.fromkeys(FAMILIES.values()))
 
 
 def _family(r: Rule) -> str:
     return FAMILIES.get(r.id.split("-")[0], "Other")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def checks_page() -> str:
@@ -50,7 +47,7 @@ def checks_page() -> str:
     ]
     for family, group in groupby(rules, key=_family):
         out += [f"## {family}", "", "| Rule | Severity | What it asks | How to fix |", "|---|---|---|---|"]
-        out += [f"| <span id=\"{r.id}\"></span>`{r.id}` | {r.severity} | {_cell(r.summary)} | {_cell(r.fix)} |"
+        out += [f"| <span id=\"{r.id}\"></span>`{r.id}` | {r.severity} | {table_cell(r.summary)} | {table_cell(r.fix)} |"
                 for r in group]
         out.append("")
     out += [

@@ -10,10 +10,6 @@ from kb.core.facts import Actor, Event, Figure, Membership, Place, Role
 from kb.core.model import KnowledgeBase
 
 
-def _date_key(e: Event) -> tuple:
-    return (e.date.sort_key() if e.date else (0, 0, 0), e.id)
-
-
 @dataclass
 class Relations:
     events_of_actor: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
@@ -30,7 +26,7 @@ class Relations:
     @classmethod
     def of(cls, kb: KnowledgeBase) -> Relations:
         r = cls()
-        for e in sorted(kb.events.values(), key=_date_key):
+        for e in sorted(kb.events.values(), key=lambda e: e.order):
             involved = [p.actor for p in e.actors] + [a.actor for a in e.attribution]
             involved += [a.by for a in e.attribution if a.by]
             for actor_id in dict.fromkeys(involved):

@@ -1,0 +1,11 @@
+"""Plain-text helpers every layer writes with: one home for each, so the reports, the reference pages
+and the site agree."""
+
+from __future__ import annotations
+
+
+def table_cell(text: object, *, raw_html: bool = False) -> str:
+    """`text` as the cell of a Markdown table: on one line, its pipes escaped so they do not split the row;
+    with `raw_html`, its `<` too, for text that is data rather than our own Markdown."""
+    cell = " ".join(str(text).split()).replace("|", "\\|")
+    return cell.replace("<", "&lt;") if raw_html else cell

@@ -14,9 +14,8 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate  # noqa: E402
-
-from kb.check.run import check  # noqa: E402
+from generate import generate
+from kb.check.run import check
 
 TARGET = 2.5
 

@@ -55,18 +55,21 @@ def generate(data: Path, n: int) -> None:
     for i in range(n_sources):
         (data / "sources" / f"source-{i}.yaml").write_text(
             f'id: source-{i}\ntitle: "Report number {i} on regional security"\nauthors: [Author {i % 17}]\n'
-            f'publisher: Institute {i % 7}\npublished: "2025-0{1 + i % 9}"\ntype: report\nlanguage: en\nreliability: B\n')
+            f'publisher: Institute {i % 7}\npublished: "2025-0{1 + i % 9}"\ntype: report\nlanguage: en\nreliability: B\n'
+        )
     for i in range(n_actors):
         kind = KINDS[i % len(KINDS)]
         extra = f"country: actor-{(i // 5) * 5}\n" if kind != "state" else ""
         (data / "actors" / f"actor-{i}.yaml").write_text(
             f"id: actor-{i}\nname: Actor {i}\nkind: {kind}\naliases: [A{i}, Alias {i}]\n{extra}"
             f"summary: Actor {i} is an invented {kind} used by the benchmark.\n"
-            f'sources:\n  - {{source: source-{i % n_sources}, locator: "para {i % 30}"}}\n')
+            f'sources:\n  - {{source: source-{i % n_sources}, locator: "para {i % 30}"}}\n'
+        )
     for i in range(n_places):
         (data / "places" / f"place-{i}.yaml").write_text(
             f"id: place-{i}\nname: Place {i}\nkind: city\ncountry: actor-{(i % (n_actors // 5)) * 5}\n"
-            f'summary: An invented city.\nsources:\n  - {{source: source-{i % n_sources}, locator: "para 1"}}\n')
+            f'summary: An invented city.\nsources:\n  - {{source: source-{i % n_sources}, locator: "para 1"}}\n'
+        )
     for i in range(n_events):
         y, m = 2015 + i % 10, 1 + i % 12
         (data / "events" / f"event-{i}.yaml").write_text(
@@ -74,21 +77,27 @@ def generate(data: Path, n: int) -> None:
             f"places: [place-{i % n_places}]\nactors:\n  - {{actor: actor-{i % n_actors}, role: initiator}}\n"
             f"  - {{actor: actor-{(i * 7) % n_actors}, role: target}}\n"
             f"summary: Something invented happened, number {i}, between two invented actors.\n"
-            f'sources:\n  - {{source: source-{i % n_sources}, locator: "para {i % 40}"}}\n')
+            f'sources:\n  - {{source: source-{i % n_sources}, locator: "para {i % 40}"}}\n'
+        )
     for i in range(n_figures):
         actor, year = (i // 8) % n_actors, 2017 + i % 8
         status = "planned" if year > 2024 else "actual"
         (data / "figures" / f"figure-{i}.yaml").write_text(
             f"id: figure-{i}\nactor: actor-{actor}\nmetric: metric-{(i // (8 * n_actors)) % 3}-share-of-gdp\n"
             f'value: {1 + (i % 30) / 10}\nunit: percent-of-gdp\nperiod: "{year}"\nstatus: {status}\n'
-            f'sources:\n  - {{source: source-{i % n_sources}, locator: "table {i % 5}"}}\n')
+            f'sources:\n  - {{source: source-{i % n_sources}, locator: "table {i % 5}"}}\n'
+        )
     for i in range(n_briefings):
-        links = " ".join(f"[event {j}](event:event-{j}) and [actor {j}](actor:actor-{j % n_actors})."
-                         for j in range(i * 20, i * 20 + 20) if j < n_events)
+        links = " ".join(
+            f"[event {j}](event:event-{j}) and [actor {j}](actor:actor-{j % n_actors})."
+            for j in range(i * 20, i * 20 + 20)
+            if j < n_events
+        )
         (data / "briefings" / f"briefing-{i}.md").write_text(
             f'---\ntitle: Briefing {i}\ndate: "2025-06-01"\nauthors: [Bench]\nsummary: A generated briefing.\n'
-            f"status: published\n---\nIt begins. {links}\n\n!!! judgement \"likely\"\n    More will follow, "
-            f'[says the report](source:source-{i % n_sources} "para 3").\n')
+            f'status: published\n---\nIt begins. {links}\n\n!!! judgement "likely"\n    More will follow, '
+            f'[says the report](source:source-{i % n_sources} "para 3").\n'
+        )
 
 
 def count_facts(data: Path) -> int:
@@ -103,17 +112,43 @@ def html_bytes(site: Path) -> tuple[int, int]:
 def nav_pages(config: Path) -> list[str]:
     """The pages the navigation of `config` names: the bare site has a plain page at each, so both
     sites carry the same navigation on every page."""
+
     def walk(items: list) -> list[str]:
         found = []
         for item in items:
             value = next(iter(item.values())) if isinstance(item, dict) else item
             found += walk(value) if isinstance(value, list) else [value]
         return found
+
     return walk(yaml.safe_load(config.read_text("utf-8"))["nav"])
 
 
-WORDS = ("the border cable drone cyber naval exercise ministry alliance pipeline airspace sanctions brigade harbour "
-         "frigate radar battalion summit treaty election grid jamming sabotage parliament").split()
+WORDS = [
+    "the",
+    "border",
+    "cable",
+    "drone",
+    "cyber",
+    "naval",
+    "exercise",
+    "ministry",
+    "alliance",
+    "pipeline",
+    "airspace",
+    "sanctions",
+    "brigade",
+    "harbour",
+    "frigate",
+    "radar",
+    "battalion",
+    "summit",
+    "treaty",
+    "election",
+    "grid",
+    "jamming",
+    "sabotage",
+    "parliament",
+]
 
 
 def paragraph(i: int, words: int = 40) -> str:
@@ -193,8 +228,11 @@ def kb_build(config: Path, data: Path, site: Path) -> Run:
         if child.name not in ("about.md", "assets"):
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     shutil.rmtree(site, ignore_errors=True)
-    return timed([sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(config), "--site-dir", str(site)],
-                 config.parent, env())
+    return timed(
+        [sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(config), "--site-dir", str(site)],
+        config.parent,
+        env(),
+    )
 
 
 def stages_of(run: Run) -> dict[str, float]:
@@ -241,34 +279,50 @@ def name(r: Result) -> str:
 
 def report(results: list[Result]) -> None:
     print("\nkb build: wall (CPU) seconds; stages as kb build reports them")
-    print(f"{'facts':>9} {'pages':>6} {'kb build':>15} {'read':>6} {'render':>6} {'write':>6} {'mkdocs':>7} "
-          f"{'KB/page':>8}")
+    print(
+        f"{'facts':>9} {'pages':>6} {'kb build':>15} {'read':>6} {'render':>6} {'write':>6} {'mkdocs':>7} "
+        f"{'KB/page':>8}"
+    )
     for r in results:
         s = r.stages
-        print(f"{name(r):>9} {r.pages:>6} {r.kb.wall:>7.1f} ({r.kb.cpu:>5.1f}) {s.get('read', 0):>6.2f} "
-              f"{s.get('render', 0):>6.2f} {s.get('write', 0):>6.2f} {s.get('mkdocs', 0):>7.2f} "
-              f"{r.kb_bytes / r.pages / 1000:>8.1f}")
+        print(
+            f"{name(r):>9} {r.pages:>6} {r.kb.wall:>7.1f} ({r.kb.cpu:>5.1f}) {s.get('read', 0):>6.2f} "
+            f"{s.get('render', 0):>6.2f} {s.get('write', 0):>6.2f} {s.get('mkdocs', 0):>7.2f} "
+            f"{r.kb_bytes / r.pages / 1000:>8.1f}"
+        )
     bare = [r for r in results if r.bare]
     if bare:
-        print(f"\n(a) kb build vs bare `mkdocs build` of one plain page per fact, same mkdocs.yml and nav "
-              f"(target <= {TARGET:.2f} x)")
-        print(f"{'facts':>9} {'bare pages':>10} {'bare mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} "
-              f"{'bare KB/page':>12}")
+        print(
+            f"\n(a) kb build vs bare `mkdocs build` of one plain page per fact, same mkdocs.yml and nav "
+            f"(target <= {TARGET:.2f} x)"
+        )
+        print(
+            f"{'facts':>9} {'bare pages':>10} {'bare mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} "
+            f"{'bare KB/page':>12}"
+        )
         for r in bare:
             ratio = r.kb.wall / r.bare.wall
-            print(f"{name(r):>9} {r.bare_pages:>10} {r.bare.wall:>7.1f} ({r.bare.cpu:>5.1f}) {ratio:>10.2f} "
-                  f"{r.kb.cpu / r.bare.cpu:>9.2f} {r.bare_bytes / r.bare_pages / 1000:>12.1f}"
-                  f"  {'OK' if ratio <= TARGET else 'over target'}")
-    print("\n(b) kb build vs `mkdocs build` (one core) of the same rendered docs tree, and kb build's own mkdocs\n"
-          "    stage (kb.site.publish, every core) beside it")
+            print(
+                f"{name(r):>9} {r.bare_pages:>10} {r.bare.wall:>7.1f} ({r.bare.cpu:>5.1f}) {ratio:>10.2f} "
+                f"{r.kb.cpu / r.bare.cpu:>9.2f} {r.bare_bytes / r.bare_pages / 1000:>12.1f}"
+                f"  {'OK' if ratio <= TARGET else 'over target'}"
+            )
+    print(
+        "\n(b) kb build vs `mkdocs build` (one core) of the same rendered docs tree, and kb build's own mkdocs\n"
+        "    stage (kb.site.publish, every core) beside it"
+    )
     print(f"{'facts':>9} {'own mkdocs':>15} {'ratio wall':>10} {'ratio CPU':>9} {'mkdocs stage':>12} {'ratio':>6}")
     for r in results:
         stage = r.stages.get("mkdocs", 0)
-        print(f"{name(r):>9} {r.own.wall:>7.1f} ({r.own.cpu:>5.1f}) {r.kb.wall / r.own.wall:>10.2f} "
-              f"{r.kb.cpu / r.own.cpu:>9.2f} {stage:>12.1f} {r.kb.wall / stage if stage else 0:>6.2f}")
+        print(
+            f"{name(r):>9} {r.own.wall:>7.1f} ({r.own.cpu:>5.1f}) {r.kb.wall / r.own.wall:>10.2f} "
+            f"{r.kb.cpu / r.own.cpu:>9.2f} {stage:>12.1f} {r.kb.wall / stage if stage else 0:>6.2f}"
+        )
     cores = os.cpu_count() or 1
-    print(f"\n(c) the floor: our pages cost MkDocs 'own mkdocs' on one core; on {cores} cores with nothing else to do,\n"
-          f"    kb build could not beat own mkdocs / {cores}, whatever it did around MkDocs")
+    print(
+        f"\n(c) the floor: our pages cost MkDocs 'own mkdocs' on one core; on {cores} cores with nothing else to do,\n"
+        f"    kb build could not beat own mkdocs / {cores}, whatever it did around MkDocs"
+    )
     print(f"{'facts':>9} {'own / bare':>10} {'floor vs bare':>13}")
     for r in bare:
         print(f"{name(r):>9} {r.own.wall / r.bare.wall:>10.2f} {r.own.wall / cores / r.bare.wall:>13.2f}")
@@ -277,8 +331,10 @@ def report(results: list[Result]) -> None:
         lo, hi = generated[0], generated[-1]
         a, b = lo.kb_bytes / lo.pages, hi.kb_bytes / hi.pages
         diff = (b - a) / a
-        print(f"\nHTML bytes per page: {a / 1000:.1f} KB at {lo.facts:,} facts, {b / 1000:.1f} KB at {hi.facts:,}: "
-              f"{diff:+.1%} (target within {BYTES_TOLERANCE:.0%}) {'OK' if abs(diff) <= BYTES_TOLERANCE else 'over'}")
+        print(
+            f"\nHTML bytes per page: {a / 1000:.1f} KB at {lo.facts:,} facts, {b / 1000:.1f} KB at {hi.facts:,}: "
+            f"{diff:+.1%} (target within {BYTES_TOLERANCE:.0%}) {'OK' if abs(diff) <= BYTES_TOLERANCE else 'over'}"
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -288,14 +344,16 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs of each build; the fastest counts (default: 1)")
     args = ap.parse_args(argv)
     sizes = args.sizes or ([] if args.real else [1000, 10000])
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores",
-          flush=True)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
     results = []
     for n in ([None] if args.real else []) + sizes:
         results.append(measure(n, args.repeat))
         r = results[-1]
-        print(f"  {name(r)} facts: kb build {r.kb.wall:.1f} s, own mkdocs {r.own.wall:.1f} s"
-              + (f", bare {r.bare.wall:.1f} s" if r.bare else ""), flush=True)
+        print(
+            f"  {name(r)} facts: kb build {r.kb.wall:.1f} s, own mkdocs {r.own.wall:.1f} s"
+            + (f", bare {r.bare.wall:.1f} s" if r.bare else ""),
+            flush=True,
+        )
     report(results)
     return 0
 

@@ -27,25 +27,26 @@ from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-import material.plugins.search.plugin as search  # noqa: E402
-from markdown import core  # noqa: E402
-from mkdocs import utils  # noqa: E402
-from mkdocs.commands import build as mkbuild  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
-from mkdocs.structure import files as mkfiles  # noqa: E402
-from mkdocs.structure import pages as mkpages  # noqa: E402
+import material.plugins.search.plugin as search
+from markdown import core
+from mkdocs import utils
+from mkdocs.commands import build as mkbuild
+from mkdocs.config import load_config
+from mkdocs.structure import files as mkfiles
+from mkdocs.structure import pages as mkpages
 
 T: collections.Counter[str] = collections.Counter()
 clock = time.process_time
 
 
 def page_kind(src_uri: str) -> str:
-    return src_uri if "/" not in src_uri or src_uri.endswith("index.md") else src_uri.split("/")[0]
+    return src_uri if "/" not in src_uri or src_uri.endswith("index.md") else src_uri.split("/", maxsplit=1)[0]
 
 
 def timed(key: str, label: str | None = None, page_of=None):
     """Time a function under `key`; with `label`, also under that label for the kind of page
     `page_of(*args, **kwargs)` returns."""
+
     def wrap(fn):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
@@ -57,7 +58,9 @@ def timed(key: str, label: str | None = None, page_of=None):
                 T[key] += spent
                 if label:
                     T[f"  by page: {label} {page_kind(page_of(*args, **kwargs).file.src_uri)}"] += spent
+
         return inner
+
     return wrap
 
 
@@ -82,7 +85,7 @@ def convert(self, source: str) -> str:
     start = clock()
     output = self.serializer(root)
     begin = output.index(f"<{self.doc_tag}>") + len(self.doc_tag) + 2
-    output = output[begin:output.rindex(f"</{self.doc_tag}>")].strip()
+    output = output[begin : output.rindex(f"</{self.doc_tag}>")].strip()
     T["markdown: serialise"] += clock() - start
     for post in self.postprocessors:
         start = clock()
@@ -94,12 +97,14 @@ def convert(self, source: str) -> str:
 def install() -> None:
     core.Markdown.convert = convert
     core.Markdown.__init__ = timed("markdown: Markdown() set up, once per page")(core.Markdown.__init__)
-    mkpages.Page.render = timed("MARKDOWN total (page.render: the markdown lines)", "markdown",
-                                        lambda self, *_: self)(mkpages.Page.render)
+    mkpages.Page.render = timed("MARKDOWN total (page.render: the markdown lines)", "markdown", lambda self, *_: self)(
+        mkpages.Page.render
+    )
     mkpages.Page.read_source = timed("read source and front matter")(mkpages.Page.read_source)
     mkbuild._build_page = timed("PAGE OUTPUT (theme template + search + write)")(mkbuild._build_page)
-    search.SearchPlugin.on_page_context = timed("search: index page HTML", "search",
-                                                        lambda *_, page, **__: page)(search.SearchPlugin.on_page_context)
+    search.SearchPlugin.on_page_context = timed("search: index page HTML", "search", lambda *_, page, **__: page)(
+        search.SearchPlugin.on_page_context
+    )
     search.SearchPlugin.on_post_build = timed("search: write search_index.json")(search.SearchPlugin.on_post_build)
     utils.write_file = timed("write files")(utils.write_file)
     mkbuild.get_context = timed("page context")(mkbuild.get_context)
@@ -121,8 +126,12 @@ def main(config: str) -> int:
         mkbuild.build(cfg)
         total = clock() - start
         pages = sum(1 for _ in Path(site).rglob("*.html"))
-    theme = T["PAGE OUTPUT (theme template + search + write)"] - T["search: index page HTML"] - T["write files"] \
+    theme = (
+        T["PAGE OUTPUT (theme template + search + write)"]
+        - T["search: index page HTML"]
+        - T["write files"]
         - T["page context"]
+    )
     T["theme: page template and navigation (page output less search, write, context)"] = theme
     print(f"mkdocs build: {total:.2f} s CPU, {pages} HTML files, {1000 * total / pages:.2f} ms per file")
     for key, spent in sorted(T.items(), key=lambda kv: -kv[1]):

@@ -46,8 +46,11 @@ class Tree:
 
     def findings(self, rule: str | None = None) -> list[tuple[str, int, str]]:
         """(path relative to the tree, line, rule) of every finding, optionally of one rule."""
-        return [(str(Path(f.path).relative_to(self.root)), f.line, f.rule)
-                for f in self.check().findings if rule is None or f.rule == rule]
+        return [
+            (str(Path(f.path).relative_to(self.root)), f.line, f.rule)
+            for f in self.check().findings
+            if rule is None or f.rule == rule
+        ]
 
 
 @pytest.fixture
@@ -55,9 +58,13 @@ def tree(tmp_path: Path) -> Tree:
     shutil.copytree(VALID, tmp_path / "data")
     return Tree(tmp_path / "data")
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true",
-                     help="rewrite tests/golden/ from the current renderer instead of comparing (or UPDATE_GOLDENS=1)")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/golden/ from the current renderer instead of comparing (or UPDATE_GOLDENS=1)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +83,7 @@ def make_project(where: Path, data: Path) -> tuple[Path, Path]:
     return where / "mkdocs.yml", where / "data"
 
 
-def build_ungated(data: Path, project) -> None:  # noqa: ANN001
+def build_ungated(data: Path, project) -> None:
     """Render and publish `data` whatever the checker finds: the renderer's own defences, tested
     without the gate in front of them (hostile shapes that `kb check` refuses still must not harm)."""
     from kb.site.build import mkdocs_build, mkdocs_env
@@ -94,15 +101,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     config, data = make_project(tmp_path_factory.mktemp("built"), FIXTURES / "site")
     project = Project.locate(config, data)
-    build(data, project, out=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        build(data, project, out=quiet)
     return project.site_dir
 
 
 # Browser tests: the system Chromium driven by Playwright. Locally they skip when Chromium is missing;
 # in CI (CI=true) a missing Chromium fails instead, so a green run always means they ran.
 CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -119,7 +134,7 @@ def needs_shared(path: Path) -> pytest.MarkDecorator:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not CHROMIUM.exists():
         missing(f"Chromium ({CHROMIUM})")
     try:

@@ -31,8 +31,8 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.policies: list[str] = []
         self.policy_problems: list[str] = []
-        self.scripts: list[str] = []    # inline scripts that run (data blocks left out)
-        self.inline: list[str] = []     # handlers, javascript: URLs, inline styles: all refused by the policy
+        self.scripts: list[str] = []  # inline scripts that run (data blocks left out)
+        self.inline: list[str] = []  # handlers, javascript: URLs, inline styles: all refused by the policy
         self._in_head = False
         self._seen_script = False
         self._script: list[str] | None = None
@@ -84,7 +84,8 @@ def audit(text: str) -> list[str]:
         return problems + [f"{len(page.policies)} Content-Security-Policy meta tags"]
     allowed = {source for source in directives(page.policies[0])["script-src"] if source.startswith("'sha256-")}
     needed = {sha256_source(script) for script in page.scripts}
-    problems += [f"inline script not allowed: {script[:60]!r}" for script in page.scripts
-                 if sha256_source(script) not in allowed]
+    problems += [
+        f"inline script not allowed: {script[:60]!r}" for script in page.scripts if sha256_source(script) not in allowed
+    ]
     problems += [f"hash of no script on the page: {source}" for source in sorted(allowed - needed)]
     return problems

@@ -17,7 +17,7 @@ AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" 
 
 
 @pytest.fixture
-def page(browser, base_url):  # noqa: ANN001
+def page(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     errors: list[str] = []
@@ -30,11 +30,11 @@ def page(browser, base_url):  # noqa: ANN001
     assert not errors, "\n".join(errors)
 
 
-def heading(page) -> str:  # noqa: ANN001
+def heading(page) -> str:
     return page.locator("article h1").inner_text().replace("¶", "").strip()
 
 
-def search(page, text: str, results: str = ".md-search-result__item a"):  # noqa: ANN001, ANN201
+def search(page, text: str, results: str = ".md-search-result__item a"):
     """Type `text` into the site's search on the home page; the result links, once the first shows."""
     page.goto(f"{page.base}/index.html")
     page.locator(".md-search__input").click()
@@ -44,19 +44,19 @@ def search(page, text: str, results: str = ".md-search-result__item a"):  # noqa
     return found
 
 
-def test_search_by_alias_lands_on_the_actor_page(page) -> None:  # noqa: ANN001
+def test_search_by_alias_lands_on_the_actor_page(page) -> None:
     first = search(page, "Eastern Republic").first
     first.click()
     page.wait_for_url("**/actors/eastland.html*")
     assert heading(page) == "Eastland"
 
 
-def test_search_by_id_finds_the_event(page) -> None:  # noqa: ANN001
+def test_search_by_id_finds_the_event(page) -> None:
     first = search(page, "border-exercise-2023").first
     assert "events/border-exercise-2023.html" in first.get_attribute("href")
 
 
-def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:  # noqa: ANN001
+def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:
     # "Eastland" names an actor page and appears on many fact pages, and in one briefing.
     results = search(page, "Eastland", ".md-search-result__item > a")
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
@@ -64,7 +64,7 @@ def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:  # noqa: A
     assert "briefings/eastern-pressure.html" in hrefs[0], hrefs
 
 
-def test_briefing_fact_link_names_its_fact_and_navigates(page) -> None:  # noqa: ANN001
+def test_briefing_fact_link_names_its_fact_and_navigates(page) -> None:
     page.goto(f"{page.base}/briefings/eastern-pressure.html")
     link = page.locator("article a[href='../events/border-exercise-2023.html']").first
     # The hover text is the browser's own, plain text: the theme's HTML tooltips are off (issue 10, item 2).
@@ -77,7 +77,7 @@ def test_briefing_fact_link_names_its_fact_and_navigates(page) -> None:  # noqa:
     assert heading(page) == "Eastland holds a large exercise near the border"
 
 
-def test_event_page_lists_the_briefing_with_its_sentence(page) -> None:  # noqa: ANN001
+def test_event_page_lists_the_briefing_with_its_sentence(page) -> None:
     page.goto(f"{page.base}/events/border-exercise-2023.html")
     cited = page.locator("#cited-in-briefings + ul li")
     assert cited.count() == 1
@@ -85,7 +85,7 @@ def test_event_page_lists_the_briefing_with_its_sentence(page) -> None:  # noqa:
     assert "was read in Port North as a signal" in cited.inner_text()
 
 
-def test_chart_is_visible_with_its_table(page) -> None:  # noqa: ANN001
+def test_chart_is_visible_with_its_table(page) -> None:
     page.goto(f"{page.base}/figures/northland/defence-spending-share-of-gdp.html")
     chart = page.locator("svg.kb-chart")
     assert chart.is_visible()
@@ -101,7 +101,7 @@ def test_chart_is_visible_with_its_table(page) -> None:  # noqa: ANN001
     assert page.locator("#northland-defence-spending-2026").count() == 1
 
 
-def test_sortable_index_table(page) -> None:  # noqa: ANN001
+def test_sortable_index_table(page) -> None:
     page.goto(f"{page.base}/events/index.html")
     first_cell = page.locator(".kb-sortable tbody tr:first-child td:first-child")
     assert first_cell.inner_text() == "5 March 2025"
@@ -110,9 +110,17 @@ def test_sortable_index_table(page) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["index.html", "briefings/eastern-pressure.html", "actors/eastland.html",
-                                  "events/harbour-cable-cut-2024.html", "figures/northland/defence-spending-share-of-gdp.html"])
-def test_no_serious_accessibility_violations(page, path: str, scheme: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "briefings/eastern-pressure.html",
+        "actors/eastland.html",
+        "events/harbour-cable-cut-2024.html",
+        "figures/northland/defence-spending-share-of-gdp.html",
+    ],
+)
+def test_no_serious_accessibility_violations(page, path: str, scheme: str) -> None:
     if not AXE.is_file():
         missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
     page.emulate_media(color_scheme=scheme)
@@ -121,6 +129,9 @@ def test_no_serious_accessibility_violations(page, path: str, scheme: str) -> No
     page.add_init_script(path=str(AXE))
     page.goto(f"{page.base}/{path}")
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not serious, "\n".join(serious)

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.site.build import BuildError, Project, build
-from kb.cli import main
-from kb.site.render.site import MANIFEST, write_site
-from kb.check.run import check
-
 from conftest import FIXTURES, build_ungated, make_project
+from kb.check.run import check
+from kb.cli import main
+from kb.site.build import BuildError, Project, build
+from kb.site.render.site import MANIFEST, write_site
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -30,16 +29,26 @@ def project_for(tmp_path: Path, fixture: str = "site") -> tuple[Project, Path]:
 
 
 def test_strict_build_produces_every_page(built_site: Path) -> None:
-    for page in ["index.html", "about.html", "timeline.html", "spending.html", "downloads/index.html",
-                 "briefings/eastern-pressure.html", "actors/eastland.html", "places/east-strait.html",
-                 "events/border-exercise-2023.html", "sources/inferred-report.html",
-                 "figures/northland/defence-spending-share-of-gdp.html", "downloads/events.csv"]:
+    for page in [
+        "index.html",
+        "about.html",
+        "timeline.html",
+        "spending.html",
+        "downloads/index.html",
+        "briefings/eastern-pressure.html",
+        "actors/eastland.html",
+        "places/east-strait.html",
+        "events/border-exercise-2023.html",
+        "sources/inferred-report.html",
+        "figures/northland/defence-spending-share-of-gdp.html",
+        "downloads/events.csv",
+    ]:
         assert (built_site / page).is_file(), page
 
 
 def test_navigation_holds_sections_and_indexes_only(built_site: Path) -> None:
     html = (built_site / "actors" / "eastland.html").read_text()
-    nav = html[html.index('<nav class="md-nav md-nav--primary"'):html.index("</nav>", html.index('md-nav--primary'))]
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') : html.index("</nav>", html.index("md-nav--primary"))]
     assert "eastland.html" not in nav and "border-exercise-2023" not in nav
     assert "index.html" in nav
 
@@ -86,6 +95,7 @@ def test_sitemap_dates_come_from_the_data_not_the_clock(tmp_path: Path) -> None:
     sitemap = (project.site_dir / "sitemap.xml").read_text()
     assert "<lastmod>2025-08-01</lastmod>" in sitemap
     import gzip
+
     with gzip.open(project.site_dir / "sitemap.xml.gz") as fh:
         fh.read()
         assert fh.mtime == 1754006400  # 2025-08-01T00:00:00Z
@@ -109,7 +119,8 @@ def test_a_removed_fact_removes_its_page_but_not_hand_written_ones(tmp_path: Pat
     (data / "figures" / "harbour-league-guideline.yaml").unlink()
     text = (data / "briefings" / "eastern-pressure.md").read_text()
     (data / "briefings" / "eastern-pressure.md").write_text(
-        text.replace("[2% guideline](figure:harbour-league-guideline)", "2% guideline"))
+        text.replace("[2% guideline](figure:harbour-league-guideline)", "2% guideline")
+    )
     out = io.StringIO()
     build(data, project, out=out)
     assert "2 deleted" in out.getvalue()
@@ -139,7 +150,7 @@ def test_a_failing_mkdocs_build_keeps_the_old_site_and_says_why(tmp_path: Path) 
     build(data, project, out=io.StringIO())
     before = tree_bytes(project.site_dir)
     (project.docs_dir / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n")
-    with pytest.raises(BuildError, match="missing.md"):
+    with pytest.raises(BuildError, match=r"missing\.md"):
         build(data, project, out=io.StringIO())
     assert tree_bytes(project.site_dir) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")], "temporary build dirs are cleaned up"
@@ -220,8 +231,13 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
         pytest.skip("zensical is not installed")
     project, data = project_for(tmp_path)
     write_site(check(data).kb, project.docs_dir)
-    run = subprocess.run([zensical, "build", "--strict", "--config-file", str(project.config)],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [zensical, "build", "--strict", "--config-file", str(project.config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     site = project.site_dir
     briefing = (site / "briefings" / "eastern-pressure.html").read_text()
@@ -237,13 +253,17 @@ def test_what_the_checker_accepted_builds(tmp_path: Path) -> None:
     briefing.write_text(briefing.read_text() + "\nSee also [the eastern picture](briefing:eastern-pressure).\n")
     event = data / "events" / "harbour-cable-cut-2024.yaml"
     text = event.read_text()
-    event.write_text(text.replace(text.split("summary: ", 1)[1].split("\n", 1)[0],
-                                  "'Quotes \" '' \\` and | pipes, <b>tags</b> & [brackets](x)'"))
+    event.write_text(
+        text.replace(
+            text.split("summary: ", 1)[1].split("\n", 1)[0],
+            "'Quotes \" '' \\` and | pipes, <b>tags</b> & [brackets](x)'",
+        )
+    )
     assert [f for f in check(data).findings if f.severity == "error"] == []
     build(data, project, out=io.StringIO())
     page = (project.site_dir / "briefings" / "harbour-security.html").read_text()
     assert '<a class="kb-fact" href="eastern-pressure.html"' in page
-    assert 'title="Event, December 2024: Harbour cable severed. Quotes &quot; \' \\` and | pipes, &lt;b&gt;tags' in page
+    assert "title=\"Event, December 2024: Harbour cable severed. Quotes &quot; ' \\` and | pipes, &lt;b&gt;tags" in page
     assert ">Briefing</td>" in page, "the linked briefing is listed with the facts cited"
 
 

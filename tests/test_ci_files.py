@@ -13,8 +13,9 @@ CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 
 
 def validate(schema: str, path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", schema, str(path)], capture_output=True, text=True
+    )
 
 
 def test_workflow_is_valid_against_the_github_schema():
@@ -30,16 +31,35 @@ def test_a_broken_workflow_is_caught(tmp_path):
 
 def test_workflow_runs_the_checks_the_project_promises():
     text = (REPO / ".github/workflows/ci.yml").read_text()
-    for needle in ("--changed-since origin/${{ github.base_ref }}", "--format github", ".ci/run", "make site",
-                   'make fmt ARGS="--check"', "kb diff", "GITHUB_STEP_SUMMARY", "--site site",
-                   "upload-artifact", "deploy-pages", "schedule", "--external"):
+    for needle in (
+        "--changed-since origin/${{ github.base_ref }}",
+        "--format github",
+        ".ci/run",
+        "make site",
+        'make fmt ARGS="--check"',
+        "kb diff",
+        "GITHUB_STEP_SUMMARY",
+        "--site site",
+        "upload-artifact",
+        "deploy-pages",
+        "schedule",
+        "--external",
+    ):
         assert needle in text, needle
 
 
 def test_pre_commit_hook_manifest_has_what_pre_commit_requires():
     # pre-commit's own manifest fields (its clientlib), written down as a schema in tests/fixtures.
-    r = subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(REPO / "tests/fixtures/pre-commit-hooks.schema.json"),
-                        str(REPO / ".pre-commit-hooks.yaml")], capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            str(CHECK_JSONSCHEMA),
+            "--schemafile",
+            str(REPO / "tests/fixtures/pre-commit-hooks.schema.json"),
+            str(REPO / ".pre-commit-hooks.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import errno
 import io
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import VALID
+from kb.check.report import annotation, write_text
 from kb.cli import main
 from kb.core.findings import Finding
-from kb.check.report import annotation, write_text
 
 
 def kb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -36,8 +36,10 @@ def test_dangling_reference_exits_1_with_file_line_and_hint(tree):
     r = kb("check", str(tree.root))
     assert r.returncode == 1
     lines = r.stdout.splitlines()
-    assert lines[0] == (f"{tree.root}/events/harbour-cable-cut-2024.yaml:7:13: error [ref-missing] "
-                        "'actors[0].actor' names actor 'nortland', which does not exist")
+    assert lines[0] == (
+        f"{tree.root}/events/harbour-cable-cut-2024.yaml:7:13: error [ref-missing] "
+        "'actors[0].actor' names actor 'nortland', which does not exist"
+    )
     assert lines[1] == "    hint: did you mean 'northland'?"
     assert lines[-1] == "1 error, 0 warnings in 11 files"
 
@@ -60,17 +62,24 @@ def test_json_lists_every_field(tree):
     r = kb("check", "--format", "json", str(tree.root))
     assert r.returncode == 1
     [item] = json.loads(r.stdout)
-    assert item == {"path": f"{tree.root}/events/harbour-cable-cut-2024.yaml", "line": 7, "col": 13,
-                    "severity": "error", "rule": "ref-missing",
-                    "message": "'actors[0].actor' names actor 'nortland', which does not exist",
-                    "hint": "did you mean 'northland'?"}
+    assert item == {
+        "path": f"{tree.root}/events/harbour-cable-cut-2024.yaml",
+        "line": 7,
+        "col": 13,
+        "severity": "error",
+        "rule": "ref-missing",
+        "message": "'actors[0].actor' names actor 'nortland', which does not exist",
+        "hint": "did you mean 'northland'?",
+    }
 
 
 def test_github_annotations_are_escaped():
     f = Finding("data/a,b:c%.yaml", 3, 5, "error", "ref-missing", "100% wrong\r\nsecond line", "fix: this, now")
     # The data's line breaks shown as in the text format; the one between message and hint is GitHub's %0A.
-    assert annotation(f) == ("::error file=data/a%2Cb%3Ac%25.yaml,line=3,col=5,title=ref-missing::"
-                             "100%25 wrong\\r\\nsecond line%0Afix: this, now")
+    assert annotation(f) == (
+        "::error file=data/a%2Cb%3Ac%25.yaml,line=3,col=5,title=ref-missing::"
+        "100%25 wrong\\r\\nsecond line%0Afix: this, now"
+    )
 
 
 def test_github_format_caps_annotations_and_writes_the_summary(tree, tmp_path):
@@ -93,6 +102,7 @@ def test_github_format_caps_annotations_and_writes_the_summary(tree, tmp_path):
 def test_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys, tree):
     def boom(_):
         raise RuntimeError("simulated")
+
     monkeypatch.setattr("kb.check.run.check", boom)
     assert main(["check", str(tree.root)]) == 2
     err = capsys.readouterr().err
@@ -107,14 +117,19 @@ def test_every_format_runs_on_the_clean_tree(fmt):
 def test_data_cannot_write_lines_of_its_own(tree, tmp_path):
     # A key with a newline would print a GitHub workflow command on a line of its own; a value
     # with "##[" starts a legacy one anywhere in a line; ESC colours a terminal.
-    tree.edit("events/harbour-cable-cut-2024.yaml", "title:", '"x\\n::error file=README.md::owned\\u2028\\e[31m": 1\ntitle:')
+    tree.edit(
+        "events/harbour-cable-cut-2024.yaml", "title:", '"x\\n::error file=README.md::owned\\u2028\\e[31m": 1\ntitle:'
+    )
     tree.edit("actors/northland.yaml", "kind: state", 'kind: "##[add-mask]state"')
     summary = tmp_path / "summary.md"
     for fmt in ("text", "github"):
         r = kb("check", "--format", fmt, str(tree.root), env={"GITHUB_STEP_SUMMARY": str(summary)})
         assert r.returncode == 1, r.stderr
-        assert not [line for line in r.stdout.splitlines() if line.lstrip().startswith("::") and
-                    not line.startswith(("::error file=", "::warning file="))], r.stdout
+        assert not [
+            line
+            for line in r.stdout.splitlines()
+            if line.lstrip().startswith("::") and not line.startswith(("::error file=", "::warning file="))
+        ], r.stdout
         assert "##[" not in r.stdout and "\x1b" not in r.stdout and "\u2028" not in r.stdout
     r = kb("check", str(tree.root))
     assert "unknown field 'x\\n::error file=README.md::owned\\u2028\\u001b[31m'" in r.stdout
@@ -131,8 +146,10 @@ def test_a_path_never_starts_a_workflow_command():
     f = Finding("::error file=a::b.yaml", 1, 2, "error", "yaml-syntax", "m\r\nn", "h\u0085i")
     buf = io.StringIO()
     write_text([f], 1, buf)
-    assert buf.getvalue().splitlines()[:2] == ["./::error file=a::b.yaml:1:2: error [yaml-syntax] m\\r\\nn",
-                                                "    hint: h\\u0085i"]
+    assert buf.getvalue().splitlines()[:2] == [
+        "./::error file=a::b.yaml:1:2: error [yaml-syntax] m\\r\\nn",
+        "    hint: h\\u0085i",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
@@ -154,6 +171,7 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tree, fmt):
 def test_what_the_system_refuses_is_said_as_such_not_as_a_bug(monkeypatch, capsys, tree, tmp_path):
     def full(_):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/out/report.json")
+
     monkeypatch.setattr("kb.check.run.check", full)
     assert main(["check", str(tree.root)]) == 2
     err = capsys.readouterr().err
@@ -171,7 +189,12 @@ def test_what_the_system_refuses_is_said_as_such_not_as_a_bug(monkeypatch, capsy
 def test_a_full_disk_under_stdout_is_said_as_such():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # the error comes at the last flush
     with open("/dev/full", "w") as full:
-        r = subprocess.run([str(Path(sys.executable).with_name("kb")), "check", str(VALID)], stdout=full,
-                           stderr=subprocess.PIPE, text=True, env=env)
+        r = subprocess.run(
+            [str(Path(sys.executable).with_name("kb")), "check", str(VALID)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
     assert r.returncode == 2
     assert r.stderr.startswith("kb check: No space left on device\n    hint: "), r.stderr

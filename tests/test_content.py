@@ -5,8 +5,6 @@ holds the content to its own words)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from conftest import REPO
 from kb.check.run import check
 from kb.cli import main
@@ -37,4 +35,4 @@ def test_fact_files_name_the_schema_of_their_type() -> None:
         for path in sorted((DATA / t.folder).glob(f"*{t.suffix}")):
             first = path.read_text("utf-8").split("\n", 1)[0]
             if first.startswith(prefix):
-                assert (path.parent / first[len(prefix):]).resolve() == schema_file(t.schema).resolve(), path
+                assert (path.parent / first[len(prefix) :]).resolve() == schema_file(t.schema).resolve(), path

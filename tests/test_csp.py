@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.site.build import Project
-from kb.site.csp import CSPError, InlineScript, meta_tag, policy, read_head, secure, source_hash
-
 from conftest import FIXTURES, build_ungated, make_project
 from csp_audit import Page, audit, directives, sha256_source
+from kb.site.build import Project
+from kb.site.csp import CSPError, InlineScript, meta_tag, policy, read_head, secure, source_hash
 
 
 def test_every_page_of_the_site_carries_its_policy(built_site: Path) -> None:
@@ -21,8 +20,10 @@ def test_every_page_of_the_site_carries_its_policy(built_site: Path) -> None:
     for page in pages:
         assert audit(page.read_text(encoding="utf-8")) == [], page.relative_to(built_site)
     # The theme's first script names the page's depth (__md_scope), so the policies differ by depth.
-    policies = {Page((built_site / path).read_text()).policies[0]
-                for path in ("index.html", "events/index.html", "figures/northland/defence-spending-share-of-gdp.html")}
+    policies = {
+        Page((built_site / path).read_text()).policies[0]
+        for path in ("index.html", "events/index.html", "figures/northland/defence-spending-share-of-gdp.html")
+    }
     assert len(policies) == 3
 
 
@@ -44,11 +45,15 @@ def test_the_policy_of_a_briefing(built_site: Path) -> None:
 
 
 def test_the_policy_is_made_in_one_place_sorted_and_without_repeats() -> None:
-    assert policy() == ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                        "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+    assert policy() == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
     assert "; script-src 'self' 'sha256-a' 'sha256-b'; " in policy(["'sha256-b'", "'sha256-a'", "'sha256-b'"])
-    assert meta_tag("a 'b' \"c\" & d") == \
-        '<meta http-equiv="Content-Security-Policy" content="a \'b\' &quot;c&quot; &amp; d">'
+    assert (
+        meta_tag("a 'b' \"c\" & d")
+        == '<meta http-equiv="Content-Security-Policy" content="a \'b\' &quot;c&quot; &amp; d">'
+    )
 
 
 def test_hashes_are_the_browsers() -> None:
@@ -78,9 +83,11 @@ PAGE = """<!doctype html>
 
 def test_the_policy_follows_meta_charset_and_allows_only_the_themes_scripts() -> None:
     theme = read_head("<script>theme(1)</script>\n<script>theme(2)</script>\n<script>theme(3)</script>").scripts
-    assert theme == [InlineScript("", "theme(1)", "<script>theme(1)</script>"),
-                     InlineScript("", "theme(2)", "<script>theme(2)</script>"),
-                     InlineScript("", "theme(3)", "<script>theme(3)</script>")]
+    assert theme == [
+        InlineScript("", "theme(1)", "<script>theme(1)</script>"),
+        InlineScript("", "theme(2)", "<script>theme(2)</script>"),
+        InlineScript("", "theme(3)", "<script>theme(3)</script>"),
+    ]
     secured = secure(PAGE, theme)
     tag = meta_tag(policy([sha256_source("theme(1)"), sha256_source("theme(2)")]))  # theme(3) is not on the page
     assert secured == PAGE.replace('<meta charset="utf-8">\n', f'<meta charset="utf-8">\n    {tag}\n')
@@ -92,13 +99,18 @@ def test_the_policy_follows_meta_charset_and_allows_only_the_themes_scripts() ->
     assert sha256_source("injected()") not in secure(PAGE, [module])
 
 
-@pytest.mark.parametrize("page, reason", [
-    ("<html><head><title>t</title></head><body></body></html>", "no <meta charset>"),
-    ("<html><head><script>x()</script><meta charset='utf-8'></head></html>", "comes before <meta charset>"),
-    ("<html><head><meta charset='utf-8'><meta http-equiv='content-security-policy' content='default-src *'></head>",
-     "already has"),
-    ("<html><head></head><body><meta charset='utf-8'></body></html>", "no <meta charset>"),
-])
+@pytest.mark.parametrize(
+    "page, reason",
+    [
+        ("<html><head><title>t</title></head><body></body></html>", "no <meta charset>"),
+        ("<html><head><script>x()</script><meta charset='utf-8'></head></html>", "comes before <meta charset>"),
+        (
+            "<html><head><meta charset='utf-8'><meta http-equiv='content-security-policy' content='default-src *'></head>",
+            "already has",
+        ),
+        ("<html><head></head><body><meta charset='utf-8'></body></html>", "no <meta charset>"),
+    ],
+)
 def test_a_page_the_policy_cannot_protect_is_refused(page: str, reason: str) -> None:
     with pytest.raises(CSPError, match=reason):
         secure(page, [])
@@ -117,7 +129,9 @@ def test_hostile_text_and_a_script_in_a_hand_written_page_earn_no_hash(tmp_path:
     for page in pages:
         found = audit(page.read_text(encoding="utf-8"))
         if page.name == "about.html":
-            assert found == ["refused by the policy: <img onerror=>",
-                             "inline script not allowed: 'window.__fromContent=1'"]
+            assert found == [
+                "refused by the policy: <img onerror=>",
+                "inline script not allowed: 'window.__fromContent=1'",
+            ]
         else:
             assert found == [], page.relative_to(project.site_dir)

@@ -22,9 +22,11 @@ WATCH = """document.addEventListener("securitypolicyviolation", e => window.__kb
 # Material 9.8 looks for its offline search index (search/search_index.js, written only by its
 # `offline` plugin) when a page is opened from disk; that missing file is the one error expected there.
 OFFLINE_INDEX = "search/search_index.js"
-INJECTED = ('<p id="injected"><img id="pwn-img" src="no-such-image.png" onerror="window.__pwned=1" alt="">'
-            '<script>window.__pwned2=1</script>'
-            '<a id="pwn-link" href="javascript:window.__pwned3=1">a link</a></p>')
+INJECTED = (
+    '<p id="injected"><img id="pwn-img" src="no-such-image.png" onerror="window.__pwned=1" alt="">'
+    "<script>window.__pwned2=1</script>"
+    '<a id="pwn-link" href="javascript:window.__pwned3=1">a link</a></p>'
+)
 BRIEFING = "briefings/eastern-pressure.html"
 
 
@@ -36,10 +38,14 @@ class Watched:
         self.page = self.context.new_page()
         self.violations: list[dict[str, str]] = []
         self.errors: list[str] = []
-        self.page.expose_function("__kbViolation", lambda violation: self.violations.append(violation))
+        self.page.expose_function("__kbViolation", self.violations.append)
         self.page.add_init_script(WATCH)
-        self.page.on("console", lambda msg: self.errors.append(f"console: {msg.text} ({msg.location.get('url')})")
-                     if msg.type == "error" else None)
+        self.page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(f"console: {msg.text} ({msg.location.get('url')})") if msg.type == "error" else None
+            ),
+        )
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
 
     def theme_ran(self) -> bool:

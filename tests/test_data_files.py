@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.core.loader import LoadError, load
-from kb.site.render import reference
+from conftest import Tree
 from kb.check.report import WRITERS
 from kb.check.rules import RULES
-
-from conftest import Tree
+from kb.core.loader import LoadError, load
+from kb.site.render import reference
 
 SECRET = "Tallinn-vault-code-4711"
 
@@ -24,8 +23,10 @@ def outside(tmp_path: Path) -> tuple[Path, Path]:
     """A fact file and a folder of fact files outside the data directory, both holding the secret."""
     secret = tmp_path / "outside" / "secret.yaml"
     secret.parent.mkdir()
-    secret.write_text(f"id: secret-event\ntitle: {SECRET}\ndate: \"2024\"\nkind: exercise\n"
-                      f"summary: {SECRET}\nsources:\n  - {{source: {SECRET}, locator: \"p\"}}\n")
+    secret.write_text(
+        f'id: secret-event\ntitle: {SECRET}\ndate: "2024"\nkind: exercise\n'
+        f'summary: {SECRET}\nsources:\n  - {{source: {SECRET}, locator: "p"}}\n'
+    )
     folder = tmp_path / "outside" / "folder"
     folder.mkdir()
     (folder / "hidden.yaml").write_text(f"id: {SECRET}\n")
@@ -43,10 +44,22 @@ def test_links_and_special_files_under_data_are_findings_and_never_read(tree: Tr
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(data / "sources" / "socket.yaml"))
         result = tree.check()
-    found = {(str(Path(f.path).relative_to(data)), f.line, f.col, f.severity)
-             for f in result.findings if f.rule == "file-type"}
-    assert found == {(p, 1, 1, "error") for p in ("events/linked.yaml", "events/folder-link", "actors/dangling.yaml",
-                                                   "notes-link.md", "places/pipe.yaml", "sources/socket.yaml")}
+    found = {
+        (str(Path(f.path).relative_to(data)), f.line, f.col, f.severity)
+        for f in result.findings
+        if f.rule == "file-type"
+    }
+    assert found == {
+        (p, 1, 1, "error")
+        for p in (
+            "events/linked.yaml",
+            "events/folder-link",
+            "actors/dangling.yaml",
+            "notes-link.md",
+            "places/pipe.yaml",
+            "sources/socket.yaml",
+        )
+    }
     assert all(f.hint for f in result.findings if f.rule == "file-type")
     assert "secret-event" not in result.kb.events and not result.kb.broken & {"secret-event", SECRET}
     for writer in ("text", "json", "github"):
@@ -77,4 +90,4 @@ def test_the_loader_opens_no_final_link(tmp_path: Path) -> None:
 
 def test_file_type_is_on_the_checks_page() -> None:
     assert RULES["file-type"].severity == "error" and RULES["file-type"].check is None
-    assert '`file-type`' in reference.checks_page()
+    assert "`file-type`" in reference.checks_page()

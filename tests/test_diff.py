@@ -18,8 +18,13 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false",
-                           *args], cwd=repo, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout.strip()
 
 
@@ -46,11 +51,15 @@ def change_things(repo: Path) -> None:
     data = repo / "data"
     edit(data / "figures" / "northland-defence-spending-2026.yaml", "value: 3\n", "value: 3.5\n")
     edit(data / "events" / "minister-visit-2025.yaml", 'locator: "para 5"', 'locator: "para 6"')
-    edit(data / "events" / "minister-visit-2025.yaml", "related: [harbour-cable-cut-2024]",
-         "related: [harbour-cable-cut-2024, ghost-event]")
+    edit(
+        data / "events" / "minister-visit-2025.yaml",
+        "related: [harbour-cable-cut-2024]",
+        "related: [harbour-cable-cut-2024, ghost-event]",
+    )
     (data / "places" / "port-north.yaml").unlink()
     (data / "actors" / "new-actor.yaml").write_text(
-        'id: new-actor\nname: New Actor\nkind: person\nsources:\n  - {source: sample-article, locator: "para 9"}\n')
+        'id: new-actor\nname: New Actor\nkind: person\nsources:\n  - {source: sample-article, locator: "para 9"}\n'
+    )
     edit(data / "briefings" / "harbour-security.md", "status: published", "status: draft")
     with (data / "briefings" / "harbour-security.md").open("a") as fh:
         fh.write("Also [a new actor](actor:new-actor).\n")
@@ -64,11 +73,15 @@ def test_fact_level_summary_against_the_working_tree(repo: Path) -> None:
     changed = {c.new.id: [(x.path, x.old, x.new, x.what) for x in c.fields] for c in d.changed}
     assert changed == {
         "northland-defence-spending-2026": [("value", 3, 3.5, "changed")],
-        "minister-visit-2025": [("related[1]", None, "ghost-event", "added"),
-                                ("sources[0].locator", "para 5", "para 6", "changed")],
+        "minister-visit-2025": [
+            ("related[1]", None, "ghost-event", "added"),
+            ("sources[0].locator", "para 5", "para 6", "changed"),
+        ],
     }
     [b] = d.briefings_changed
-    assert b.new.id == "harbour-security" and [(x.path, x.old, x.new) for x in b.fields] == [("status", "published", "draft")]
+    assert b.new.id == "harbour-security" and [(x.path, x.old, x.new) for x in b.fields] == [
+        ("status", "published", "draft")
+    ]
     assert b.text == (1, 0) and b.links_added == ["actor:new-actor"] and b.links_removed == []
     broken = {(x.path, x.field, x.target, x.removed_here) for x in d.broken}
     assert broken == {
@@ -81,7 +94,9 @@ def test_fact_level_summary_against_the_working_tree(repo: Path) -> None:
     assert "changed: figure northland-defence-spending-2026 value 3 -> 3.5 (source sample-article para 6)" in text
     assert 'sources[0].locator "para 5" -> "para 6"' in text
     assert "removed: place port-north" in text and "added: actor new-actor" in text
-    assert "broken reference: data/events/harbour-cable-cut-2024.yaml:5:10: 'places[0]' names place 'port-north'" in text
+    assert (
+        "broken reference: data/events/harbour-cable-cut-2024.yaml:5:10: 'places[0]' names place 'port-north'" in text
+    )
     md = write_markdown(d)
     assert md.startswith("### Knowledge base changes since `HEAD`")
     assert "  - `value`: `3` → `3.5`" in md and "**3 broken references**" in md
@@ -90,7 +105,11 @@ def test_fact_level_summary_against_the_working_tree(repo: Path) -> None:
 def test_between_two_revisions_and_renames(repo: Path) -> None:
     data = repo / "data"
     (data / "actors" / "harbour-league.yaml").rename(data / "actors" / "coastal-league.yaml")
-    edit(data / "actors" / "coastal-league.yaml", "id: harbour-league\n", "id: coastal-league\nformer_ids: [harbour-league]\n")
+    edit(
+        data / "actors" / "coastal-league.yaml",
+        "id: harbour-league\n",
+        "id: coastal-league\nformer_ids: [harbour-league]\n",
+    )
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "rename")
     (data / "actors" / "northland.yaml").write_text("id: northland\nname: [broken\n")  # not committed: ignored below
@@ -128,7 +147,7 @@ def test_data_added_after_the_revision(tmp_path: Path, monkeypatch) -> None:
     shutil.copytree(VALID, root / "data")
     monkeypatch.chdir(root)
     d = diff("HEAD", Path("data"))
-    facts = [p for p in VALID.glob("*/*.yaml")]
+    facts = list(VALID.glob("*/*.yaml"))
     briefings = list(VALID.glob("briefings/*.md"))
     assert len(d.added) == len(facts) and len(d.briefings_added) == len(briefings) and not d.broken
     assert {f.path for f in d.added} == {f"data/{p.parent.name}/{p.name}" for p in facts}
@@ -164,5 +183,9 @@ def test_field_changes_paths() -> None:
     old = {"a": 1, "l": [{"s": "x", "l": "p1"}, {"s": "y", "l": "p2"}], "gone": True}
     new = {"a": 1.0, "l": [{"s": "y", "l": "p2"}], "new": "n"}
     got = [(c.path, c.old, c.new, c.what) for c in field_changes(old, new)]
-    assert got == [("a", 1, 1.0, "changed"), ("l[0]", {"s": "x", "l": "p1"}, None, "removed"),
-                   ("gone", True, None, "removed"), ("new", None, "n", "added")]
+    assert got == [
+        ("a", 1, 1.0, "changed"),
+        ("l[0]", {"s": "x", "l": "p1"}, None, "removed"),
+        ("gone", True, None, "removed"),
+        ("new", None, "n", "added"),
+    ]

@@ -83,5 +83,5 @@ def test_schema_lines_in_fact_files_point_at_their_type() -> None:
         first = path.read_text("utf-8").split("\n", 1)[0]
         if first.startswith(prefix):
             seen += 1
-            assert (path.parent / first[len(prefix):]).resolve() == SCHEMAS / f"{kind}.json", path
+            assert (path.parent / first[len(prefix) :]).resolve() == SCHEMAS / f"{kind}.json", path
     assert seen, "at least the sample source carries a schema line"

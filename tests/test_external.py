@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -16,7 +17,7 @@ from kb.check.external import Cache, check_urls, external_findings, probe
 
 
 class Handler(BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
     active = 0
     most_active = 0
     lock = threading.Lock()
@@ -35,8 +36,15 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(1.5)
             elif self.path.startswith("/busy-"):
                 time.sleep(0.2)
-            code = {"/missing": 404, "/gone": 410, "/forbidden": 403, "/rate": 429, "/error": 503,
-                    "/redirect": 302, "/loop": 302}.get(self.path, 200)
+            code = {
+                "/missing": 404,
+                "/gone": 410,
+                "/forbidden": 403,
+                "/rate": 429,
+                "/error": 503,
+                "/redirect": 302,
+                "/loop": 302,
+            }.get(self.path, 200)
             if self.path == "/head-refused" and self.command == "HEAD":
                 code = 405
             self.send_response(code)
@@ -62,12 +70,19 @@ def server():
     httpd.server_close()
 
 
-@pytest.mark.parametrize("path, outcome, detail", [
-    ("/ok", "ok", "HTTP 200"), ("/redirect", "ok", "HTTP 200"), ("/head-refused", "ok", "HTTP 200"),
-    ("/missing", "broken", "HTTP 404"), ("/gone", "broken", "HTTP 410"),
-    ("/forbidden", "unverifiable", "HTTP 403"), ("/rate", "unverifiable", "HTTP 429"),
-    ("/error", "unverifiable", "HTTP 503"),
-])
+@pytest.mark.parametrize(
+    "path, outcome, detail",
+    [
+        ("/ok", "ok", "HTTP 200"),
+        ("/redirect", "ok", "HTTP 200"),
+        ("/head-refused", "ok", "HTTP 200"),
+        ("/missing", "broken", "HTTP 404"),
+        ("/gone", "broken", "HTTP 410"),
+        ("/forbidden", "unverifiable", "HTTP 403"),
+        ("/rate", "unverifiable", "HTTP 429"),
+        ("/error", "unverifiable", "HTTP 503"),
+    ],
+)
 def test_status_codes_are_classified(server, path, outcome, detail):
     r = probe(server + path, timeout=5)
     assert (r.outcome, r.detail) == (outcome, detail)
@@ -119,8 +134,10 @@ def test_concurrency_per_host_is_bounded(server, tmp_path):
 
 def test_findings_for_source_urls(server, tree, tmp_path):
     tree.edit("sources/sample-article.yaml", "type: article", f"type: article\nurl: {server}/missing")
-    tree.write("sources/second.yaml", f"id: second\ntitle: Second\ntype: report\nurl: {server}/gone\n"
-               f"archive_url: {server}/ok\n")
+    tree.write(
+        "sources/second.yaml",
+        f"id: second\ntitle: Second\ntype: report\nurl: {server}/gone\narchive_url: {server}/ok\n",
+    )
     tree.write("sources/third.yaml", f"id: third\ntitle: Third\ntype: report\nurl: {server}/forbidden\n")
     kb = tree.check().kb
     found = external_findings(kb, Cache(tmp_path / "c.json", 0), timeout=5)
@@ -133,10 +150,11 @@ def test_findings_for_source_urls(server, tree, tmp_path):
 
 # --- servers that misbehave: raw sockets on 127.0.0.1, one thread per connection ---------------
 
+
 class RawServer:
     """Listens on 127.0.0.1 and answers every connection with `reply(conn)` on a thread of its own."""
 
-    def __init__(self, reply) -> None:  # noqa: ANN001
+    def __init__(self, reply) -> None:
         self.reply, self.stop = reply, threading.Event()
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
@@ -167,42 +185,43 @@ class RawServer:
         self.sock.close()
 
 
-def trickle_headers(conn, stop) -> None:  # noqa: ANN001
+def trickle_headers(conn, stop) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\n")
     while not stop.wait(0.5):
         conn.sendall(b"X")  # one header line that never ends, a byte every half second
 
 
-def trickle_redirect_body(conn, stop) -> None:  # noqa: ANN001
+def trickle_redirect_body(conn, stop) -> None:
     conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 100000\r\n\r\n")
     while not stop.wait(0.5):
         conn.sendall(b"X")  # urllib reads a redirect's body before following it
 
 
-def garbage(conn, stop) -> None:  # noqa: ANN001
+def garbage(conn, stop) -> None:
     conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
 
 
-def many_headers(conn, stop) -> None:  # noqa: ANN001
+def many_headers(conn, stop) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-H%d: 1\r\n" % i for i in range(101)) + b"\r\n")
 
 
-def long_header(conn, stop) -> None:  # noqa: ANN001
+def long_header(conn, stop) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n")
 
 
-def huge_redirect_body(conn, stop) -> None:  # noqa: ANN001
+def huge_redirect_body(conn, stop) -> None:
     conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 4000000\r\n\r\n")
     conn.sendall(b"X" * 4_000_000)
 
 
-def silent_close(conn, stop) -> None:  # noqa: ANN001
+def silent_close(conn, stop) -> None:
     pass  # reads the request, closes without a word
 
 
-def status(code: int):  # noqa: ANN201
-    def reply(conn, stop) -> None:  # noqa: ANN001
+def status(code: int):
+    def reply(conn, stop) -> None:
         conn.sendall(b"HTTP/1.1 %d Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" % code)
+
     return reply
 
 
@@ -210,7 +229,7 @@ def status(code: int):  # noqa: ANN201
 def raw_server():
     servers: list[RawServer] = []
 
-    def start(reply) -> str:  # noqa: ANN001
+    def start(reply) -> str:
         servers.append(RawServer(reply))
         return servers[-1].url
 
@@ -230,15 +249,18 @@ def test_a_trickling_server_is_timed_out_on_the_whole_request(raw_server, reply)
     assert (results[0].outcome, results[0].detail) == ("unverifiable", "timeout after 1 s")
 
 
-@pytest.mark.parametrize("reply, outcome, detail", [
-    (garbage, "unverifiable", "not an HTTP reply"),
-    (many_headers, "unverifiable", "too many headers"),
-    (long_header, "unverifiable", "a header line is too long"),
-    (silent_close, "unverifiable", "closed the connection without a reply"),
-    (huge_redirect_body, "unverifiable", "reply longer than 1,048,576 bytes"),
-    (status(200), "ok", "HTTP 200"),
-    (status(404), "broken", "HTTP 404"),
-])
+@pytest.mark.parametrize(
+    "reply, outcome, detail",
+    [
+        (garbage, "unverifiable", "not an HTTP reply"),
+        (many_headers, "unverifiable", "too many headers"),
+        (long_header, "unverifiable", "a header line is too long"),
+        (silent_close, "unverifiable", "closed the connection without a reply"),
+        (huge_redirect_body, "unverifiable", "reply longer than 1,048,576 bytes"),
+        (status(200), "ok", "HTTP 200"),
+        (status(404), "broken", "HTTP 404"),
+    ],
+)
 def test_replies_that_are_not_http_are_unverifiable_not_a_crash(raw_server, reply, outcome, detail):
     r = probe(raw_server(reply), timeout=2)
     assert (r.outcome, r.detail) == (outcome, detail)
@@ -257,20 +279,33 @@ def test_non_ascii_in_the_path_is_sent_percent_encoded(server):
 
 
 def test_kb_check_external_reports_every_url_however_its_server_misbehaves(raw_server, tree, tmp_path):
-    urls = {name: raw_server(reply) for name, reply in [
-        ("trickle", trickle_headers), ("garbage", garbage), ("headers", many_headers), ("ok", status(200)),
-        ("missing", status(404))]}
+    urls = {
+        name: raw_server(reply)
+        for name, reply in [
+            ("trickle", trickle_headers),
+            ("garbage", garbage),
+            ("headers", many_headers),
+            ("ok", status(200)),
+            ("missing", status(404)),
+        ]
+    }
     tree.edit("sources/sample-article.yaml", "type: article", f"type: article\nurl: {urls['trickle']}")
     for name in ("garbage", "headers", "ok", "missing"):
         tree.write(f"sources/{name}.yaml", f"id: {name}\ntitle: {name.title()}\ntype: report\nurl: {urls[name]}\n")
     kb = Path(sys.executable).with_name("kb")
     start = time.monotonic()
-    r = subprocess.run([str(kb), "check", "--external", "--timeout", "1", "--cache", str(tmp_path / "urls.json"),
-                        str(tree.root)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [str(kb), "check", "--external", "--timeout", "1", "--cache", str(tmp_path / "urls.json"), str(tree.root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert time.monotonic() - start < 15
     assert r.returncode == 1 and r.stderr == "", r.stderr  # the 404 is an error; nothing crashed
     found = {line.split("] ", 1)[1] for line in r.stdout.splitlines() if "[url-" in line}
-    assert found == {f"{urls['trickle']} could not be verified (timeout after 1 s)",
-                     f"{urls['garbage']} could not be verified (not an HTTP reply)",
-                     f"{urls['headers']} could not be verified (too many headers)",
-                     f"{urls['missing']} is broken (HTTP 404)"}
+    assert found == {
+        f"{urls['trickle']} could not be verified (timeout after 1 s)",
+        f"{urls['garbage']} could not be verified (not an HTTP reply)",
+        f"{urls['headers']} could not be verified (too many headers)",
+        f"{urls['missing']} is broken (HTTP 404)",
+    }

@@ -16,6 +16,8 @@ def test_compared_to_is_checked_like_any_reference(tmp_path: Path) -> None:
     path = data / "figures" / "northland-defence-spending-2026.yaml"
     path.write_text(path.read_text() + "compared_to: northland-defence-spending-2024\n")
     assert check(data).errors == []
-    path.write_text(path.read_text().replace("compared_to: northland-defence-spending-2024", "compared_to: no-such-figure"))
+    path.write_text(
+        path.read_text().replace("compared_to: northland-defence-spending-2024", "compared_to: no-such-figure")
+    )
     [finding] = check(data).errors
     assert finding.rule == "ref-missing" and "'compared_to' names figure 'no-such-figure'" in finding.message

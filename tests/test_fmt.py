@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 
 from conftest import needs_shared
-
-from kb.core.facttypes import BY_NAME, of_path
-from kb.edit import fmt
-from kb.cli import main
-from kb.core.findings import Finding
-from kb.edit.fmt import FormatError, comments, format_file, format_text, format_yaml, same
-from kb.core.loader import LoadError, load_front_matter, parse
 from kb.check.report import write_text
+from kb.cli import main
+from kb.core.facttypes import BY_NAME, of_path
+from kb.core.findings import Finding
+from kb.core.loader import LoadError, load_front_matter, parse
+from kb.edit import fmt
+from kb.edit.fmt import FormatError, comments, format_file, format_text, format_yaml, same
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
+
+
 def fact_files() -> list[Path]:
     roots = [VALID, REPO / "tests" / "fixtures" / "site"]
     return sorted(p for r in roots for p in r.glob("*/*") if of_path(p) is not None)
@@ -131,7 +132,9 @@ sources:
 
 
 def test_quoting_rules_never_change_a_value(tmp_path: Path) -> None:
-    text = 'id: "2024"\ntitle: "NO"\ndate: 2025\nkind: visit\nsummary: yes\nsources: [{source: "012", locator: para 1}]\n'
+    text = (
+        'id: "2024"\ntitle: "NO"\ndate: 2025\nkind: visit\nsummary: yes\nsources: [{source: "012", locator: para 1}]\n'
+    )
     out = format_yaml(text, "event", tmp_path / "x.yaml")
     # "2024" and "012" plain would read back differently (a number, a number-like text our loader keeps),
     # an unquoted year is a number the checker reports, not something fmt may turn into text.
@@ -141,9 +144,11 @@ def test_quoting_rules_never_change_a_value(tmp_path: Path) -> None:
 
 def test_long_lines_and_block_text_are_not_rewrapped(tmp_path: Path) -> None:
     long = " ".join(["word"] * 80)
-    text = (f"id: x\ntitle: {long}\ndate: \"2024\"\nkind: visit\nsummary: |\n  line one\n    indented # not a comment\n"
-            f"related: [{', '.join(f'event-number-{i}' for i in range(12))}]\n"
-            "sources:\n  - {source: s, locator: \"para 1\"}\n")
+    text = (
+        f'id: x\ntitle: {long}\ndate: "2024"\nkind: visit\nsummary: |\n  line one\n    indented # not a comment\n'
+        f"related: [{', '.join(f'event-number-{i}' for i in range(12))}]\n"
+        'sources:\n  - {source: s, locator: "para 1"}\n'
+    )
     out = format_yaml(text, "event", tmp_path / "x.yaml")
     assert f"title: {long}\n" in out
     assert "summary: |\n  line one\n    indented # not a comment\n" in out
@@ -151,14 +156,16 @@ def test_long_lines_and_block_text_are_not_rewrapped(tmp_path: Path) -> None:
 
 
 def test_comment_inside_a_collection_keeps_its_style_and_place(tmp_path: Path) -> None:
-    text = ("id: x\ntitle: t\ndate: \"2024\"\nkind: visit\nsummary: s\nsources:\n"
-            "  # the main one\n  - source: s  # checked\n    locator: \"para 1\"\n")
+    text = (
+        'id: x\ntitle: t\ndate: "2024"\nkind: visit\nsummary: s\nsources:\n'
+        '  # the main one\n  - source: s  # checked\n    locator: "para 1"\n'
+    )
     out = format_yaml(text, "event", tmp_path / "x.yaml")
     assert out == text
 
 
 def test_briefing_front_matter_only(tmp_path: Path) -> None:
-    body = "Text with  odd   spacing,\n\n!!! judgement \"likely\"\n    key: value in the body is not YAML\n"
+    body = 'Text with  odd   spacing,\n\n!!! judgement "likely"\n    key: value in the body is not YAML\n'
     text = f"---\nstatus: draft\ndate: 2025-07-01\ntitle: T\nsummary: S\n---\n{body}"
     out = format_text(text, BY_NAME["briefing"], tmp_path / "b.md")
     assert out == f'---\ntitle: T\ndate: "2025-07-01"\nsummary: S\nstatus: draft\n---\n{body}'
@@ -196,8 +203,11 @@ def test_refuses_rather_than_lose_a_comment(tmp_path: Path, capsys) -> None:
     events.mkdir(parents=True)
     path = events / "x.yaml"
     # ruamel.yaml drops comments inside flow collections: fmt must notice and leave the file alone
-    path.write_text('id: x\ntitle: t\ndate: "2024"\nkind: visit\nsummary: s\nplaces: [a,  # first\n  b]\n'
-                    'sources: [{source: s, locator: "para 1"}]\n', "utf-8")
+    path.write_text(
+        'id: x\ntitle: t\ndate: "2024"\nkind: visit\nsummary: s\nplaces: [a,  # first\n  b]\n'
+        'sources: [{source: s, locator: "para 1"}]\n',
+        "utf-8",
+    )
     before = path.read_bytes()
     assert main(["fmt", str(path)]) == 1
     out = capsys.readouterr().out
@@ -207,7 +217,9 @@ def test_refuses_rather_than_lose_a_comment(tmp_path: Path, capsys) -> None:
 
 def test_refuses_when_a_value_would_change(tmp_path: Path, monkeypatch) -> None:
     real = fmt._reorder_top
-    monkeypatch.setattr(fmt, "_reorder_top", lambda text, keys, order: real(text, keys, order).replace("para 1", "para 2"))
+    monkeypatch.setattr(
+        fmt, "_reorder_top", lambda text, keys, order: real(text, keys, order).replace("para 1", "para 2")
+    )
     text = 'sources: [{source: s, locator: "para 1"}]\nid: x\ntitle: t\ndate: "2024"\nkind: visit\nsummary: s\n'
     with pytest.raises(FormatError, match=r"change the value of .sources\[0\].locator.") as info:
         format_yaml(text, "event", tmp_path / "x.yaml")
@@ -271,7 +283,22 @@ def test_parallel_and_serial_agree(tmp_path: Path, monkeypatch) -> None:
 
 # --- generated files: many layouts an editor might write, all formatted safely and stably ---------
 
-WORDS = "the cable ship fleet power outage Estonia Finland minister visit NATO spending share harbour".split()
+WORDS = [
+    "the",
+    "cable",
+    "ship",
+    "fleet",
+    "power",
+    "outage",
+    "Estonia",
+    "Finland",
+    "minister",
+    "visit",
+    "NATO",
+    "spending",
+    "share",
+    "harbour",
+]
 
 
 def _random_event(r: random.Random) -> str:
@@ -288,16 +315,35 @@ def _random_event(r: random.Random) -> str:
         return f"  # {words(2)}" if r.random() < 0.2 else ""
 
     places = [slug() for _ in range(r.randint(0, 12))]
-    actors = "".join(f"\n  - {{actor: {slug()}, role: host}}{eol()}" if r.random() < 0.5
-                     else f"\n  - role: visitor{eol()}\n    actor: {slug()}" for _ in range(r.randint(1, 3)))
-    cites = "".join((f"\n  # {words(3)}" if r.random() < 0.3 else "")
-                    + (f'\n  - {{source: {slug()}, locator: "para {r.randint(1, 30)}"}}' if r.random() < 0.5
-                       else f'\n  - locator: "para {r.randint(1, 30)}"\n    source: {slug()}') for _ in range(r.randint(1, 3)))
-    summary = (f">-\n  {words(12)}\n  {words(12)}" if r.random() < 0.4 else quoted(words(r.randint(1, 30))))
-    fields = [("id", slug()), ("title", quoted(words(r.randint(1, 8)))),
-              ("date", quoted(r.choice(["2024", "2024-12", "2024-12-05"]))), ("kind", "visit"), ("summary", summary),
-              ("places", "[" + ", ".join(places) + "]" if r.random() < 0.5 else "".join(f"\n  - {p}" for p in places) or "[]"),
-              ("actors", actors), ("sources", cites)]
+    actors = "".join(
+        f"\n  - {{actor: {slug()}, role: host}}{eol()}"
+        if r.random() < 0.5
+        else f"\n  - role: visitor{eol()}\n    actor: {slug()}"
+        for _ in range(r.randint(1, 3))
+    )
+    cites = "".join(
+        (f"\n  # {words(3)}" if r.random() < 0.3 else "")
+        + (
+            f'\n  - {{source: {slug()}, locator: "para {r.randint(1, 30)}"}}'
+            if r.random() < 0.5
+            else f'\n  - locator: "para {r.randint(1, 30)}"\n    source: {slug()}'
+        )
+        for _ in range(r.randint(1, 3))
+    )
+    summary = f">-\n  {words(12)}\n  {words(12)}" if r.random() < 0.4 else quoted(words(r.randint(1, 30)))
+    fields = [
+        ("id", slug()),
+        ("title", quoted(words(r.randint(1, 8)))),
+        ("date", quoted(r.choice(["2024", "2024-12", "2024-12-05"]))),
+        ("kind", "visit"),
+        ("summary", summary),
+        (
+            "places",
+            "[" + ", ".join(places) + "]" if r.random() < 0.5 else "".join(f"\n  - {p}" for p in places) or "[]",
+        ),
+        ("actors", actors),
+        ("sources", cites),
+    ]
     if r.random() < 0.3:
         fields.append(("approximate", r.choice(["true", "false"])))
     if r.random() < 0.3:
@@ -328,9 +374,41 @@ def test_generated_layouts_format_safely_and_stably(tmp_path: Path) -> None:
         assert format_yaml(out, "event", path) == out, f"seed {seed}: not idempotent"
 
 
-@pytest.mark.parametrize("text", ["true", "false", "True", "FALSE", "null", "Null", "~", "0", "012", "-5", "+5", "1.5",
-                                  ".5", "1.", "1e5", "1E+5", "0x1F", "0o17", ".inf", "NO", "yes", "2024-12-05",
-                                  "1_000", "abc", "a: b", "- a", "#x", "x #y", "para 4", "Estonia's"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "true",
+        "false",
+        "True",
+        "FALSE",
+        "null",
+        "Null",
+        "~",
+        "0",
+        "012",
+        "-5",
+        "+5",
+        "1.5",
+        ".5",
+        "1.",
+        "1e5",
+        "1E+5",
+        "0x1F",
+        "0o17",
+        ".inf",
+        "NO",
+        "yes",
+        "2024-12-05",
+        "1_000",
+        "abc",
+        "a: b",
+        "- a",
+        "#x",
+        "x #y",
+        "para 4",
+        "Estonia's",
+    ],
+)
 def test_plain_rules_match_the_loader(text: str) -> None:
     """The formatter writes a string plain only where kb.core.loader reads it back as that same string."""
     try:

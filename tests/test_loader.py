@@ -33,9 +33,24 @@ def fails(text: str, rule: str, line: int, tmp_path: Path, name: str = "x.yaml")
 
 
 def test_scalars_do_not_surprise(parser, tmp_path):
-    doc = parse('a: NO\nb: 012\nc: 2024-03-05\nd: 2024\ne: 2.5\nf: true\ng: null\nh: "2024"\ni: yes\nj: ~\nk: 1e3\nl: .5\n', tmp_path / "x.yaml")
-    assert doc.data == {"a": "NO", "b": "012", "c": "2024-03-05", "d": 2024, "e": 2.5, "f": True, "g": None,
-                        "h": "2024", "i": "yes", "j": None, "k": 1000.0, "l": 0.5}
+    doc = parse(
+        'a: NO\nb: 012\nc: 2024-03-05\nd: 2024\ne: 2.5\nf: true\ng: null\nh: "2024"\ni: yes\nj: ~\nk: 1e3\nl: .5\n',
+        tmp_path / "x.yaml",
+    )
+    assert doc.data == {
+        "a": "NO",
+        "b": "012",
+        "c": "2024-03-05",
+        "d": 2024,
+        "e": 2.5,
+        "f": True,
+        "g": None,
+        "h": "2024",
+        "i": "yes",
+        "j": None,
+        "k": 1000.0,
+        "l": 0.5,
+    }
 
 
 def test_quoted_and_block_scalars_stay_text(parser, tmp_path):
@@ -44,7 +59,9 @@ def test_quoted_and_block_scalars_stay_text(parser, tmp_path):
 
 
 def test_positions_of_keys_and_nested_values(parser, tmp_path):
-    doc = parse("id: x\nsources:\n  - source: s\n    locator: para 1\n  - {source: t, locator: 'para 2'}\n", tmp_path / "x.yaml")
+    doc = parse(
+        "id: x\nsources:\n  - source: s\n    locator: para 1\n  - {source: t, locator: 'para 2'}\n", tmp_path / "x.yaml"
+    )
     assert (doc.locate(("sources", 1, "locator")).line, doc.locate(("sources", 1, "locator")).col) == (5, 26)
     assert doc.locate(("sources", 0, "locator"), key=True).line == 4
     assert doc.locate(("sources", 0, "missing")).line == 3  # falls back to the nearest existing node
@@ -69,7 +86,8 @@ def test_anchor_alias_and_tag_are_rejected(parser, tmp_path):
 
 def test_billion_laughs_is_stopped_at_the_first_anchor(parser, tmp_path):
     bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
     fails(bomb, "yaml-anchor", 1, tmp_path)
 
 
@@ -124,7 +142,7 @@ def test_complex_key_is_refused(parser, tmp_path):
 
 def test_front_matter_keeps_file_line_numbers(parser, tmp_path):
     path = tmp_path / "b.md"
-    path.write_text("---\ntitle: T\ndate: \"2025\"\n---\nFirst line of body.\n")
+    path.write_text('---\ntitle: T\ndate: "2025"\n---\nFirst line of body.\n')
     doc, body, body_line = load_front_matter(path)
     assert doc.locate(("date",)).line == 3
     assert body_line == 5 and body.startswith("First line")
@@ -139,15 +157,25 @@ def test_front_matter_must_open_and_close(tmp_path):
         assert info.value.finding.rule == "briefing-front-matter"
 
 
-@pytest.mark.parametrize("char, name", [
-    ("\x7f", "DEL"), ("\x85", "NEL"), ("\x9b", "control character"), ("\x01", "control character"),
-    ("\ufffe", "noncharacter"), ("\uffff", "noncharacter"), ("\U0010fffe", "noncharacter"),
-    ("\u2028", "LINE SEPARATOR"), ("\u202e", "bidirectional control"), ("\u2066", "bidirectional control"),
-])
+@pytest.mark.parametrize(
+    "char, name",
+    [
+        ("\x7f", "DEL"),
+        ("\x85", "NEL"),
+        ("\x9b", "control character"),
+        ("\x01", "control character"),
+        ("\ufffe", "noncharacter"),
+        ("\uffff", "noncharacter"),
+        ("\U0010fffe", "noncharacter"),
+        ("\u2028", "LINE SEPARATOR"),
+        ("\u202e", "bidirectional control"),
+        ("\u2066", "bidirectional control"),
+    ],
+)
 def test_invisible_characters_are_refused_where_they_stand(char, name, tmp_path):
     # DEL, C1 controls and noncharacters once made MkDocs drop a page's front matter silently (issue 10,
     # item 3); bidirectional controls disguise text in a reviewer's diff.
-    message = fails(f"id: x\ntitle: \"ab{char}cd\"\n", "text-character", 2, tmp_path)
+    message = fails(f'id: x\ntitle: "ab{char}cd"\n', "text-character", 2, tmp_path)
     assert f"U+{ord(char):04X}" in message and name in message
 
 

@@ -46,7 +46,7 @@ def copied_runs(line: str, digests: set[str]) -> list[str]:
 
 def _ordered_runs(tokens: list[str]) -> list[tuple[str, ...]]:
     n = seedhash.RUN
-    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
 def is_own_title_line(path: Path, line: str, titles: set[str]) -> bool:
@@ -63,8 +63,12 @@ def scanned_files(root: Path) -> list[Path]:
     Generated pages (gitignored) are left out: they are made from data/ and the templates,
     which are what this test holds to account, so a local build never changes the verdict.
     """
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "--", *SCANNED_DIRS, *SCANNED_FILES],
-                            cwd=root, capture_output=True, text=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "--", *SCANNED_DIRS, *SCANNED_FILES],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     if listed.returncode == 0:
         candidates = [root / name for name in listed.stdout.splitlines()]
     else:  # not a checkout (a temporary test tree): every file
@@ -91,11 +95,11 @@ def findings(root: Path, digests: set[str], titles: set[str]) -> list[str]:
                 tokens += [(word, number) for word in seedhash.words(as_read(line))]
         reported = set()
         for i in range(len(tokens) - seedhash.RUN + 1):
-            run = tuple(word for word, _ in tokens[i:i + seedhash.RUN])
+            run = tuple(word for word, _ in tokens[i : i + seedhash.RUN])
             number = tokens[i][1]
             if number not in reported and seedhash.digest(run) in digests:
                 reported.add(number)
-                out.append(f"{path.relative_to(root)}:{number}: copies \"{' '.join(run)} ...\"")
+                out.append(f'{path.relative_to(root)}:{number}: copies "{" ".join(run)} ..."')
     return out
 
 
@@ -133,7 +137,8 @@ def test_checker_catches_a_planted_run(tmp_path: Path) -> None:
     planted = planted_runs()
     (tmp_path / "data" / "events").mkdir(parents=True)
     (tmp_path / "data" / "events" / "x.yaml").write_text(
-        "id: x\nsummary: Then the quick brown fox jumps over the lazy dog near it.\n", encoding="utf-8")
+        "id: x\nsummary: Then the quick brown fox jumps over the lazy dog near it.\n", encoding="utf-8"
+    )
     (tmp_path / "README.md").write_text("A fox jumped, and a dog lay near the river.\n", encoding="utf-8")
     found = findings(tmp_path, planted, set())
     assert found == ['data/events/x.yaml:2: copies "the quick brown fox jumps over the lazy dog ..."']
@@ -143,7 +148,8 @@ def test_link_targets_do_not_hide_a_copied_run(tmp_path: Path) -> None:
     planted = planted_runs()
     (tmp_path / "data" / "briefings").mkdir(parents=True)
     (tmp_path / "data" / "briefings" / "b.md").write_text(
-        '---\ntitle: T\n---\nThe [quick brown fox](actor:fox) jumps over [the lazy dog](source:s "para 2") near.\n')
+        '---\ntitle: T\n---\nThe [quick brown fox](actor:fox) jumps over [the lazy dog](source:s "para 2") near.\n'
+    )
     assert [f.split(": copies")[0] for f in findings(tmp_path, planted, set())] == ["data/briefings/b.md:4"]
 
 
@@ -151,7 +157,8 @@ def test_a_run_wrapped_over_two_lines_is_caught(tmp_path: Path) -> None:
     planted = planted_runs()
     (tmp_path / "data" / "events").mkdir(parents=True)
     (tmp_path / "data" / "events" / "x.yaml").write_text(
-        "id: x\nsummary: >-\n  Then the quick brown fox jumps\n  over the lazy dog near it.\n", encoding="utf-8")
+        "id: x\nsummary: >-\n  Then the quick brown fox jumps\n  over the lazy dog near it.\n", encoding="utf-8"
+    )
     assert [f.split(": copies")[0] for f in findings(tmp_path, planted, set())] == ["data/events/x.yaml:3"]
 
 

@@ -20,8 +20,11 @@ def shapes(prefix: str = "") -> dict[str, str]:
     """The hostile fixture's shapes by name: `Shape: <name>.`, a blank line, the shape, a blank line."""
     body = FIXTURE.read_bytes().decode("utf-8").split("\n---\n", 1)[1]
     parts = re.split(r"^Shape: (.+)\.\n\n", body, flags=re.M)[1:]
-    return {name[len(prefix):]: shape.removesuffix("\n") for name, shape in zip(parts[::2], parts[1::2])
-            if name.startswith(prefix)}
+    return {
+        name[len(prefix) :]: shape.removesuffix("\n")
+        for name, shape in zip(parts[::2], parts[1::2], strict=False)
+        if name.startswith(prefix)
+    }
 
 
 # Shapes that got live markup past the old line-by-line filter (issue 10, item 1), and their relatives;
@@ -59,8 +62,12 @@ def resolver() -> prose.Resolver:
         url = known.get((type_, fact_id))
         return prose.Target(url, f"{type_} {fact_id}") if url else None
 
-    return prose.Resolver(link_types=TYPES, fact=fact, page=lambda link: link.replace(".md", ".html"),
-                          judgement=lambda title: prose.JudgementBox(((f"Judgement: {title}", None),), "likely"))
+    return prose.Resolver(
+        link_types=TYPES,
+        fact=fact,
+        page=lambda link: link.replace(".md", ".html"),
+        judgement=lambda title: prose.JudgementBox(((f"Judgement: {title}", None),), "likely"),
+    )
 
 
 def page(body: str) -> str:
@@ -92,7 +99,7 @@ def test_no_shape_reaches_the_page_as_markup(shape: str) -> None:
 
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_the_checker_sees_every_link_the_page_shows(shape: str) -> None:
-    body = prose.normalise(f"[an event](event:e1) before.\n\n{shape}\n\n[a cite](source:s1 \"p. 1\") after.")
+    body = prose.normalise(f'[an event](event:e1) before.\n\n{shape}\n\n[a cite](source:s1 "p. 1") after.')
     links = prose.parse(body, TYPES).links
     shown = [link for link in links if link.kind in ("web", "page", "anchor")]
     facts = [link for link in links if link.kind == "fact"]
@@ -102,12 +109,28 @@ def test_the_checker_sees_every_link_the_page_shows(shape: str) -> None:
     assert len(page_links) == len(shown) + len(resolved)
 
 
-REFUSED = ["nested brackets", "nested brackets in a heading", "nested brackets in a table",
-           "nested brackets in an admonition title", "nested brackets in an image", "space after the parenthesis",
-           "newline after the parenthesis", "reference url on the next line", "reference inside a quote",
-           "reference inside a list", "reference inside an admonition", "bare CR line endings",
-           "scheme in capitals", "scheme behind leading controls", "entity in the scheme", "data url", "vbscript",
-           "another host without scheme", "mail link", "image of another host"]
+REFUSED = [
+    "nested brackets",
+    "nested brackets in a heading",
+    "nested brackets in a table",
+    "nested brackets in an admonition title",
+    "nested brackets in an image",
+    "space after the parenthesis",
+    "newline after the parenthesis",
+    "reference url on the next line",
+    "reference inside a quote",
+    "reference inside a list",
+    "reference inside an admonition",
+    "bare CR line endings",
+    "scheme in capitals",
+    "scheme behind leading controls",
+    "entity in the scheme",
+    "data url",
+    "vbscript",
+    "another host without scheme",
+    "mail link",
+    "image of another host",
+]
 """Shapes whose link the browser would follow to another scheme or host. The others are harmless to the
 engine: a tab becomes spaces (`java    script:` is no scheme), `<javascript:...>` is no autolink, and
 `[^1]: ...` defines a reference named `^1` whose target is a (broken) relative link."""
@@ -123,7 +146,9 @@ def test_refused_links_are_reported_and_shown_as_their_text() -> None:
     body = "See [the claim](javascript:alert(1)) and ![a chart](data:image/png;base64,AAAA)."
     links = prose.parse(body, TYPES).links
     assert [(link.kind, link.type, link.label) for link in links] == [
-        ("refused", "javascript", "the claim"), ("refused", "data", "a chart")]
+        ("refused", "javascript", "the claim"),
+        ("refused", "data", "a chart"),
+    ]
     html = page(body)
     assert html == "<p>See the claim and a chart.</p>"
 
@@ -159,7 +184,8 @@ def test_judgement_text_and_links() -> None:
     body = 'Intro.\n\n!!! judgement "likely"\n    More will come, [the report judges](source:s1 "p. 4").\n'
     parsed = prose.parse(body, TYPES)
     assert [(j.title, j.text, j.line) for j in parsed.judgements] == [
-        ("likely", "More will come, the report judges.", 3)]
+        ("likely", "More will come, the report judges.", 3)
+    ]
     assert [(link.judgement, link.line, link.col) for link in parsed.links] == [(0, 4, 21)]
 
 
@@ -168,8 +194,11 @@ def test_positions_and_sentences_of_links() -> None:
     links = prose.parse(body, TYPES).links
     line_3 = body.splitlines()[2]
     assert [(link.target, link.line, link.col) for link in links] == [
-        ("e1", 3, line_3.index("[a]") + 1), ("e2", 3, line_3.index("[b]") + 1), ("e3", 3, line_3.index("[c]") + 1),
-        ("e4", 5, 3)], "each at its opening bracket; a reference-style link where it is used"
+        ("e1", 3, line_3.index("[a]") + 1),
+        ("e2", 3, line_3.index("[b]") + 1),
+        ("e3", 3, line_3.index("[c]") + 1),
+        ("e4", 5, 3),
+    ], "each at its opening bracket; a reference-style link where it is used"
     assert [link.sentence for link in links] == ["One a.", "Two, b and c.", "Two, b and c.", "d"]
 
 

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from kb.site import csp
-from kb.check.run import check
-from kb.site.publish import parallel_safe
-from kb.site.render.site import write_site
-
 from conftest import ROOT, make_project
 from csp_audit import audit
+from kb.check.run import check
+from kb.site import csp
+from kb.site.publish import parallel_safe
+from kb.site.render.site import write_site
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1750000000")
 
@@ -42,13 +41,23 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def mkdocs(project: Path, site: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site], cwd=project, env=ENV,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
 
 
 def publish(project: Path, site: str, jobs: int = 2) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kb.site.publish", "--strict", "--jobs", str(jobs), "-d", site],
-                          cwd=project, env=ENV, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "kb.site.publish", "--strict", "--jobs", str(jobs), "-d", site],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
 
 
 def warnings(run: subprocess.CompletedProcess) -> list[str]:
@@ -83,7 +92,9 @@ def broken(project: Path, tmp_path: Path) -> Path:
     with (docs / "actors" / "nato.md").open("a") as fh:
         fh.write("\nSee [nowhere](../actors/no-such-actor.md).\n")
     with (docs / "sources" / "index.md").open("a") as fh:
-        fh.write("\nSee [the yardstick](../about.md#no-such-heading) and [the other](../about.md#likelihood-yardstick).\n")
+        fh.write(
+            "\nSee [the yardstick](../about.md#no-such-heading) and [the other](../about.md#likelihood-yardstick).\n"
+        )
     return copy
 
 
@@ -94,7 +105,9 @@ def test_a_broken_site_fails_with_mkdocs_warnings_in_mkdocs_order(broken: Path) 
     found = warnings(parallel)
     assert found == warnings(single)
     assert any("actors/nato.md" in line and "no-such-actor.md" in line for line in found)
-    assert any("#no-such-heading" in line for line in found) and not any("#likelihood-yardstick" in line for line in found)
+    assert any("#no-such-heading" in line for line in found) and not any(
+        "#likelihood-yardstick" in line for line in found
+    )
     assert found[-1] == "Aborted with 2 warnings in strict mode!"
 
 

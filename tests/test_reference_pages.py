@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from kb.site.render import reference
 from kb.check.rules import RULES
 from kb.core.schema import SCHEMA_FILES, schema
+from kb.site.render import reference
 
 
 def test_checks_page_lists_every_rule_once_with_severity_and_fix():

@@ -15,7 +15,7 @@ HOSTILE = [
     "[x](javascript:alert(1))",
     "{{ 7*7 }} {% if x %}y{% endif %}",
     "*bold* _under_ `code` ~~strike~~ ==mark== ^^ins^^",
-    "{: onclick=\"alert(1)\" }",
+    '{: onclick="alert(1)" }',
     "# heading",
     "> quote",
     "- item",
@@ -24,8 +24,16 @@ HOSTILE = [
     "&amp; &lt;b&gt; \\*",
     "![i](javascript:alert(1))",
 ]
-EXTENSIONS = ["admonition", "footnotes", "md_in_html", "tables", "attr_list", "pymdownx.caret", "pymdownx.mark",
-              "pymdownx.tilde"]
+EXTENSIONS = [
+    "admonition",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "attr_list",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.tilde",
+]
 
 
 def visible_text(html: str) -> str:
@@ -38,7 +46,7 @@ def visible_text(html: str) -> str:
         def handle_data(self, data: str) -> None:
             parts.append(data)
 
-        def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        def handle_starttag(self, tag: str, attrs) -> None:
             parts.append(f"<<{tag}>>")
 
     Text(convert_charrefs=True).feed(html)
@@ -70,21 +78,26 @@ def test_link_title_is_attribute_safe_and_short() -> None:
     assert '"' not in title and "<" not in title and "(" not in title and "]" not in title
     assert len(html_module.unescape(title)) <= 280
     html = markdown.markdown(f'[a](b.md "{title}")')
-    assert html.startswith('<p><a href="b.md" title="He said &#34;hi&#34; &#60;script&#62; &#38; &#91;a&#93;&#40;b&#41; left')
+    assert html.startswith(
+        '<p><a href="b.md" title="He said &#34;hi&#34; &#60;script&#62; &#38; &#91;a&#93;&#40;b&#41; left'
+    )
 
 
-@pytest.mark.parametrize("address, expected", [
-    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
-    ("http://example.org/a b(c)", "http://example.org/a%20b%28c%29"),
-    ("javascript:alert(1)", None),
-    ("data:text/html,<script>", None),
-    ("https:/no-host", None),
-])
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
+        ("http://example.org/a b(c)", "http://example.org/a%20b%28c%29"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("https:/no-host", None),
+    ],
+)
 def test_only_http_urls_become_links(address: str, expected: str | None) -> None:
     assert url(address) == expected
 
 
-def briefing_html(kb, briefing_id: str = "harbour-security") -> str:  # noqa: ANN001
+def briefing_html(kb, briefing_id: str = "harbour-security") -> str:
     from kb.site.render.briefing import body
     from kb.site.render.links import Linker
 
@@ -93,8 +106,11 @@ def briefing_html(kb, briefing_id: str = "harbour-security") -> str:  # noqa: AN
 
 
 def test_briefing_keeps_web_links_and_drops_script_links(tree) -> None:
-    tree.edit("briefings/harbour-security.md", "left [Port North]",
-              "left [the port](https://example.org/port) [x](javascript:alert(1)) [Port North]")
+    tree.edit(
+        "briefings/harbour-security.md",
+        "left [Port North]",
+        "left [the port](https://example.org/port) [x](javascript:alert(1)) [Port North]",
+    )
     html = briefing_html(tree.check().kb)
     assert '<a href="https://example.org/port">the port</a>' in html
     assert "javascript" not in html and " x " in html
@@ -103,8 +119,11 @@ def test_briefing_keeps_web_links_and_drops_script_links(tree) -> None:
 def test_csv_cells_cannot_start_a_formula(tree) -> None:
     from kb.site.render.downloads import as_csv
 
-    tree.edit("actors/harbour-league.yaml", "summary: An invented alliance of coastal states.",
-              "summary: '=HYPERLINK(\"http://evil.example\",\"x\")'")
+    tree.edit(
+        "actors/harbour-league.yaml",
+        "summary: An invented alliance of coastal states.",
+        'summary: \'=HYPERLINK("http://evil.example","x")\'',
+    )
     tree.edit("figures/northland-defence-spending-2024.yaml", "value: 2.1", "value: -2.1")
     kb = tree.check().kb
     actors = as_csv(kb, "actor").decode()
@@ -121,8 +140,10 @@ def test_judgement_synonym_renders_as_its_yardstick_term(tree) -> None:
     assert 'Judgement: <a href="../about.html#likelihood-yardstick">Probable</a> (55–75%)' in html
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
-       st.lists(st.text(max_size=20), max_size=3))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+    st.lists(st.text(max_size=20), max_size=3),
+)
 @settings(max_examples=400, deadline=None)
 def test_front_matter_stays_front_matter_whatever_the_text(text: str, names: list[str]) -> None:
     # Any character (DEL, C1, U+FFFE, U+2028, quotes, backslashes, '---') once made MkDocs drop the front

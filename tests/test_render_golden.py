@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from kb.check.run import check
 from kb.site.render.site import pages
-
-from conftest import FIXTURES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TREES = ["valid", "site"]
@@ -49,18 +48,21 @@ def test_pages_match_goldens(tree: str, update_goldens: bool) -> None:
         assert data.decode() == want.decode(), f"{rel} differs from tests/golden/{tree}/{rel}"
 
 
-@pytest.mark.parametrize("page_type, path", [
-    ("briefing", "briefings/harbour-security.md"),
-    ("actor", "actors/northland.md"),
-    ("place", "places/port-north.md"),
-    ("event", "events/harbour-cable-cut-2024.md"),
-    ("figure series", "figures/northland/defence-spending-share-of-gdp.md"),
-    ("source", "sources/sample-article.md"),
-    ("home", "index.md"),
-    ("timeline", "timeline.md"),
-    ("spending", "spending.md"),
-    ("downloads", "downloads/index.md"),
-])
+@pytest.mark.parametrize(
+    "page_type, path",
+    [
+        ("briefing", "briefings/harbour-security.md"),
+        ("actor", "actors/northland.md"),
+        ("place", "places/port-north.md"),
+        ("event", "events/harbour-cable-cut-2024.md"),
+        ("figure series", "figures/northland/defence-spending-share-of-gdp.md"),
+        ("source", "sources/sample-article.md"),
+        ("home", "index.md"),
+        ("timeline", "timeline.md"),
+        ("spending", "spending.md"),
+        ("downloads", "downloads/index.md"),
+    ],
+)
 def test_every_page_type_has_a_golden(page_type: str, path: str) -> None:
     for tree in TREES:
         assert (GOLDEN / tree / path).is_file(), f"no golden {page_type} page in {tree}"
@@ -79,7 +81,14 @@ for rel, data in pages(check(Path(sys.argv[1])).kb).items():
 def test_rendering_is_deterministic_across_processes() -> None:
     # Sets and dicts iterate in an order that depends on the hash seed, which differs per process: the
     # same knowledge base must render to the same bytes in any of them.
-    runs = [subprocess.run([sys.executable, "-c", _DIGEST, str(FIXTURES / "hostile")], capture_output=True,
-                           text=True, check=True, env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
-            for seed in ("1", "2", "random")]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _DIGEST, str(FIXTURES / "hostile")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        ).stdout
+        for seed in ("1", "2", "random")
+    ]
     assert runs[0] and runs[0] == runs[1] == runs[2]

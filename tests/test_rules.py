@@ -28,6 +28,7 @@ def only(tree, rule):
 
 # --- shape (schema) -----------------------------------------------------------------------
 
+
 def test_unknown_field_points_at_the_key_and_suggests(tree):
     tree.edit(VISIT, "actors:", "acters:")
     f = tree.check().findings
@@ -60,7 +61,7 @@ def test_enum_suggests_the_close_value(tree):
 @pytest.mark.parametrize("bad", ["../etc/passwd", "has space", "UPPER"])
 def test_id_with_path_or_spaces(tree, bad):
     tree.edit(EVENT, "id: harbour-cable-cut-2024", f"id: '{bad}'")
-    assert ("schema-pattern" in {r for _, _, r in tree.findings()})
+    assert "schema-pattern" in {r for _, _, r in tree.findings()}
     assert (EVENT, 1, "schema-pattern") in tree.findings()
 
 
@@ -70,11 +71,12 @@ def test_citation_without_locator_points_at_the_item(tree):
 
 
 def test_fact_without_sources(tree):
-    tree.edit(FIG, "sources:\n  - {source: sample-article, locator: \"para 6\"}\n", "sources: []\n")
+    tree.edit(FIG, 'sources:\n  - {source: sample-article, locator: "para 6"}\n', "sources: []\n")
     assert only(tree, "schema-empty") == [(FIG, 9, "schema-empty")]
 
 
 # --- ids ---------------------------------------------------------------------------------
+
 
 def test_id_must_match_filename(tree):
     tree.edit(EVENT, "id: harbour-cable-cut-2024", "id: harbour-cable-cut")
@@ -82,10 +84,15 @@ def test_id_must_match_filename(tree):
 
 
 def test_ids_unique_across_types(tree):
-    tree.write("places/northland.yaml", "id: northland\nname: Northland coast\nkind: region\n"
-               "sources:\n  - {source: sample-article, locator: para 1}\n")
-    assert ("places/northland.yaml", 1, "id-unique") in tree.findings("id-unique") or \
-           ("actors/northland.yaml", 1, "id-unique") in tree.findings("id-unique")
+    tree.write(
+        "places/northland.yaml",
+        "id: northland\nname: Northland coast\nkind: region\nsources:\n  - {source: sample-article, locator: para 1}\n",
+    )
+    assert ("places/northland.yaml", 1, "id-unique") in tree.findings("id-unique") or (
+        "actors/northland.yaml",
+        1,
+        "id-unique",
+    ) in tree.findings("id-unique")
 
 
 def test_briefing_file_name_must_be_an_id(tree):
@@ -94,6 +101,7 @@ def test_briefing_file_name_must_be_an_id(tree):
 
 
 # --- references --------------------------------------------------------------------------
+
 
 def test_dangling_reference_suggests_the_nearest_id(tree):
     tree.edit(EVENT, "{actor: northland,", "{actor: nortland,")
@@ -144,6 +152,7 @@ def test_broken_file_does_not_cascade_into_missing_references(tree):
 
 # --- dates -------------------------------------------------------------------------------
 
+
 def test_impossible_date(tree):
     tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-13-40"')
     f = tree.check().findings
@@ -173,6 +182,7 @@ def test_role_ending_before_it_starts(tree):
 
 # --- figures -----------------------------------------------------------------------------
 
+
 def test_share_of_gdp_over_100(tree):
     tree.edit(FIG, "value: 3", "value: 300")
     assert only(tree, "figure-range") == [(FIG, 4, "figure-range")]
@@ -189,9 +199,13 @@ def test_figure_without_unit(tree):
 
 
 def test_conflicting_values_name_both_files(tree):
-    tree.write("figures/northland-defence-spending-2026-b.yaml",
-               (tree.root / FIG).read_text().replace("id: northland-defence-spending-2026", "id: northland-defence-spending-2026-b")
-               .replace("value: 3", "value: 3.5"))
+    tree.write(
+        "figures/northland-defence-spending-2026-b.yaml",
+        (tree.root / FIG)
+        .read_text()
+        .replace("id: northland-defence-spending-2026", "id: northland-defence-spending-2026-b")
+        .replace("value: 3", "value: 3.5"),
+    )
     f = [x for x in tree.check().findings if x.rule == "figure-conflict"]
     assert len(f) == 1 and f[0].line == 4
     assert f"{FIG}:4" in f[0].message
@@ -201,29 +215,44 @@ def test_disputed_values_are_allowed(tree):
     original = (tree.root / FIG).read_text()
     for name in (FIG, "figures/northland-defence-spending-2026-b.yaml"):
         text = original.replace("value: 3", "value: 3.5" if name != FIG else "value: 3")
-        text = text.replace("id: northland-defence-spending-2026", f"id: {name[8:-5]}") + "disputed: the article gives two values\n"
+        text = (
+            text.replace("id: northland-defence-spending-2026", f"id: {name[8:-5]}")
+            + "disputed: the article gives two values\n"
+        )
         tree.write(name, text)
     assert tree.findings() == []
 
 
 # --- orphans and waivers -----------------------------------------------------------------
 
+
 def test_orphan_source_and_actor_are_warnings(tree):
     tree.write("sources/unused.yaml", "id: unused\ntitle: Unused\ntype: report\n")
-    tree.write("actors/nobody.yaml", "id: nobody\nname: Nobody\nkind: person\n"
-               "sources:\n  - {source: sample-article, locator: para 1}\n")
+    tree.write(
+        "actors/nobody.yaml",
+        "id: nobody\nname: Nobody\nkind: person\nsources:\n  - {source: sample-article, locator: para 1}\n",
+    )
     result = tree.check()
-    assert [(f.rule, f.severity) for f in result.findings] == [("orphan-actor", "warning"), ("orphan-source", "warning")]
+    assert [(f.rule, f.severity) for f in result.findings] == [
+        ("orphan-actor", "warning"),
+        ("orphan-source", "warning"),
+    ]
 
 
 def test_waiver_silences_a_rule_until_it_expires(tree, monkeypatch):
-    tree.write("actors/nobody.yaml", "id: nobody\nname: Nobody\nkind: person\n"
-               "sources:\n  - {source: sample-article, locator: para 1}\n"
-               "waivers:\n  - {rule: orphan-actor, reason: cited from next week's briefing, expires: \"2026-01-31\"}\n")
+    tree.write(
+        "actors/nobody.yaml",
+        "id: nobody\nname: Nobody\nkind: person\n"
+        "sources:\n  - {source: sample-article, locator: para 1}\n"
+        'waivers:\n  - {rule: orphan-actor, reason: cited from next week\'s briefing, expires: "2026-01-31"}\n',
+    )
     monkeypatch.setenv("KB_TODAY", "2026-01-31")
     assert tree.findings() == []
     monkeypatch.setenv("KB_TODAY", "2026-02-01")
-    assert sorted(tree.findings()) == [("actors/nobody.yaml", 1, "orphan-actor"), ("actors/nobody.yaml", 7, "waiver-expired")]
+    assert sorted(tree.findings()) == [
+        ("actors/nobody.yaml", 1, "orphan-actor"),
+        ("actors/nobody.yaml", 7, "waiver-expired"),
+    ]
 
 
 def test_waiver_of_unknown_rule(tree):
@@ -232,6 +261,7 @@ def test_waiver_of_unknown_rule(tree):
 
 
 # --- files -------------------------------------------------------------------------------
+
 
 def test_misplaced_and_misnamed_files(tree):
     tree.write("event/x.yaml", "id: x\n")
@@ -245,8 +275,11 @@ def test_every_rule_is_documented():
 
 
 def test_compared_to_must_be_a_figure(tree):
-    tree.edit("figures/northland-aid-ratio-to-league.yaml", "compared_to: northland-defence-spending-2024",
-              "compared_to: northland")
+    tree.edit(
+        "figures/northland-aid-ratio-to-league.yaml",
+        "compared_to: northland-defence-spending-2024",
+        "compared_to: northland",
+    )
     assert only(tree, "ref-type") == [("figures/northland-aid-ratio-to-league.yaml", 9, "ref-type")]
 
 
@@ -258,4 +291,3 @@ def test_web_links_in_briefings_are_not_fact_references(tree):
 def test_script_links_in_briefings_are_rejected(tree):
     tree.edit(BRIEF, "left [Port North]", "left [x](javascript:alert(1)) [Port North]")
     assert only(tree, "ref-type") == [(BRIEF, 9, "ref-type")]
-

@@ -25,24 +25,32 @@ def test_inferred_publication_is_a_lower_bound_only(tree):
     tree.edit("sources/sample-article.yaml", 'published: "2025-06"', 'published: "2025-06"\npublished_inferred: true')
     tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-09"')
     assert tree.findings() == []
-    tree.edit("sources/sample-article.yaml", "published_inferred: true", 'published_inferred: true\npublished_end: "2025-08"')
+    tree.edit(
+        "sources/sample-article.yaml", "published_inferred: true", 'published_inferred: true\npublished_end: "2025-08"'
+    )
     assert only(tree, "event-after-source") == [(VISIT, 3, "event-after-source")]
 
 
 def test_same_role_twice_over_overlapping_periods(tree):
-    tree.edit("actors/ada-minister.yaml", "sources:\n  - {source: sample-article, locator: \"para 3\"}\n",
-              "  - title: foreign minister\n    of: northland\n    start: \"2024\"\n"
-              "    sources: [{source: sample-article, locator: para 3}]\n"
-              "sources:\n  - {source: sample-article, locator: \"para 3\"}\n")
+    tree.edit(
+        "actors/ada-minister.yaml",
+        'sources:\n  - {source: sample-article, locator: "para 3"}\n',
+        '  - title: foreign minister\n    of: northland\n    start: "2024"\n'
+        "    sources: [{source: sample-article, locator: para 3}]\n"
+        'sources:\n  - {source: sample-article, locator: "para 3"}\n',
+    )
     assert only(tree, "role-overlap") == [("actors/ada-minister.yaml", 12, "role-overlap")]
 
 
 def test_successive_terms_in_one_role_do_not_overlap(tree):
     tree.edit("actors/ada-minister.yaml", '    start: "2023"\n', '    start: "2019"\n    end: "2021"\n')
-    tree.edit("actors/ada-minister.yaml", "sources:\n  - {source: sample-article, locator: \"para 3\"}\n",
-              "  - title: Foreign Minister\n    of: northland\n    start: \"2023\"\n"
-              "    sources: [{source: sample-article, locator: para 3}]\n"
-              "sources:\n  - {source: sample-article, locator: \"para 3\"}\n")
+    tree.edit(
+        "actors/ada-minister.yaml",
+        'sources:\n  - {source: sample-article, locator: "para 3"}\n',
+        '  - title: Foreign Minister\n    of: northland\n    start: "2023"\n'
+        "    sources: [{source: sample-article, locator: para 3}]\n"
+        'sources:\n  - {source: sample-article, locator: "para 3"}\n',
+    )
     assert tree.findings() == []
 
 
@@ -58,13 +66,19 @@ def test_dissolved_before_founded(tree):
 
 def test_near_duplicate_events(tree):
     text = (tree.root / EVENT).read_text().replace("id: harbour-cable-cut-2024", "id: harbour-cable-cut-dec-2024")
-    tree.write("events/harbour-cable-cut-dec-2024.yaml", text.replace("title: Harbour cable severed", "title: Harbour cables severed"))
+    tree.write(
+        "events/harbour-cable-cut-dec-2024.yaml",
+        text.replace("title: Harbour cable severed", "title: Harbour cables severed"),
+    )
     assert only(tree, "event-near-duplicate") == [("events/harbour-cable-cut-dec-2024.yaml", 2, "event-near-duplicate")]
 
 
 def test_different_titles_same_day_are_distinct(tree):
     text = (tree.root / EVENT).read_text().replace("id: harbour-cable-cut-2024", "id: harbour-drill-2024")
-    tree.write("events/harbour-drill-2024.yaml", text.replace("title: Harbour cable severed", "title: Navy drills off the coast"))
+    tree.write(
+        "events/harbour-drill-2024.yaml",
+        text.replace("title: Harbour cable severed", "title: Navy drills off the coast"),
+    )
     assert tree.findings() == []
 
 

@@ -10,11 +10,10 @@ import pytest
 
 from kb.check.run import check
 from kb.cli import main
-from kb.edit.fmt import format_text
-from kb.core.loader import load, load_front_matter
 from kb.core.facttypes import BY_NAME, FACT_TYPES, names
+from kb.core.loader import load, load_front_matter, parse
+from kb.edit.fmt import format_text
 from kb.edit.scaffold import NewError, skeleton, slug, type_of, yaml_text
-from kb.core.loader import parse
 
 TODAY = "2025-11-23"
 
@@ -41,7 +40,7 @@ def fill(path: Path, values: dict[str, str]) -> None:
         key = str(where[-1])
         line = lines[pos.line - 1]
         start = pos.col - 1 + len(key) + 1  # just after "key:"
-        assert line[pos.col - 1:start] == f"{key}:"
+        assert line[pos.col - 1 : start] == f"{key}:"
         lines[pos.line - 1] = f"{line[:start]} {values[key]}{line[start:]}"
     path.write_text("\n".join(lines), "utf-8")
 
@@ -78,8 +77,17 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
     fill(paths["actor"], {**common, "kind": "state"})
     fill(paths["place"], {**common, "kind": "city"})
     fill(paths["event"], {**common, "kind": "infrastructure-damage"})
-    fill(paths["figure"], {**common, "actor": "estonia", "metric": "defence-spending-share-of-gdp", "value": "5.4",
-                           "unit": "percent-of-gdp", "status": "planned"})
+    fill(
+        paths["figure"],
+        {
+            **common,
+            "actor": "estonia",
+            "metric": "defence-spending-share-of-gdp",
+            "value": "5.4",
+            "unit": "percent-of-gdp",
+            "status": "planned",
+        },
+    )
     fill(paths["briefing"], {"summary": "A test briefing."})
     with paths["briefing"].open("a", encoding="utf-8") as fh:
         fh.write("In 2025 [a cable was cut](event:estlink-2-cable-cut) near [Narva](place:narva).\n")
@@ -96,8 +104,9 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
 @pytest.mark.parametrize("kind", names())
 def test_skeleton_is_already_in_canonical_form(kind: str, tmp_path: Path) -> None:
     fact_type = BY_NAME[kind]
-    text = skeleton(fact_type, "Estonia: the example", "estonia-the-example", date(2025, 1, 15),
-                    "# yaml-language-server: $schema=x")
+    text = skeleton(
+        fact_type, "Estonia: the example", "estonia-the-example", date(2025, 1, 15), "# yaml-language-server: $schema=x"
+    )
     assert format_text(text, fact_type, tmp_path / f"x{fact_type.suffix}") == text
 
 
@@ -106,7 +115,7 @@ def test_schema_line_points_at_the_schema(data: Path) -> None:
     first = (data / "events" / "cable-cut.yaml").read_text().splitlines()[0]
     prefix = "# yaml-language-server: $schema="
     assert first.startswith(prefix)
-    target = (data / "events" / first[len(prefix):]).resolve()
+    target = (data / "events" / first[len(prefix) :]).resolve()
     assert target == (Path(__file__).resolve().parent.parent / "scripts" / "kb" / "schemas" / "event.json")
 
 
@@ -124,8 +133,9 @@ def test_refuses_to_reuse_an_id_of_any_type(data: Path, capsys) -> None:
 
 def test_refuses_a_former_id(data: Path, capsys) -> None:
     (data / "actors").mkdir()
-    (data / "actors" / "kaja-kallas.yaml").write_text("id: kaja-kallas\nname: Kaja Kallas\nkind: person\n"
-                                                      "former_ids: [kallas]\nsources: [{source: s, locator: p}]\n")
+    (data / "actors" / "kaja-kallas.yaml").write_text(
+        "id: kaja-kallas\nname: Kaja Kallas\nkind: person\nformer_ids: [kallas]\nsources: [{source: s, locator: p}]\n"
+    )
     assert new(data, "actor", "Kallas") == 1
     assert "former id" in capsys.readouterr().err
 
@@ -138,13 +148,16 @@ def test_suggests_a_close_existing_fact(data: Path, capsys) -> None:
     assert "close to the existing event 'estlink-2-power-cable-cut'" in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["event", "Нарва"], "gives no id"),
-    (["event", "  "], "title is empty"),
-    (["evnt", "Narva"], "did you mean 'event'"),
-    (["event", "Narva", "--id", "../../etc/passwd"], "not a valid id"),
-    (["event", "Narva", "--id", "Narva"], "not a valid id"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["event", "Нарва"], "gives no id"),
+        (["event", "  "], "title is empty"),
+        (["evnt", "Narva"], "did you mean 'event'"),
+        (["event", "Narva", "--id", "../../etc/passwd"], "not a valid id"),
+        (["event", "Narva", "--id", "Narva"], "not a valid id"),
+    ],
+)
 def test_bad_input_exits_2_with_a_hint(data: Path, capsys, args: list[str], message: str) -> None:
     assert new(data, *args) == 2
     err = capsys.readouterr().err
@@ -177,15 +190,18 @@ def test_bad_kb_today(data: Path, capsys, monkeypatch) -> None:
     assert "KB_TODAY" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Estlink 2 cable cut", "estlink-2-cable-cut"),
-    ("Narva–Ivangorod: bridge closed (2024)", "narva-ivangorod-bridge-closed-2024"),
-    ("Šiauliai air base", "siauliai-air-base"),
-    ("Łódź & Gdańsk", "lodz-and-gdansk"),
-    ("Tõnis Lukas", "tonis-lukas"),
-    ("Нарва", ""),
-    ("a " * 50, "-".join(["a"] * 30)),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Estlink 2 cable cut", "estlink-2-cable-cut"),
+        ("Narva–Ivangorod: bridge closed (2024)", "narva-ivangorod-bridge-closed-2024"),
+        ("Šiauliai air base", "siauliai-air-base"),
+        ("Łódź & Gdańsk", "lodz-and-gdansk"),
+        ("Tõnis Lukas", "tonis-lukas"),
+        ("Нарва", ""),
+        ("a " * 50, "-".join(["a"] * 30)),
+    ],
+)
 def test_slug(title: str, expected: str) -> None:
     assert slug(title) == expected
 
@@ -196,7 +212,9 @@ def test_type_accepts_folder_names_and_any_case() -> None:
         type_of("person")
 
 
-@pytest.mark.parametrize("title", ["Estonia: a case", "2024", "NO", "true", "- dash", "it's #1", "[x]", "a: b # c", '"q"'])
+@pytest.mark.parametrize(
+    "title", ["Estonia: a case", "2024", "NO", "true", "- dash", "it's #1", "[x]", "a: b # c", '"q"']
+)
 def test_titles_read_back_exactly(title: str) -> None:
     assert parse(f"title: {yaml_text(title)}\n", Path("x")).data["title"] == title
 

@@ -9,8 +9,8 @@ import pytest
 
 from kb.cli import main
 from kb.core.facttypes import names
-from kb.edit.schemadoc import schema_reference_markdown
 from kb.core.schema import schema
+from kb.edit.schemadoc import schema_reference_markdown
 
 
 def _fields(node: dict, prefix: str = ""):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -28,7 +29,7 @@ def fetch(url: str) -> str:
         return response.read().decode()
 
 
-def wait_for(predicate, timeout: float = 60.0, every: float = 0.25):  # noqa: ANN001
+def wait_for(predicate, timeout: float = 60.0, every: float = 0.25):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -44,11 +45,11 @@ def wait_for(predicate, timeout: float = 60.0, every: float = 0.25):  # noqa: AN
 class Output:
     """Collects a process's output lines on a thread."""
 
-    def __init__(self, stream) -> None:  # noqa: ANN001
+    def __init__(self, stream) -> None:
         self.lines: list[str] = []
         threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
-    def _read(self, stream) -> None:  # noqa: ANN001
+    def _read(self, stream) -> None:
         for line in iter(stream.readline, ""):
             self.lines.append(line)
 
@@ -64,9 +65,15 @@ def served(tmp_path: Path):
     config, data = make_project(tmp_path, FIXTURES / "site")
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config),
-                             "--port", str(port)], cwd=tmp_path, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config), "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     out = Output(proc.stdout)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -80,7 +87,7 @@ def served(tmp_path: Path):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served) -> None:  # noqa: ANN001
+def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served) -> None:
     base, data, out = served
     actor = data / "actors" / "eastland.yaml"
 
@@ -94,7 +101,9 @@ def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served
     assert "Eastland Renamed" in fetch(f"{base}/actors/eastland.html")
 
     # Fixed again: the site follows; then, left alone, nothing rebuilds (no loop on our own writes).
-    actor.write_text(actor.read_text().replace("kind: planet", "kind: state").replace("Eastland Renamed", "Eastland Again"))
+    actor.write_text(
+        actor.read_text().replace("kind: planet", "kind: state").replace("Eastland Renamed", "Eastland Again")
+    )
     wait_for(lambda: "Eastland Again" in fetch(f"{base}/actors/eastland.html"))
     time.sleep(2)
     renders, builds = out.count("kb serve: docs:"), out.count("Documentation built")
@@ -105,9 +114,15 @@ def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served
 def start_serve(tmp_path: Path, port: int, config: Path | None = None) -> tuple[subprocess.Popen, Output]:
     """`kb serve` on the site fixture, in a session of its own (so the tests can clean up after it)."""
     made, data = make_project(tmp_path, FIXTURES / "site")
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config or made),
-                             "--port", str(port)], cwd=tmp_path, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config or made), "--port", str(port)],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     return proc, Output(proc.stdout)
 
 
@@ -125,10 +140,8 @@ def alive(pid: int) -> bool:
 
 def stop_group(proc: subprocess.Popen) -> None:
     """Whatever of the session we started is left: kb serve and its mkdocs serve."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(10)
 
 
@@ -146,6 +159,7 @@ def test_a_signal_takes_the_preview_server_down_too(tmp_path: Path, signum: int)
         def port_closed() -> bool:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", port)) != 0
+
         wait_for(port_closed, timeout=15)
         assert "Traceback" not in out.text()
     finally:

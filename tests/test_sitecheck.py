@@ -15,15 +15,22 @@ def write(root: Path, rel: str, html: str) -> None:
 
 def test_broken_links_and_fragments_are_found_with_their_source(tmp_path):
     site = tmp_path / "site"
-    write(site, "index.html", '<html><body>\n<a href="actors/estonia.html#roles">ok</a>\n'
-                              '<a href="actors/latvia.html">gone</a>\n<a href="actors/estonia.html#nope">bad anchor</a>\n'
-                              '<a href="https://example.org/x">external</a> <a href="#top" id="top">self</a>\n'
-                              '<a href="actors/">dir</a><img src="img/missing.png"></body></html>')
+    write(
+        site,
+        "index.html",
+        '<html><body>\n<a href="actors/estonia.html#roles">ok</a>\n'
+        '<a href="actors/latvia.html">gone</a>\n<a href="actors/estonia.html#nope">bad anchor</a>\n'
+        '<a href="https://example.org/x">external</a> <a href="#top" id="top">self</a>\n'
+        '<a href="actors/">dir</a><img src="img/missing.png"></body></html>',
+    )
     write(site, "actors/estonia.html", '<h2 id="roles">Roles</h2><a href="../index.html#top">home</a>')
     write(site, "actors/index.html", "<p>actors</p>")
     found = check_site(site, origin=lambda page: "docs/index.md" if page.name == "index.html" else None)
     assert [(Path(f.path).name, f.line, f.rule) for f in found] == [
-        ("index.html", 3, "site-link"), ("index.html", 4, "site-anchor"), ("index.html", 6, "site-link")]
+        ("index.html", 3, "site-link"),
+        ("index.html", 4, "site-anchor"),
+        ("index.html", 6, "site-link"),
+    ]
     assert all("(from docs/index.md)" in f.message for f in found)
 
 

@@ -8,9 +8,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import SHARED, VALID, needs_shared
-from kb.core.loader import LoadError, load, load_front_matter
-from kb.core.facttypes import of_path
 from kb.check.validate import is_valid, validator
+from kb.core.facttypes import of_path
+from kb.core.loader import LoadError, load
 from kb.core.schema import SCHEMA_FILES, inline_refs, schema
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from conftest import SHARED, needs_shared
 from kb.check.run import check
 

@@ -18,8 +18,8 @@ def complain(command: str, message: str, hint: str = "") -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kb.check.run import check
     from kb.check.report import WRITERS
+    from kb.check.run import check
 
     missing = [p for p in args.paths if not p.is_dir()]
     if missing:
@@ -34,6 +34,7 @@ def _check(args: argparse.Namespace) -> int:
         if args.changed_since:
             from kb.check.changes import changed_findings
             from kb.core.git import GitError
+
             try:
                 found = changed_findings(found, data_dir, args.changed_since)
             except GitError as exc:
@@ -41,17 +42,20 @@ def _check(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
         if args.external:
             from kb.check.external import Cache, external_findings
+
             found += external_findings(result.kb, Cache(args.cache, args.max_age * 86400), timeout=args.timeout)
         findings += sorted(found)
         files += result.files
     if len(args.paths) == 1 and args.docs.is_dir():
         from kb.site.doclinks import check_docs
+
         findings += check_docs(args.docs, result.kb)
     if args.site:
         if not args.site.is_dir():
             print(f"kb check: no built site at {args.site}: run `kb build` first", file=sys.stderr)
             return EXIT_USAGE
         from kb.site.sitecheck import check_site, page_origin
+
         findings += check_site(args.site, page_origin(args.docs, result.kb))
     WRITERS[args.format](findings, files, sys.stdout)
     failing = [f for f in findings if f.severity == "error" or args.strict]
@@ -59,35 +63,70 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("check", help="validate the data: YAML, schemas and consistency rules",
-                       description="Check YAML hygiene, schemas and whole-graph rules, and the links in hand-written "
-                                   "pages (--docs, with one data directory); optionally the built site (--site) and "
-                                   "source URLs (--external). Exit 0 when no errors, 1 when errors (or warnings with "
-                                   "--strict), 2 on usage errors.")
-    c.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="PATH",
-                   help="data directories to check (default: data)")
-    c.add_argument("--format", choices=("text", "json", "github"), default="text",
-                   help="text (default), json, or github workflow annotations")
+    c = sub.add_parser(
+        "check",
+        help="validate the data: YAML, schemas and consistency rules",
+        description="Check YAML hygiene, schemas and whole-graph rules, and the links in hand-written "
+        "pages (--docs, with one data directory); optionally the built site (--site) and "
+        "source URLs (--external). Exit 0 when no errors, 1 when errors (or warnings with "
+        "--strict), 2 on usage errors.",
+    )
+    c.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("data")],
+        metavar="PATH",
+        help="data directories to check (default: data)",
+    )
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github workflow annotations",
+    )
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
-    c.add_argument("--changed-since", metavar="REV",
-                   help="report only findings in files changed since the git revision REV, "
-                        "plus findings anywhere that the change caused (judged on the whole index)")
+    c.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="report only findings in files changed since the git revision REV, "
+        "plus findings anywhere that the change caused (judged on the whole index)",
+    )
     c.add_argument("--site", type=Path, metavar="DIR", help="also check links and #fragments in the built site DIR")
-    c.add_argument("--docs", type=Path, default=Path("docs"),
-                   help="hand-written pages whose links are checked too (with one data directory), and the tree "
-                        "--site was built from (default: docs)")
+    c.add_argument(
+        "--docs",
+        type=Path,
+        default=Path("docs"),
+        help="hand-written pages whose links are checked too (with one data directory), and the tree "
+        "--site was built from (default: docs)",
+    )
     c.add_argument("--external", action="store_true", help="also check that source URLs answer (network)")
-    c.add_argument("--cache", type=Path, default=Path(".kb-cache/urls.json"),
-                   help="where --external remembers URLs that answered (default: .kb-cache/urls.json)")
-    c.add_argument("--max-age", type=float, default=7, metavar="DAYS",
-                   help="how long a URL that answered is trusted without asking again (default: 7)")
-    c.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="seconds each URL may take in all, redirects included (default: 10)")
+    c.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".kb-cache/urls.json"),
+        help="where --external remembers URLs that answered (default: .kb-cache/urls.json)",
+    )
+    c.add_argument(
+        "--max-age",
+        type=float,
+        default=7,
+        metavar="DAYS",
+        help="how long a URL that answered is trusted without asking again (default: 7)",
+    )
+    c.add_argument(
+        "--timeout",
+        type=float,
+        default=10,
+        metavar="SECONDS",
+        help="seconds each URL may take in all, redirects included (default: 10)",
+    )
     c.set_defaults(run=_check)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kb.site.build import BuildError, Interrupted, Project, build, stoppable
     from kb.core.files import environment_hint
+    from kb.site.build import BuildError, Interrupted, Project, build, stoppable
 
     try:
         project = Project.locate(args.config, args.data, args.site_dir)
@@ -114,17 +153,26 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("build", help="check, render docs/ and build the site with mkdocs --strict",
-                       description="Check the data (refusing to build on errors), render the generated pages "
-                                   "into docs/, then build the site as `mkdocs build --strict` would (on every core) "
-                                   "into a temporary directory that replaces the site directory only on success. "
-                                   "Exit 0 built, 1 not built, 2 usage.")
-    c.add_argument("data", nargs="?", type=Path, default=Path("data"), metavar="DATA",
-                   help="data directory (default: data)")
+    c = sub.add_parser(
+        "build",
+        help="check, render docs/ and build the site with mkdocs --strict",
+        description="Check the data (refusing to build on errors), render the generated pages "
+        "into docs/, then build the site as `mkdocs build --strict` would (on every core) "
+        "into a temporary directory that replaces the site directory only on success. "
+        "Exit 0 built, 1 not built, 2 usage.",
+    )
+    c.add_argument(
+        "data", nargs="?", type=Path, default=Path("data"), metavar="DATA", help="data directory (default: data)"
+    )
     c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
     c.add_argument("--site-dir", type=Path, default=None, help="output directory (default: site_dir of the config)")
-    c.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="processes to check, render and build with (default: every core)")
+    c.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes to check, render and build with (default: every core)",
+    )
     c.set_defaults(run=_build)
 
 
@@ -145,11 +193,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("serve", help="live preview: re-render on data changes, served by mkdocs serve",
-                       description="Render the docs tree, start `mkdocs serve` on 127.0.0.1, and re-render whenever "
-                                   "a data file changes. Data errors are printed; the last good pages stay up.")
-    c.add_argument("data", nargs="?", type=Path, default=Path("data"), metavar="DATA",
-                   help="data directory (default: data)")
+    c = sub.add_parser(
+        "serve",
+        help="live preview: re-render on data changes, served by mkdocs serve",
+        description="Render the docs tree, start `mkdocs serve` on 127.0.0.1, and re-render whenever "
+        "a data file changes. Data errors are printed; the last good pages stay up.",
+    )
+    c.add_argument(
+        "data", nargs="?", type=Path, default=Path("data"), metavar="DATA", help="data directory (default: data)"
+    )
     c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
     c.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     c.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -167,19 +219,24 @@ def _new(args: argparse.Namespace) -> int:
     how = " (from the title; choose another with --id before anything links to it)" if created.id_from_title else ""
     print(f"created {created.path}\n    id: {created.id}{how}")
     for other in created.similar:
-        print(f"    note: close to the existing {other.type} '{other.id}' ({other.label}) in {other.path}; "
-              "if it is the same fact, edit that file instead and delete the new one")
+        print(
+            f"    note: close to the existing {other.type} '{other.id}' ({other.label}) in {other.path}; "
+            "if it is the same fact, edit that file instead and delete the new one"
+        )
     print(f"next: fill in the empty fields, then run: kb fmt {created.path} && kb check {args.data}")
     return EXIT_OK
 
 
 def _add_new(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("new", help="write a commented skeleton for a new fact or briefing",
-                       description="Create data/<folder>/<id>.yaml (briefings: data/briefings/<id>.md) with every "
-                                   "required field, comments from the schema and the editor schema line. The id is "
-                                   "made from the title unless --id is given; dates default to today (KB_TODAY=YYYY-MM-DD "
-                                   "pins it). Never overwrites a file or reuses an id. Exit 0 when created, "
-                                   "1 when the id is taken, 2 on bad input.")
+    c = sub.add_parser(
+        "new",
+        help="write a commented skeleton for a new fact or briefing",
+        description="Create data/<folder>/<id>.yaml (briefings: data/briefings/<id>.md) with every "
+        "required field, comments from the schema and the editor schema line. The id is "
+        "made from the title unless --id is given; dates default to today (KB_TODAY=YYYY-MM-DD "
+        "pins it). Never overwrites a file or reuses an id. Exit 0 when created, "
+        "1 when the id is taken, 2 on bad input.",
+    )
     c.add_argument("type", metavar="TYPE", help="source, actor, place, event, figure or briefing")
     c.add_argument("title", metavar="TITLE", help="the title (or, for actors and places, the name), in quotes")
     c.add_argument("--id", help="the id to use instead of one made from the title")
@@ -198,21 +255,32 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _add_fmt(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("fmt", help="put fact files into the canonical form (key order, quoting, list style)",
-                       description="Format fact files and briefing front matter: keys in schema order, dates "
-                                   "double-quoted, ids plain, short lists in flow style, 2-space indentation. "
-                                   "Comments and values are never changed. Exit 0 when done (or, with --check, "
-                                   "nothing to change), 1 when files would change or cannot be formatted, 2 on usage errors.")
-    c.add_argument("paths", nargs="*", type=Path, default=[Path("data")], metavar="PATH",
-                   help="files or directories to format (default: data)")
-    c.add_argument("--check", action="store_true", help="change nothing; list the files that would change and exit 1 if any")
+    c = sub.add_parser(
+        "fmt",
+        help="put fact files into the canonical form (key order, quoting, list style)",
+        description="Format fact files and briefing front matter: keys in schema order, dates "
+        "double-quoted, ids plain, short lists in flow style, 2-space indentation. "
+        "Comments and values are never changed. Exit 0 when done (or, with --check, "
+        "nothing to change), 1 when files would change or cannot be formatted, 2 on usage errors.",
+    )
+    c.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("data")],
+        metavar="PATH",
+        help="files or directories to format (default: data)",
+    )
+    c.add_argument(
+        "--check", action="store_true", help="change nothing; list the files that would change and exit 1 if any"
+    )
     c.add_argument("--diff", action="store_true", help="also show the changes as a unified diff")
     c.set_defaults(run=_fmt)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from kb.edit.diff import WRITERS, diff
     from kb.core.git import GitError
+    from kb.edit.diff import WRITERS, diff
 
     try:
         result = diff(args.since, args.data, args.until)
@@ -224,11 +292,14 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("diff", help="what changed in the knowledge base since a git revision, fact by fact",
-                       description="Compare the data directory at git revision REV with the working tree (or with "
-                                   "revision UNTIL): facts added, removed, renamed and changed (each field with its old "
-                                   "and new value), briefings touched, references broken. Markdown output is meant "
-                                   "for $GITHUB_STEP_SUMMARY. Exit 0 when compared, 2 on usage errors.")
+    c = sub.add_parser(
+        "diff",
+        help="what changed in the knowledge base since a git revision, fact by fact",
+        description="Compare the data directory at git revision REV with the working tree (or with "
+        "revision UNTIL): facts added, removed, renamed and changed (each field with its old "
+        "and new value), briefings touched, references broken. Markdown output is meant "
+        "for $GITHUB_STEP_SUMMARY. Exit 0 when compared, 2 on usage errors.",
+    )
     c.add_argument("since", metavar="REV", help="the revision to compare with: a branch, tag or commit (main, HEAD~3)")
     c.add_argument("until", metavar="UNTIL", nargs="?", help="compare with this revision instead of the working tree")
     c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")
@@ -256,10 +327,15 @@ def _schema_doc(args: argparse.Namespace) -> int:
 
 
 def _add_schema_doc(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("schema-doc", help="print the fact file reference (Markdown) generated from the JSON Schemas",
-                       description="Generate the Markdown reference of every fact type (fields, types, required, "
-                                   "allowed values, descriptions, a kb new example) from scripts/kb/schemas/*.json.")
-    c.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE (only if it changes) instead of printing")
+    c = sub.add_parser(
+        "schema-doc",
+        help="print the fact file reference (Markdown) generated from the JSON Schemas",
+        description="Generate the Markdown reference of every fact type (fields, types, required, "
+        "allowed values, descriptions, a kb new example) from scripts/kb/schemas/*.json.",
+    )
+    c.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (only if it changes) instead of printing"
+    )
     c.set_defaults(run=_schema_doc)
 
 
@@ -308,13 +384,18 @@ def main(argv: list[str] | None = None) -> int:
         from kb.check.report import one_line
 
         where = f": {one_line(str(exc.filename))}" if exc.filename is not None else ""
-        complain(args.command, f"{exc.strerror or exc}{where}",
-                 "the system refused what kb asked of it: free some space, fix the permissions, or choose another path")
+        complain(
+            args.command,
+            f"{exc.strerror or exc}{where}",
+            "the system refused what kb asked of it: free some space, fix the permissions, or choose another path",
+        )
         return EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001 - a bug in kb itself: say so briefly, never a traceback dump
-        print(f"kb {args.command}: internal error: {type(exc).__name__}: {exc}\n"
-              "    hint: this is a bug in kb, not in your data; please report it with the command you ran",
-              file=sys.stderr)
+    except Exception as exc:
+        print(
+            f"kb {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+            "    hint: this is a bug in kb, not in your data; please report it with the command you ran",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 

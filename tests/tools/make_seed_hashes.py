@@ -39,7 +39,7 @@ def digest(tokens: tuple[str, ...] | list[str]) -> str:
 
 
 def runs(tokens: list[str], n: int = RUN) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def split_article(text: str) -> tuple[str, str]:
@@ -65,10 +65,19 @@ def fingerprints(seeds: Path) -> tuple[list[str], list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("seeds", nargs="?", type=Path, default=ROOT.parent / "shared" / "seeds",
-                        help="directory of seed articles (default: ../shared/seeds from the repo root)")
-    parser.add_argument("--out", type=Path, default=ROOT / "tests" / "data",
-                        help="directory to write seed_ngrams.txt and seed_titles.txt into")
+    parser.add_argument(
+        "seeds",
+        nargs="?",
+        type=Path,
+        default=ROOT.parent / "shared" / "seeds",
+        help="directory of seed articles (default: ../shared/seeds from the repo root)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "tests" / "data",
+        help="directory to write seed_ngrams.txt and seed_titles.txt into",
+    )
     args = parser.parse_args(argv)
     ngrams, titles = fingerprints(args.seeds)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from kb.core import git
 from kb.check.run import check
+from kb.core import git
 from kb.core.findings import Finding
 
 
@@ -28,5 +28,4 @@ def changed_findings(findings: list[Finding], data_dir: Path, rev: str) -> list[
         old_dir = Path(tmp) / "data"
         git.export_tree(top, git.verify(top, rev), root.relative_to(top).as_posix(), old_dir)
         before = {_key(f, old_dir.resolve()) for f in check(old_dir).findings}
-    return [f for f in findings
-            if Path(f.path).resolve() in changed or _key(f, root) not in before]
+    return [f for f in findings if Path(f.path).resolve() in changed or _key(f, root) not in before]

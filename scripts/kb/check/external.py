@@ -167,7 +167,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201, PLR0913
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise _Unverifiable("redirected to an address that is not a web page")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -176,9 +176,15 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
 def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
     """urllib's opener for the web only (proxies and redirects as usual), every request under `deadline`."""
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), _HTTPHandler(deadline),
-                    _HTTPSHandler(deadline), urllib.request.HTTPDefaultErrorHandler(), _RedirectHandler(),
-                    urllib.request.HTTPErrorProcessor()):
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _HTTPHandler(deadline),
+        _HTTPSHandler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _RedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
         opener.add_handler(handler)
     return opener
 
@@ -197,8 +203,14 @@ def _as_uri(url: str) -> str:
     except ValueError as exc:  # UnicodeError (a host name IDNA refuses) included
         raise _Unverifiable(f"invalid URL ({'bad host name' if isinstance(exc, UnicodeError) else exc})") from None
     safe = "/%:@!$&'()*+,;=?~[]"
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2],  # urllib would take user@ for the host
-                                     path=quote(parts.path, safe=safe), query=quote(parts.query, safe=safe), fragment=""))
+    return urlunsplit(
+        parts._replace(
+            netloc=parts.netloc.rpartition("@")[2],  # urllib would take user@ for the host
+            path=quote(parts.path, safe=safe),
+            query=quote(parts.query, safe=safe),
+            fragment="",
+        )
+    )
 
 
 def _request(opener: urllib.request.OpenerDirector, url: str, method: str) -> int:
@@ -225,7 +237,7 @@ def probe(url: str, timeout: float = 10.0) -> UrlResult:
                 raise
             status = _request(opener, target, "GET")  # some servers refuse HEAD only
         return UrlResult(url, "ok", f"HTTP {status}")
-    except Exception as exc:  # noqa: BLE001 - one odd server must not cost the findings of every other URL
+    except Exception as exc:
         outcome, detail = _classify(exc, timeout)
         return UrlResult(url, outcome, detail)
 
@@ -294,8 +306,9 @@ class Cache:
         tmp.replace(self.path)
 
 
-def check_urls(urls: list[str], cache: Cache, *, per_host: int = 2, workers: int = 8,
-               timeout: float = 10.0) -> dict[str, UrlResult]:
+def check_urls(
+    urls: list[str], cache: Cache, *, per_host: int = 2, workers: int = 8, timeout: float = 10.0
+) -> dict[str, UrlResult]:
     """Probe every URL not freshly cached, at most `per_host` at a time per host."""
     now = time.time()
     todo = sorted({u for u in urls if not cache.fresh(u, now)})
@@ -315,8 +328,12 @@ def check_urls(urls: list[str], cache: Cache, *, per_host: int = 2, workers: int
 
 def external_findings(kb: KnowledgeBase, cache: Cache, **limits) -> list[Finding]:
     """Findings for every source URL (and archive URL) that is broken or unverifiable."""
-    wanted = [(s, field, getattr(s, field)) for s in kb.sources.values()
-              for field in ("url", "archive_url") if getattr(s, field)]
+    wanted = [
+        (s, field, getattr(s, field))
+        for s in kb.sources.values()
+        for field in ("url", "archive_url")
+        if getattr(s, field)
+    ]
     results = check_urls([u for _, _, u in wanted], cache, **limits)
     out = []
     for source, field, url in wanted:

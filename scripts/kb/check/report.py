@@ -42,7 +42,7 @@ def _visible(match: re.Match[str]) -> str:
     if c in _NAMED:
         return _NAMED[c]
     if "\udc80" <= c <= "\udcff":  # a byte of a file name that is not UTF-8 (Python's surrogateescape)
-        return f"\\x{ord(c) - 0xdc00:02x}"
+        return f"\\x{ord(c) - 0xDC00:02x}"
     return f"\\u{ord(c):04x}"
 
 
@@ -76,8 +76,9 @@ def write_text(findings: list[Finding], files: int, out: TextIO) -> None:
 def write_json(findings: list[Finding], files: int, out: TextIO) -> None:
     # Exact data, but printable: a file name's undecodable bytes as `\xff` (JSON has no bytes),
     # the other unsafe characters as JSON's own `\uXXXX` escapes, which read back as they were.
-    items = [{k: _SURROGATE.sub(_visible, v) if isinstance(v, str) else v for k, v in f.as_dict().items()}
-             for f in findings]
+    items = [
+        {k: _SURROGATE.sub(_visible, v) if isinstance(v, str) else v for k, v in f.as_dict().items()} for f in findings
+    ]
     out.write(_UNSAFE_IN_JSON.sub(_visible, json.dumps(items, indent=2, ensure_ascii=False)) + "\n")
 
 
@@ -92,8 +93,10 @@ def _escape_property(text: str) -> str:
 
 def annotation(f: Finding) -> str:
     """One GitHub workflow command (`::error file=...::message`), escaped as GitHub requires."""
-    props = ",".join(f"{k}={_escape_property(one_line(str(v)))}" for k, v in
-                     (("file", f.path), ("line", f.line), ("col", f.col), ("title", f"{f.rule}")))
+    props = ",".join(
+        f"{k}={_escape_property(one_line(str(v)))}"
+        for k, v in (("file", f.path), ("line", f.line), ("col", f.col), ("title", f"{f.rule}"))
+    )
     body = one_line(f.message) + (f"\n{one_line(f.hint)}" if f.hint else "")
     return f"::{f.severity} {props}::{_escape_data(body)}"
 
@@ -122,8 +125,10 @@ def markdown_table(findings: list[Finding], files: int) -> str:
     lines = [f"### kb check: {summary_line(findings, files)}\n"]
     if findings:
         lines.append("| where | severity | rule | message | hint |\n|---|---|---|---|---|")
-        lines += [f"| `{_cell(location(f))}` | {f.severity} | `{f.rule}` | {_cell(f.message)} | {_cell(f.hint)} |"
-                  for f in findings]
+        lines += [
+            f"| `{_cell(location(f))}` | {f.severity} | `{f.rule}` | {_cell(f.message)} | {_cell(f.hint)} |"
+            for f in findings
+        ]
     return "\n".join(lines) + "\n\n"
 
 

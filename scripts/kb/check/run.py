@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from kb.check.rules import run_rules
+from kb.check.rules.waivers import active
+from kb.check.validate import schema_findings
+from kb.core.facttypes import FACT_TYPES
 from kb.core.files import scan
 from kb.core.findings import Finding
 from kb.core.loader import LoadError
 from kb.core.model import KnowledgeBase
-from kb.core.facttypes import FACT_TYPES
-from kb.check.rules import run_rules
-from kb.check.rules.waivers import active
-from kb.check.validate import schema_findings
+
 
 @dataclass
 class CheckResult:
@@ -32,8 +33,11 @@ class CheckResult:
 
 def _misplaced(path: Path, data_dir: Path) -> Finding:
     folders = ", ".join(f"{data_dir}/{t.folder}/ ({t.suffix})" for t in FACT_TYPES)
-    hint = (f"rename it to {path.with_suffix('.yaml').name}" if path.suffix == ".yml"
-            else f"facts live one to a file in {folders}")
+    hint = (
+        f"rename it to {path.with_suffix('.yaml').name}"
+        if path.suffix == ".yml"
+        else f"facts live one to a file in {folders}"
+    )
     return Finding(str(path), 1, 1, "error", "file-location", f"'{path.name}' is not in a fact folder", hint)
 
 
@@ -86,9 +90,17 @@ def schema_findings_of_package() -> list[Finding]:
         path = Path(str(resources.files("kb.schemas").joinpath(f"{enum.file}.json")))
         lines = path.read_text("utf-8").splitlines()
         line = next((n for n, text in enumerate(lines, 1) if f'"{value}"' in text), 1)
-        found.append(Finding(_shown(path), line, 1, "error", "schema-display",
-                             f"{enum.file}.json: allowed value {value!r} of '{enum.field}' has no display text",
-                             f'add "{value}": "<what readers see>" to the "{DISPLAY}" beside this enum'))
+        found.append(
+            Finding(
+                _shown(path),
+                line,
+                1,
+                "error",
+                "schema-display",
+                f"{enum.file}.json: allowed value {value!r} of '{enum.field}' has no display text",
+                f'add "{value}": "<what readers see>" to the "{DISPLAY}" beside this enum',
+            )
+        )
     return found
 
 

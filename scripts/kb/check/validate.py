@@ -9,8 +9,9 @@ read the same way (tests/test_validate.py holds them to agreement).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -73,8 +74,11 @@ def _value_words(value: Any) -> str:
 
 def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
     where = tuple(error.absolute_path)
-    name = str(where[-1]) if where and isinstance(where[-1], str) else (
-        f"item {where[-1] + 1} of {where[-2]}" if len(where) > 1 else "value")
+    name = (
+        str(where[-1])
+        if where and isinstance(where[-1], str)
+        else (f"item {where[-1] + 1} of {where[-2]}" if len(where) > 1 else "value")
+    )
     path = str(doc.path)
 
     def at(rule: str, message: str, hint: str, node: tuple = where, key: bool = False) -> Finding:
@@ -87,23 +91,39 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
         known = sorted(sub.get("properties", {}))
         for extra in sorted(set(inst) - set(known)):
             close = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed fields here: {', '.join(k for k in known if k != '$schema')}"
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else f"allowed fields here: {', '.join(k for k in known if k != '$schema')}"
+            )
             yield at("schema-unknown-field", f"unknown field '{extra}'", hint, (*where, extra), key=True)
     elif v == "required":
         for missing in error.validator_value:
             if missing not in inst:
                 what = f" in {name}" if where else ""
-                yield at("schema-required", f"missing required field '{missing}'{what}",
-                         f"add '{missing}:' here" + _describe(sub, missing))
+                yield at(
+                    "schema-required",
+                    f"missing required field '{missing}'{what}",
+                    f"add '{missing}:' here" + _describe(sub, missing),
+                )
     elif inst is None and v in ("type", "enum"):  # a field left empty, e.g. in a `kb new` skeleton
         allowed = f": one of {', '.join(map(str, error.validator_value))}" if v == "enum" else ""
-        yield at("schema-type" if v == "type" else "schema-enum", f"'{name}' is empty",
-                 f"write the value after '{name}:'{allowed}" if where and isinstance(where[-1], str) else f"write the value{allowed}")
+        yield at(
+            "schema-type" if v == "type" else "schema-enum",
+            f"'{name}' is empty",
+            f"write the value after '{name}:'{allowed}"
+            if where and isinstance(where[-1], str)
+            else f"write the value{allowed}",
+        )
     elif v == "type":
         want = error.validator_value
-        hint = {"string": "quote the value: \"...\"", "number": "write a plain number without quotes or %",
-                "array": "write a list: one '- item' per line, or [a, b]", "object": "write a mapping of 'field: value' lines",
-                "boolean": "write true or false"}.get(want if isinstance(want, str) else want[0], "")
+        hint = {
+            "string": 'quote the value: "..."',
+            "number": "write a plain number without quotes or %",
+            "array": "write a list: one '- item' per line, or [a, b]",
+            "object": "write a mapping of 'field: value' lines",
+            "boolean": "write true or false",
+        }.get(want if isinstance(want, str) else want[0], "")
         yield at("schema-type", f"'{name}' should be {_type_words(want)}, found {_value_words(inst)}", hint)
     elif v == "enum":
         allowed = [str(x) for x in error.validator_value]
@@ -113,7 +133,11 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
     elif v == "pattern":
         yield at("schema-pattern", f"'{name}' has '{inst}', which is not in the expected form", _pattern_hint(error))
     elif v in ("minItems", "minLength"):
-        yield at("schema-empty", f"'{name}' is empty", "give at least one value" if v == "minItems" else "write some text, or remove the field")
+        yield at(
+            "schema-empty",
+            f"'{name}' is empty",
+            "give at least one value" if v == "minItems" else "write some text, or remove the field",
+        )
     elif v == "uniqueItems":
         yield at("schema-duplicate-item", f"'{name}' lists the same value twice", "remove the repeated item")
     elif v in ("minimum", "maximum"):
@@ -123,8 +147,15 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
 
 
 def _type_words(want: Any) -> str:
-    words = {"string": "text", "number": "a number", "integer": "a whole number", "array": "a list",
-             "object": "a mapping", "boolean": "true or false", "null": "empty"}
+    words = {
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "array": "a list",
+        "object": "a mapping",
+        "boolean": "true or false",
+        "null": "empty",
+    }
     if isinstance(want, list):
         return " or ".join(words.get(w, w) for w in want)
     return words.get(want, want)

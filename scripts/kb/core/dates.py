@@ -8,8 +8,20 @@ from dataclasses import dataclass
 from datetime import date as _date
 
 _SHAPE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +37,7 @@ class PartialDate:
         """Parse an ISO date of reduced precision; raise ValueError saying what is wrong."""
         m = _SHAPE.match(text)
         if not m:
-            raise ValueError(f"'{text}' is not a date like \"2025\", \"2025-09\" or \"2025-09-19\"")
+            raise ValueError(f'\'{text}\' is not a date like "2025", "2025-09" or "2025-09-19"')
         year, month, day = (int(g) if g else None for g in m.groups())
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"'{text}' has month {month:02d}; months run 01-12")

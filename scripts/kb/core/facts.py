@@ -7,13 +7,14 @@ exact line of any field without reaching into the loader.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from kb.core import prose
 from kb.core.dates import PartialDate, date_key
 from kb.core.loader import Document, Path_, Position
+
 
 def label_of(data: Mapping[str, Any]) -> str | None:
     """What readers call the fact a file's fields describe: its title or name (None if it has neither)."""
@@ -72,8 +73,9 @@ class Reference:
 
 
 def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
-    return [Citation(c["source"], c["locator"], c.get("note"), (*where, i))
-            for i, c in enumerate(data.get("sources", []))]
+    return [
+        Citation(c["source"], c["locator"], c.get("note"), (*where, i)) for i, c in enumerate(data.get("sources", []))
+    ]
 
 
 @dataclass(kw_only=True)
@@ -100,9 +102,13 @@ class Fact:
     def common(doc: Document, fact_id: str | None = None) -> dict[str, Any]:
         d = doc.data
         return dict(
-            id=fact_id or d["id"], doc=doc, sources=_citations(d, ("sources",)), tags=list(d.get("tags", [])),
-            waivers=[Waiver(w["rule"], w["reason"], w["expires"], ("waivers", i))
-                     for i, w in enumerate(d.get("waivers", []))],
+            id=fact_id or d["id"],
+            doc=doc,
+            sources=_citations(d, ("sources",)),
+            tags=list(d.get("tags", [])),
+            waivers=[
+                Waiver(w["rule"], w["reason"], w["expires"], ("waivers", i)) for i, w in enumerate(d.get("waivers", []))
+            ],
             former_ids=list(d.get("former_ids", [])),
         )
 
@@ -155,12 +161,22 @@ class Source(Fact):
     @classmethod
     def from_doc(cls, doc: Document) -> Source:
         d = doc.data
-        return cls(**cls.common(doc), title=d["title"], type=d["type"], authors=list(d.get("authors", [])),
-                   publisher=d.get("publisher"), published=date_or_none(d.get("published")),
-                   published_end=date_or_none(d.get("published_end")),
-                   published_inferred=bool(d.get("published_inferred")), url=d.get("url"),
-                   archive_url=d.get("archive_url"), retrieved=date_or_none(d.get("retrieved")),
-                   language=d.get("language"), reliability=d.get("reliability"), summary=d.get("summary"))
+        return cls(
+            **cls.common(doc),
+            title=d["title"],
+            type=d["type"],
+            authors=list(d.get("authors", [])),
+            publisher=d.get("publisher"),
+            published=date_or_none(d.get("published")),
+            published_end=date_or_none(d.get("published_end")),
+            published_inferred=bool(d.get("published_inferred")),
+            url=d.get("url"),
+            archive_url=d.get("archive_url"),
+            retrieved=date_or_none(d.get("retrieved")),
+            language=d.get("language"),
+            reliability=d.get("reliability"),
+            summary=d.get("summary"),
+        )
 
 
 @dataclass(slots=True)
@@ -199,16 +215,40 @@ class Actor(Fact):
     @classmethod
     def from_doc(cls, doc: Document) -> Actor:
         d = doc.data
-        roles = [Role(r["title"], r.get("of"), date_or_none(r.get("start")), date_or_none(r.get("end")),
-                      bool(r.get("former")), _citations(r, ("roles", i, "sources")), ("roles", i))
-                 for i, r in enumerate(d.get("roles", []))]
-        members = [Membership(m["organisation"], date_or_none(m.get("start")), date_or_none(m.get("end")),
-                              _citations(m, ("memberships", i, "sources")), ("memberships", i))
-                   for i, m in enumerate(d.get("memberships", []))]
-        return cls(**cls.common(doc), name=d["name"], kind=d["kind"], aliases=list(d.get("aliases", [])),
-                   country=d.get("country"), founded=date_or_none(d.get("founded")),
-                   dissolved=date_or_none(d.get("dissolved")), roles=roles, memberships=members,
-                   summary=d.get("summary"))
+        roles = [
+            Role(
+                r["title"],
+                r.get("of"),
+                date_or_none(r.get("start")),
+                date_or_none(r.get("end")),
+                bool(r.get("former")),
+                _citations(r, ("roles", i, "sources")),
+                ("roles", i),
+            )
+            for i, r in enumerate(d.get("roles", []))
+        ]
+        members = [
+            Membership(
+                m["organisation"],
+                date_or_none(m.get("start")),
+                date_or_none(m.get("end")),
+                _citations(m, ("memberships", i, "sources")),
+                ("memberships", i),
+            )
+            for i, m in enumerate(d.get("memberships", []))
+        ]
+        return cls(
+            **cls.common(doc),
+            name=d["name"],
+            kind=d["kind"],
+            aliases=list(d.get("aliases", [])),
+            country=d.get("country"),
+            founded=date_or_none(d.get("founded")),
+            dissolved=date_or_none(d.get("dissolved")),
+            roles=roles,
+            memberships=members,
+            summary=d.get("summary"),
+        )
 
     def fields(self) -> Iterator[Field]:
         yield from super().fields()
@@ -221,6 +261,7 @@ class Actor(Fact):
         for m in self.memberships:
             yield _ref((*m.where, "organisation"), m.organisation, "actor")
             yield from _cite(m.sources)
+
 
 @dataclass(kw_only=True)
 class Place(Fact):
@@ -237,9 +278,16 @@ class Place(Fact):
     def from_doc(cls, doc: Document) -> Place:
         d = doc.data
         coords = d.get("coordinates")
-        return cls(**cls.common(doc), name=d["name"], kind=d["kind"], aliases=list(d.get("aliases", [])),
-                   country=d.get("country"), within=d.get("within"),
-                   coordinates=(coords["lat"], coords["lon"]) if coords else None, summary=d.get("summary"))
+        return cls(
+            **cls.common(doc),
+            name=d["name"],
+            kind=d["kind"],
+            aliases=list(d.get("aliases", [])),
+            country=d.get("country"),
+            within=d.get("within"),
+            coordinates=(coords["lat"], coords["lon"]) if coords else None,
+            summary=d.get("summary"),
+        )
 
     def fields(self) -> Iterator[Field]:
         yield from super().fields()
@@ -288,13 +336,23 @@ class Event(Fact):
     @classmethod
     def from_doc(cls, doc: Document) -> Event:
         d = doc.data
-        return cls(**cls.common(doc), title=d["title"], date=date_or_none(d["date"]), kind=d["kind"],
-                   summary=d["summary"], end=date_or_none(d.get("end")), approximate=bool(d.get("approximate")),
-                   planned=bool(d.get("planned")), places=list(d.get("places", [])),
-                   actors=[Participation(a["actor"], a["role"], ("actors", i)) for i, a in enumerate(d.get("actors", []))],
-                   attribution=[Attribution(a["actor"], a.get("by"), a["basis"], a["confidence"], ("attribution", i))
-                                for i, a in enumerate(d.get("attribution", []))],
-                   related=list(d.get("related", [])))
+        return cls(
+            **cls.common(doc),
+            title=d["title"],
+            date=date_or_none(d["date"]),
+            kind=d["kind"],
+            summary=d["summary"],
+            end=date_or_none(d.get("end")),
+            approximate=bool(d.get("approximate")),
+            planned=bool(d.get("planned")),
+            places=list(d.get("places", [])),
+            actors=[Participation(a["actor"], a["role"], ("actors", i)) for i, a in enumerate(d.get("actors", []))],
+            attribution=[
+                Attribution(a["actor"], a.get("by"), a["basis"], a["confidence"], ("attribution", i))
+                for i, a in enumerate(d.get("attribution", []))
+            ],
+            related=list(d.get("related", [])),
+        )
 
     def fields(self) -> Iterator[Field]:
         yield from super().fields()
@@ -334,11 +392,22 @@ class Figure(Fact):
     @classmethod
     def from_doc(cls, doc: Document) -> Figure:
         d = doc.data
-        return cls(**cls.common(doc), actor=d["actor"], metric=d["metric"], value=d["value"], unit=d["unit"],
-                   period=date_or_none(d["period"]), status=d["status"], title=d.get("title"),
-                   qualifier=d.get("qualifier"), period_end=date_or_none(d.get("period_end")),
-                   ongoing=bool(d.get("ongoing")), compared_to=d.get("compared_to"),
-                   disputed=d.get("disputed"), note=d.get("note"))
+        return cls(
+            **cls.common(doc),
+            actor=d["actor"],
+            metric=d["metric"],
+            value=d["value"],
+            unit=d["unit"],
+            period=date_or_none(d["period"]),
+            status=d["status"],
+            title=d.get("title"),
+            qualifier=d.get("qualifier"),
+            period_end=date_or_none(d.get("period_end")),
+            ongoing=bool(d.get("ongoing")),
+            compared_to=d.get("compared_to"),
+            disputed=d.get("disputed"),
+            note=d.get("note"),
+        )
 
     def fields(self) -> Iterator[Field]:
         yield from super().fields()
@@ -380,9 +449,17 @@ class Briefing(Fact):
         `[text](type:id)` may name the fact types `link_types`."""
         d = doc.data
         body = prose.normalise(body)
-        return cls(**cls.common(doc, id), title=d["title"], date=date_or_none(d["date"]), summary=d["summary"],
-                   status=d["status"], body=body, body_line=body_line, authors=list(d.get("authors", [])),
-                   parsed=prose.parse(body, link_types))
+        return cls(
+            **cls.common(doc, id),
+            title=d["title"],
+            date=date_or_none(d["date"]),
+            summary=d["summary"],
+            status=d["status"],
+            body=body,
+            body_line=body_line,
+            authors=list(d.get("authors", [])),
+            parsed=prose.parse(body, link_types),
+        )
 
     def position(self, line: int, col: int) -> Position:
         """A position in the body as a position in the file."""
@@ -393,8 +470,10 @@ class Briefing(Fact):
         for link in self.parsed.links:
             if link.judgement is not None:
                 links[link.judgement].append(link)
-        return [Judgement(j.title or "", j.text, self.position(j.line, j.col), links[n])
-                for n, j in enumerate(self.parsed.judgements)]
+        return [
+            Judgement(j.title or "", j.text, self.position(j.line, j.col), links[n])
+            for n, j in enumerate(self.parsed.judgements)
+        ]
 
     def links(self, kind: prose.LinkKind) -> Iterator[prose.Link]:
         return (link for link in self.parsed.links if link.kind == kind)
@@ -402,5 +481,13 @@ class Briefing(Fact):
     def references(self) -> Iterator[Reference]:
         yield from super().references()
         for link in self.links("fact"):
-            yield Reference(self, link.target, (link.type or "",), None, self.position(link.line, link.col),
-                            label=link.label, context=link.sentence, locator=link.title)
+            yield Reference(
+                self,
+                link.target,
+                (link.type or "",),
+                None,
+                self.position(link.line, link.col),
+                label=link.label,
+                context=link.sentence,
+                locator=link.title,
+            )

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.loader import Document, load, load_front_matter
 from kb.core.facts import Actor, Briefing, Event, Fact, Figure, Place, Source
+from kb.core.loader import Document, load, load_front_matter
 
 
 @dataclass(frozen=True)
@@ -74,28 +74,113 @@ _COUNTRY = Skeleton("country", optional=True)
 _SUMMARY = Skeleton("summary", optional=True)
 
 FACT_TYPES: list[FactType] = [
-    FactType("briefing", "briefings", "Briefing", "Briefings", Briefing, 6, suffix=".md", cites=False,
-             example="Harbour security in Northland",
-             columns_after=("body",), skeleton=(
-                 _TITLE, Skeleton("date", "today", extra="today by default"), Skeleton("authors", "[]", optional=True),
-                 Skeleton("summary"), Skeleton("tags", "[]", optional=True), Skeleton("status", "draft"))),
-    FactType("event", "events", "Event", "Events", Event, 1, example="Harbour cable severed", skeleton=(
-        _TITLE, Skeleton("date", "today", extra="today by default"), _KIND, Skeleton("places", "[]", optional=True),
-        Skeleton("actors", "[{actor: some-actor-id, role: participant}]", optional=True),
-        Skeleton("summary", extra="no run of 9 or more words copied from the source"))),
-    FactType("actor", "actors", "Actor", "Actors", Actor, 2, example="Northland", skeleton=(_NAME, _KIND, _ALIASES, _COUNTRY, _SUMMARY)),
-    FactType("place", "places", "Place", "Places", Place, 3, example="Port North", skeleton=(
-        _NAME, _KIND, _ALIASES, _COUNTRY, Skeleton("within", optional=True),
-        Skeleton("coordinates", "{lat: 59.437, lon: 24.745}", optional=True), _SUMMARY)),
-    FactType("figure", "figures", "Figure", "Figures", Figure, 4, example="Northland defence spending 2026", skeleton=(
-        _TITLE, Skeleton("actor"), Skeleton("metric"), Skeleton("value"), Skeleton("unit"),
-        Skeleton("qualifier", optional=True), Skeleton("period", "year", extra="this year by default"),
-        Skeleton("status"), Skeleton("note", optional=True))),
-    FactType("source", "sources", "Source", "Sources", Source, 5, cites=False, example="Example Review: Harbour Security", skeleton=(
-        _TITLE, Skeleton("authors", "[]", optional=True), Skeleton("publisher", optional=True),
-        Skeleton("published", "today", optional=True), Skeleton("url", "https://", optional=True),
-        Skeleton("retrieved", "today", extra="today by default"), Skeleton("type"),
-        Skeleton("language", "en", optional=True), Skeleton("reliability", optional=True), _SUMMARY)),
+    FactType(
+        "briefing",
+        "briefings",
+        "Briefing",
+        "Briefings",
+        Briefing,
+        6,
+        suffix=".md",
+        cites=False,
+        example="Harbour security in Northland",
+        columns_after=("body",),
+        skeleton=(
+            _TITLE,
+            Skeleton("date", "today", extra="today by default"),
+            Skeleton("authors", "[]", optional=True),
+            Skeleton("summary"),
+            Skeleton("tags", "[]", optional=True),
+            Skeleton("status", "draft"),
+        ),
+    ),
+    FactType(
+        "event",
+        "events",
+        "Event",
+        "Events",
+        Event,
+        1,
+        example="Harbour cable severed",
+        skeleton=(
+            _TITLE,
+            Skeleton("date", "today", extra="today by default"),
+            _KIND,
+            Skeleton("places", "[]", optional=True),
+            Skeleton("actors", "[{actor: some-actor-id, role: participant}]", optional=True),
+            Skeleton("summary", extra="no run of 9 or more words copied from the source"),
+        ),
+    ),
+    FactType(
+        "actor",
+        "actors",
+        "Actor",
+        "Actors",
+        Actor,
+        2,
+        example="Northland",
+        skeleton=(_NAME, _KIND, _ALIASES, _COUNTRY, _SUMMARY),
+    ),
+    FactType(
+        "place",
+        "places",
+        "Place",
+        "Places",
+        Place,
+        3,
+        example="Port North",
+        skeleton=(
+            _NAME,
+            _KIND,
+            _ALIASES,
+            _COUNTRY,
+            Skeleton("within", optional=True),
+            Skeleton("coordinates", "{lat: 59.437, lon: 24.745}", optional=True),
+            _SUMMARY,
+        ),
+    ),
+    FactType(
+        "figure",
+        "figures",
+        "Figure",
+        "Figures",
+        Figure,
+        4,
+        example="Northland defence spending 2026",
+        skeleton=(
+            _TITLE,
+            Skeleton("actor"),
+            Skeleton("metric"),
+            Skeleton("value"),
+            Skeleton("unit"),
+            Skeleton("qualifier", optional=True),
+            Skeleton("period", "year", extra="this year by default"),
+            Skeleton("status"),
+            Skeleton("note", optional=True),
+        ),
+    ),
+    FactType(
+        "source",
+        "sources",
+        "Source",
+        "Sources",
+        Source,
+        5,
+        cites=False,
+        example="Example Review: Harbour Security",
+        skeleton=(
+            _TITLE,
+            Skeleton("authors", "[]", optional=True),
+            Skeleton("publisher", optional=True),
+            Skeleton("published", "today", optional=True),
+            Skeleton("url", "https://", optional=True),
+            Skeleton("retrieved", "today", extra="today by default"),
+            Skeleton("type"),
+            Skeleton("language", "en", optional=True),
+            Skeleton("reliability", optional=True),
+            _SUMMARY,
+        ),
+    ),
 ]
 """Every fact type, in the order readers meet them: the home page, the data downloads and groups of backlinks
 list them so."""

@@ -50,8 +50,9 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None, durable: bool = False,
-                 exclusive: bool = False) -> None:
+def write_atomic(
+    path: Path, data: bytes, *, mode: int | None = None, durable: bool = False, exclusive: bool = False
+) -> None:
     """Put `data` at `path` in one step: readers see the old file or the new one, never a part.
 
     `mode`: the new file's permission bits (default: what the umask gives). `durable`: flush it to
@@ -154,8 +155,17 @@ def regular_files(folder: Path, special: list[Finding]) -> list[Path]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        special.append(Finding(str(folder), 1, 1, "error", "yaml-read", f"cannot read folder: {exc.strerror}",
-                               "check the folder exists and is readable"))
+        special.append(
+            Finding(
+                str(folder),
+                1,
+                1,
+                "error",
+                "yaml-read",
+                f"cannot read folder: {exc.strerror}",
+                "check the folder exists and is readable",
+            )
+        )
         return files
     for entry in entries:
         path = Path(entry.path)
@@ -172,7 +182,21 @@ def regular_files(folder: Path, special: list[Finding]) -> list[Path]:
 
 def _not_a_file(path: Path, link: bool = True) -> Finding:
     if link:
-        return Finding(str(path), 1, 1, "error", "file-type", f"'{path.name}' is a symbolic link, which kb does not follow",
-                       "replace the link with the file itself (or the folder with its files)")
-    return Finding(str(path), 1, 1, "error", "file-type", f"'{path.name}' is not a regular file (a fifo, socket or device)",
-                   "remove it: data files are plain files")
+        return Finding(
+            str(path),
+            1,
+            1,
+            "error",
+            "file-type",
+            f"'{path.name}' is a symbolic link, which kb does not follow",
+            "replace the link with the file itself (or the folder with its files)",
+        )
+    return Finding(
+        str(path),
+        1,
+        1,
+        "error",
+        "file-type",
+        f"'{path.name}' is not a regular file (a fifo, socket or device)",
+        "remove it: data files are plain files",
+    )

@@ -29,8 +29,10 @@ def toplevel(start: Path) -> Path:
         probe = probe.parent
     done = _git(["rev-parse", "--show-toplevel"], probe)
     if done.returncode != 0:
-        raise GitError(f"'{start}' is not inside a git checkout",
-                       "run kb in a clone of the knowledge base, or point it at a data directory inside one")
+        raise GitError(
+            f"'{start}' is not inside a git checkout",
+            "run kb in a clone of the knowledge base, or point it at a data directory inside one",
+        )
     return Path(done.stdout.decode().strip()).resolve()
 
 
@@ -40,9 +42,11 @@ def verify(root: Path, rev: str) -> str:
         raise GitError(f"unknown revision '{rev}'", "give a branch, tag or commit, e.g. main")
     done = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], root)
     if done.returncode != 0:
-        raise GitError(f"unknown revision '{rev}'",
-                       "give a branch, tag or commit that exists here (git log --oneline shows them; "
-                       "in CI, fetch the base branch first: actions/checkout with fetch-depth: 0)")
+        raise GitError(
+            f"unknown revision '{rev}'",
+            "give a branch, tag or commit that exists here (git log --oneline shows them; "
+            "in CI, fetch the base branch first: actions/checkout with fetch-depth: 0)",
+        )
     return done.stdout.decode().strip()
 
 
@@ -80,7 +84,7 @@ def export_tree(root: Path, commit: str, prefix: str, dest: Path) -> int:
     for _oid, name in entries:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
-        content = out[header_end + 1: header_end + 1 + size]
+        content = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
         rel = PurePosixPath(name).relative_to(base) if base else PurePosixPath(name)
         target = dest.joinpath(*rel.parts)

@@ -97,7 +97,15 @@ class LoadError(Exception):
 def _resolve_plain(text: str) -> Any:
     for tag, pattern in _PLAIN:
         if pattern.match(text):
-            return None if tag == "null" else text == "true" if tag == "bool" else int(text) if tag == "int" else float(text)
+            return (
+                None
+                if tag == "null"
+                else text == "true"
+                if tag == "bool"
+                else int(text)
+                if tag == "int"
+                else float(text)
+            )
     return text
 
 
@@ -113,8 +121,10 @@ def _fail(path: Path, pos: Position, rule: str, message: str, hint: str) -> Load
 # DEL and C1 controls (YAML and MkDocs's front matter refuse them), line and paragraph separators
 # (line breaks to YAML 1.1, not to Markdown), bidirectional controls (they reorder what a reviewer
 # sees in a diff), and Unicode noncharacters.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                        "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 17)) + "]")
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 17)) + "]"
+)
 _NAMES = {"\x7f": "DEL", "\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 
@@ -124,25 +134,45 @@ def _check_characters(path: Path, text: str) -> None:
         before = text[: m.start()]
         line, col = before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
         char = m[0]
-        name = _NAMES.get(char, "bidirectional control" if "\u202a" <= char <= "\u2069" else
-                          "noncharacter" if char >= "\ufdd0" else "control character")
-        raise _fail(path, Position(line, col), "text-character", f"invisible character U+{ord(char):04X} ({name})",
-                    "delete it (most editors do not show it); write a line break or a space if one was meant")
+        name = _NAMES.get(
+            char,
+            "bidirectional control"
+            if "\u202a" <= char <= "\u2069"
+            else "noncharacter"
+            if char >= "\ufdd0"
+            else "control character",
+        )
+        raise _fail(
+            path,
+            Position(line, col),
+            "text-character",
+            f"invisible character U+{ord(char):04X} ({name})",
+            "delete it (most editors do not show it); write a line break or a space if one was meant",
+        )
 
 
 def _decode(path: Path, raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise _fail(path, Position(1, 1), "yaml-encoding", "file starts with a byte order mark (BOM)",
-                    "save the file as UTF-8 without BOM")
+        raise _fail(
+            path,
+            Position(1, 1),
+            "yaml-encoding",
+            "file starts with a byte order mark (BOM)",
+            "save the file as UTF-8 without BOM",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise _fail(path, Position(line, col), "yaml-encoding",
-                    f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                    "save the file as UTF-8; fix or retype the character at this position") from None
+        raise _fail(
+            path,
+            Position(line, col),
+            "yaml-encoding",
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8; fix or retype the character at this position",
+        ) from None
     _check_characters(path, text)
     return text
 
@@ -158,30 +188,59 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     try:
         path.name.encode("utf-8")
     except UnicodeEncodeError:  # the name's bytes are not UTF-8 (Python holds them as surrogate escapes)
-        raise _fail(path, Position(1, 1), "file-name", f"the file name '{path.name}' is not UTF-8",
-                    "rename the file to its id (lowercase letters, digits and hyphens)") from None
+        raise _fail(
+            path,
+            Position(1, 1),
+            "file-name",
+            f"the file name '{path.name}' is not UTF-8",
+            "rename the file to its id (lowercase letters, digits and hyphens)",
+        ) from None
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise _fail(path, Position(1, 1), "file-type", f"'{path.name}' is a symbolic link, which kb does not follow",
-                        "replace the link with the file itself") from None
-        raise _fail(path, Position(1, 1), "yaml-read", f"cannot read file: {exc.strerror}",
-                    "check the file exists and is readable") from None
+            raise _fail(
+                path,
+                Position(1, 1),
+                "file-type",
+                f"'{path.name}' is a symbolic link, which kb does not follow",
+                "replace the link with the file itself",
+            ) from None
+        raise _fail(
+            path,
+            Position(1, 1),
+            "yaml-read",
+            f"cannot read file: {exc.strerror}",
+            "check the file exists and is readable",
+        ) from None
     try:
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
-                raise _fail(path, Position(1, 1), "file-type", f"'{path.name}' is not a regular file",
-                            "data files are plain files: remove it")
+                raise _fail(
+                    path,
+                    Position(1, 1),
+                    "file-type",
+                    f"'{path.name}' is not a regular file",
+                    "data files are plain files: remove it",
+                )
             if st.st_size > max_bytes:
-                raise _fail(path, Position(1, 1), "yaml-size",
-                            f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}",
-                            "a fact file holds one fact: split it or remove what does not belong")
+                raise _fail(
+                    path,
+                    Position(1, 1),
+                    "yaml-size",
+                    f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}",
+                    "a fact file holds one fact: split it or remove what does not belong",
+                )
             raw = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise _fail(path, Position(1, 1), "yaml-read", f"cannot read file: {exc.strerror}",
-                    "check the file exists and is readable") from None
+        raise _fail(
+            path,
+            Position(1, 1),
+            "yaml-read",
+            f"cannot read file: {exc.strerror}",
+            "check the file exists and is readable",
+        ) from None
     return _decode(path, raw)
 
 
@@ -195,10 +254,13 @@ def parse(text: str, path: Path) -> Document:
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark) if mark else Position(1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise _fail(path, pos, "yaml-syntax", f"YAML syntax error: {problem}", _syntax_hint(problem, text, pos)) from None
+        raise _fail(
+            path, pos, "yaml-syntax", f"YAML syntax error: {problem}", _syntax_hint(problem, text, pos)
+        ) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        raise _fail(path, Position(1, 1), "yaml-syntax", f"YAML error: {exc}",
-                    "remove control characters from the file") from None
+        raise _fail(
+            path, Position(1, 1), "yaml-syntax", f"YAML error: {exc}", "remove control characters from the file"
+        ) from None
     finally:
         if hasattr(parser, "dispose"):
             parser.dispose()
@@ -228,43 +290,80 @@ def _build(parser: Any, doc: Document) -> Document:
     event = parser.get_event()  # StreamStart
     event = parser.get_event()
     if isinstance(event, yaml.StreamEndEvent):
-        raise _fail(path, Position(1, 1), "yaml-empty", "file is empty",
-                    "write one mapping of fields (id: ..., title: ...), or delete the file")
+        raise _fail(
+            path,
+            Position(1, 1),
+            "yaml-empty",
+            "file is empty",
+            "write one mapping of fields (id: ..., title: ...), or delete the file",
+        )
     start = _pos(event.start_mark)  # DocumentStart
     root_event = parser.peek_event()
     if isinstance(root_event, yaml.DocumentEndEvent) or (
-        isinstance(root_event, yaml.ScalarEvent) and root_event.implicit[0]
-        and root_event.value in _NULL and not root_event.tag and not root_event.anchor
+        isinstance(root_event, yaml.ScalarEvent)
+        and root_event.implicit[0]
+        and root_event.value in _NULL
+        and not root_event.tag
+        and not root_event.anchor
     ):
-        raise _fail(path, start, "yaml-empty", "file holds no data",
-                    "write one mapping of fields (id: ..., title: ...), or delete the file")
+        raise _fail(
+            path,
+            start,
+            "yaml-empty",
+            "file holds no data",
+            "write one mapping of fields (id: ..., title: ...), or delete the file",
+        )
     if not isinstance(root_event, yaml.MappingStartEvent):
-        kind = {yaml.SequenceStartEvent: "a list", yaml.ScalarEvent: "a single value",
-                yaml.AliasEvent: "an alias"}.get(type(root_event), "not a mapping")
-        raise _fail(path, _pos(root_event.start_mark), "yaml-not-mapping",
-                    f"top level is {kind}; a fact file holds one mapping",
-                    "write the fields at the top level (id: ..., title: ...), one fact per file")
+        kind = {yaml.SequenceStartEvent: "a list", yaml.ScalarEvent: "a single value", yaml.AliasEvent: "an alias"}.get(
+            type(root_event), "not a mapping"
+        )
+        raise _fail(
+            path,
+            _pos(root_event.start_mark),
+            "yaml-not-mapping",
+            f"top level is {kind}; a fact file holds one mapping",
+            "write the fields at the top level (id: ..., title: ...), one fact per file",
+        )
     doc.data = _node(parser, doc, ())
     parser.get_event()  # DocumentEnd
     extra = parser.get_event()
     if not isinstance(extra, yaml.StreamEndEvent):
-        raise _fail(path, _pos(extra.start_mark), "yaml-multiple-documents",
-                    "file holds more than one YAML document",
-                    "keep one fact per file: remove the '---' separator and move the rest to its own file")
+        raise _fail(
+            path,
+            _pos(extra.start_mark),
+            "yaml-multiple-documents",
+            "file holds more than one YAML document",
+            "keep one fact per file: remove the '---' separator and move the rest to its own file",
+        )
     return doc
 
 
 def _check_event(event: Any, doc: Document) -> None:
     if isinstance(event, yaml.AliasEvent):
-        raise _fail(doc.path, _pos(event.start_mark), "yaml-alias", f"alias '*{event.anchor}' is not allowed",
-                    "write the value out in full; anchors and aliases are not supported")
+        raise _fail(
+            doc.path,
+            _pos(event.start_mark),
+            "yaml-alias",
+            f"alias '*{event.anchor}' is not allowed",
+            "write the value out in full; anchors and aliases are not supported",
+        )
     if getattr(event, "anchor", None):
-        raise _fail(doc.path, _pos(event.start_mark), "yaml-anchor", f"anchor '&{event.anchor}' is not allowed",
-                    "remove the anchor; write each value out in full")
+        raise _fail(
+            doc.path,
+            _pos(event.start_mark),
+            "yaml-anchor",
+            f"anchor '&{event.anchor}' is not allowed",
+            "remove the anchor; write each value out in full",
+        )
     tag = getattr(event, "tag", None)  # the parser reports only explicit tags
     if tag:
-        raise _fail(doc.path, _pos(event.start_mark), "yaml-tag", f"tag '{tag}' is not allowed",
-                    "remove the tag; quote the value if it must stay text")
+        raise _fail(
+            doc.path,
+            _pos(event.start_mark),
+            "yaml-tag",
+            f"tag '{tag}' is not allowed",
+            "remove the tag; quote the value if it must stay text",
+        )
 
 
 def _node(parser: Any, doc: Document, where: Path_) -> Any:
@@ -292,23 +391,37 @@ def _node(parser: Any, doc: Document, where: Path_) -> Any:
             key_pos = _pos(key_event.start_mark)
             if key_event.__class__ is not yaml.ScalarEvent:
                 _check_event(key_event, doc)
-                raise _fail(doc.path, key_pos, "yaml-key", "a mapping key must be a plain name",
-                            "use a simple word as the key, e.g. title:")
+                raise _fail(
+                    doc.path,
+                    key_pos,
+                    "yaml-key",
+                    "a mapping key must be a plain name",
+                    "use a simple word as the key, e.g. title:",
+                )
             if key_event.anchor or key_event.tag:
                 _check_event(key_event, doc)
             key = key_event.value
             child = (*where, key)
             if key in mapping:
                 first = doc.keys[child][0]
-                raise _fail(doc.path, key_pos, "yaml-duplicate-key",
-                            f"duplicate key '{key}' (first defined on line {first})",
-                            f"keep one '{key}:' and remove the other (line {first} or {key_pos.line})")
+                raise _fail(
+                    doc.path,
+                    key_pos,
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key}' (first defined on line {first})",
+                    f"keep one '{key}:' and remove the other (line {first} or {key_pos.line})",
+                )
             doc.keys[child] = key_pos
             mapping[key] = _node(parser, doc, child)
         parser.get_event()
         return mapping
-    raise _fail(doc.path, _pos(event.start_mark), "yaml-syntax", "unexpected YAML structure",
-                "check quoting and indentation near this position")  # pragma: no cover
+    raise _fail(
+        doc.path,
+        _pos(event.start_mark),
+        "yaml-syntax",
+        "unexpected YAML structure",
+        "check quoting and indentation near this position",
+    )  # pragma: no cover
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, str]:
@@ -316,13 +429,23 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, str]:
     raise LoadError when the front matter does not open or never closes."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise _fail(path, Position(1, 1), "briefing-front-matter", "briefing does not start with '---' front matter",
-                    "start the file with ---, then title:, date:, summary:, status:, then a closing --- line")
+        raise _fail(
+            path,
+            Position(1, 1),
+            "briefing-front-matter",
+            "briefing does not start with '---' front matter",
+            "start the file with ---, then title:, date:, summary:, status:, then a closing --- line",
+        )
     for n, line in enumerate(lines[1:], start=1):
         if line.rstrip() in ("---", "..."):
             return lines[0], "\n".join(lines[1:n]) + "\n", "\n".join(lines[n:])
-    raise _fail(path, Position(1, 1), "briefing-front-matter", "front matter is never closed",
-                "add a line with --- after the front matter fields")
+    raise _fail(
+        path,
+        Position(1, 1),
+        "briefing-front-matter",
+        "front matter is never closed",
+        "add a line with --- after the front matter fields",
+    )
 
 
 def load_front_matter(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[Document, str, int]:

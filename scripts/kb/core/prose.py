@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Collection, Iterator
@@ -33,7 +34,6 @@ import markdown
 import nh3
 from markdown import util
 from markdown.treeprocessors import Treeprocessor
-
 
 EXTENSIONS = ("admonition", "tables")
 """The block syntax of briefings: the site's own (mkdocs.yml) without raw HTML, footnotes (citations
@@ -62,7 +62,7 @@ def classify(href: str, link_types: Collection[str]) -> tuple[LinkKind, str | No
     url = url_of(href)
     m = _SCHEME.match(url)
     if m:
-        scheme, rest = m[1].lower(), url[m.end():]
+        scheme, rest = m[1].lower(), url[m.end() :]
         if scheme in link_types:
             return "fact", scheme, rest
         if scheme in ("http", "https") and rest.startswith("//") and len(rest) > 2:
@@ -185,13 +185,14 @@ class _Walk(Treeprocessor):
             text = " ".join(self.plain(_text(c)) for c in box if c is not title)
             line, col = locate.box()
             self.prose.judgements.append(
-                Judgement(self.plain(_text(title)) if title is not None else None, " ".join(text.split()), line, col))
+                Judgement(self.plain(_text(title)) if title is not None else None, " ".join(text.split()), line, col)
+            )
         for text, anchors in _blocks(root):
             sentences = _sentences(self.plain(text))
             for element, at in anchors:
                 self._link(element, _sentence(sentences, len(self.plain(text[:at]))), locate, box_of.get(id(element)))
         if self.resolver is not None:
-            for box, judgement in zip(boxes, self.prose.judgements):
+            for box, judgement in zip(boxes, self.prose.judgements, strict=False):
                 self._show_box(box, judgement.title)
             _replace_marked(root)
 
@@ -217,8 +218,16 @@ class _Walk(Treeprocessor):
         if self.resolver is not None:
             self._show_link(a, kind, type_, target, written, title, image)
 
-    def _show_link(self, a: etree.Element, kind: LinkKind, type_: str | None, target: str, written: str,
-                   title: str | None, image: bool) -> None:
+    def _show_link(
+        self,
+        a: etree.Element,
+        kind: LinkKind,
+        type_: str | None,
+        target: str,
+        written: str,
+        title: str | None,
+        image: bool,
+    ) -> None:
         r = self.resolver
         assert r is not None
         if kind == "page":
@@ -273,8 +282,11 @@ class _Locator:
         self.cursor = 0
         self.starts = [0] + [m.end() for m in re.finditer("\n", body)]
         expanded = body.expandtabs(4)  # as the engine reads it: lines as written, columns after tabs approximate
-        self.boxes = [(expanded.count("\n", 0, m.start(1)) + 1, m.start(1) - expanded.rfind("\n", 0, m.start(1)))
-                      for m in _BOX_MARK.finditer(expanded) if "judgement" in m[2].lower().split()]
+        self.boxes = [
+            (expanded.count("\n", 0, m.start(1)) + 1, m.start(1) - expanded.rfind("\n", 0, m.start(1)))
+            for m in _BOX_MARK.finditer(expanded)
+            if "judgement" in m[2].lower().split()
+        ]
 
     def position(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, offset) - 1  # O(log lines): a page of links stays linear
@@ -326,8 +338,9 @@ def _blocks(root: etree.Element) -> Iterator[tuple[str, list[tuple[etree.Element
             yield from _blocks(element)
 
 
-def _inline(element: etree.Element, parts: list[str], anchors: list[tuple[etree.Element, int]],
-            nested: list[etree.Element]) -> None:
+def _inline(
+    element: etree.Element, parts: list[str], anchors: list[tuple[etree.Element, int]], nested: list[etree.Element]
+) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
@@ -346,7 +359,7 @@ def _inline(element: etree.Element, parts: list[str], anchors: list[tuple[etree.
 
 def _sentences(text: str) -> list[tuple[int, str]]:
     bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
-    return [(a, text[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [(a, text[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _sentence(sentences: list[tuple[int, str]], at: int) -> str:
@@ -458,27 +471,85 @@ def render(body: str, resolver: Resolver) -> Rendered:
 
 # -- The allow-list -----------------------------------------------------------------------------------------
 
-TAGS = frozenset({"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "img", "sup",
-                  "h2", "h3", "h4", "h5", "h6", "div", "table", "thead", "tbody", "tr", "th", "td"})
-ADMONITIONS = frozenset({"note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger",
-                         "bug", "example", "quote"})
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "sup": {"id"}, "li": {"id"}, "th": {"align"},
-              "td": {"align"}, "ol": {"start"}}
+TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "sup",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
+ADMONITIONS = frozenset(
+    {
+        "note",
+        "abstract",
+        "info",
+        "tip",
+        "success",
+        "question",
+        "warning",
+        "failure",
+        "danger",
+        "bug",
+        "example",
+        "quote",
+    }
+)
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "sup": {"id"},
+    "li": {"id"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
 
 
 def classes(judgement_classes: frozenset[str]) -> dict[str, set[str]]:
     """The CSS classes the allow-list keeps, per tag."""
-    return {"div": {"admonition", "judgement", "footnote", *ADMONITIONS, *judgement_classes},
-            "p": {"admonition-title"}, "a": {"kb-fact", "footnote-ref", "footnote-backref"}}
+    return {
+        "div": {"admonition", "judgement", "footnote", *ADMONITIONS, *judgement_classes},
+        "p": {"admonition-title"},
+        "a": {"kb-fact", "footnote-ref", "footnote-backref"},
+    }
 
 
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     from kb.core.yardstick import CSS_CLASSES
 
-    return nh3.Cleaner(tags=set(TAGS), attributes=ATTRIBUTES, allowed_classes=classes(CSS_CLASSES),
-                       url_schemes={"http", "https"}, link_rel=None, strip_comments=True,
-                       clean_content_tags={"script", "style"})
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        attributes=ATTRIBUTES,
+        allowed_classes=classes(CSS_CLASSES),
+        url_schemes={"http", "https"},
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    )
 
 
 def sanitize(markup: str) -> str:

@@ -149,8 +149,12 @@ def enums(schemas: dict[str, dict[str, Any]] | None = None) -> list[Enum]:
 def undisplayed(schemas: dict[str, dict[str, Any]] | None = None) -> list[tuple[Enum, Any]]:
     """(enum, value) for every allowed value that has no display text: a schema a maintainer left
     half-edited, caught by `kb check` before any page needs the text."""
-    return [(e, v) for e in enums(schemas) for v in e.values
-            if not isinstance(e.display.get(v if isinstance(v, str) else str(v)), str) or not e.display[str(v)].strip()]
+    return [
+        (e, v)
+        for e in enums(schemas)
+        for v in e.values
+        if not isinstance(e.display.get(v if isinstance(v, str) else str(v)), str) or not e.display[str(v)].strip()
+    ]
 
 
 @cache

@@ -41,5 +41,6 @@ def term(words: str) -> Term | None:
     key = SYNONYMS.get(words.strip().lower(), words.strip().lower())
     return next((t for t in YARDSTICK if t.words == key), None)
 
+
 CSS_CLASSES = frozenset({t.slug for t in YARDSTICK} | {"unknown"})
 """The classes a judgement box may carry: one per term, and one for a term outside the yardstick."""

@@ -14,20 +14,20 @@ import difflib
 import json
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import Any
 
-from kb.core import git
 from kb.check.run import read
+from kb.core import git, prose
+from kb.core.facts import Reference, label_of
+from kb.core.facttypes import LINKABLE, names
 from kb.core.files import data_files
 from kb.core.git import GitError
-from kb.edit.fmt import plain_reads_back
-from kb.core.loader import LoadError, load, load_front_matter
-from kb.core import prose
-from kb.core.facts import label_of, Reference
+from kb.core.loader import LoadError
 from kb.core.model import KnowledgeBase
-from kb.core.facttypes import LINKABLE, names
+from kb.edit.fmt import plain_reads_back
 
 Path_ = tuple[str | int, ...]
 
@@ -107,9 +107,18 @@ class KbDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.renamed or self.changed or self.briefings_added
-                    or self.briefings_removed or self.briefings_changed or self.broken or self.repaired
-                    or self.unreadable)
+        return not (
+            self.added
+            or self.removed
+            or self.renamed
+            or self.changed
+            or self.briefings_added
+            or self.briefings_removed
+            or self.briefings_changed
+            or self.broken
+            or self.repaired
+            or self.unreadable
+        )
 
 
 # --- reading a tree ------------------------------------------------------------------------------
@@ -125,10 +134,13 @@ def read_facts(data_dir: Path, shown_as: str) -> dict[tuple[str, str], FactVersi
         try:
             doc, body, _ = fact_type.read(path)
             fact_id = path.stem if body is not None else doc.data.get("id")
-            fact = FactVersion(fact_type.name, fact_id if isinstance(fact_id, str) else path.stem, shown, doc.data,
-                               body=body)
+            fact = FactVersion(
+                fact_type.name, fact_id if isinstance(fact_id, str) else path.stem, shown, doc.data, body=body
+            )
         except LoadError as exc:
-            fact = FactVersion(fact_type.name, path.stem, shown, None, problem=f"[{exc.finding.rule}] {exc.finding.message}")
+            fact = FactVersion(
+                fact_type.name, path.stem, shown, None, problem=f"[{exc.finding.rule}] {exc.finding.message}"
+            )
         facts.setdefault((fact_type.name, fact.id), fact)
     return facts
 
@@ -219,8 +231,11 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
         a, b = old[key], new[key]
         if b.data is None:
             continue  # reported as unreadable
-        fields = list(field_changes(a.data or {}, b.data)) if a.data is not None else [
-            FieldChange("(file)", a.problem, "readable again", "changed")]
+        fields = (
+            list(field_changes(a.data or {}, b.data))
+            if a.data is not None
+            else [FieldChange("(file)", a.problem, "readable again", "changed")]
+        )
         if a.path != b.path:
             fields.insert(0, FieldChange("(file)", a.path, b.path, "changed"))
         if key[0] == "briefing":
@@ -242,16 +257,23 @@ def _missing(kb: KnowledgeBase) -> dict[tuple[str, str, str, str], Reference]:
     return out
 
 
-def broken_references(old_kb: KnowledgeBase, new_kb: KnowledgeBase, data_dir: Path, shown_as: str,
-                      removed: set[str]) -> tuple[list[Broken], int]:
+def broken_references(
+    old_kb: KnowledgeBase, new_kb: KnowledgeBase, data_dir: Path, shown_as: str, removed: set[str]
+) -> tuple[list[Broken], int]:
     """References that resolve in the old tree and not in the new one, and how many were repaired."""
     before, after = _missing(old_kb), _missing(new_kb)
     broken = []
     for key in sorted(after.keys() - before.keys()):
         ref = after[key]
         path = ref.origin.doc.path
-        shown = str(PurePosixPath(shown_as, *path.relative_to(data_dir).parts)) if path.is_relative_to(data_dir) else str(path)
-        broken.append(Broken(shown, ref.pos.line, ref.pos.col, ref.field, ref.types[0], ref.target, ref.target in removed))
+        shown = (
+            str(PurePosixPath(shown_as, *path.relative_to(data_dir).parts))
+            if path.is_relative_to(data_dir)
+            else str(path)
+        )
+        broken.append(
+            Broken(shown, ref.pos.line, ref.pos.col, ref.field, ref.types[0], ref.target, ref.target in removed)
+        )
     return broken, len(before.keys() - after.keys())
 
 
@@ -262,7 +284,9 @@ def diff(since: str, data_dir: Path, until: str | None = None) -> KbDiff:
     """Compare the data directory at revision `since` with the working tree (or revision `until`)."""
     root = git.toplevel(data_dir)
     if until is None and not data_dir.is_dir():
-        raise DiffError(f"no data directory at '{data_dir}'", "run kb diff from the repository root, or pass --data DIR")
+        raise DiffError(
+            f"no data directory at '{data_dir}'", "run kb diff from the repository root, or pass --data DIR"
+        )
     absolute = (data_dir if data_dir.is_absolute() else Path.cwd() / data_dir).resolve()
     if not absolute.is_relative_to(root):  # pragma: no cover - repo_root came from data_dir
         raise DiffError(f"'{data_dir}' is not inside the repository at {root}")
@@ -284,7 +308,9 @@ def diff(since: str, data_dir: Path, until: str | None = None) -> KbDiff:
         old_facts, new_facts = read_facts(old_dir, shown_as), read_facts(new_dir, shown_as)
         compare(old_facts, new_facts, result)
         removed = {f.id for f in [*result.removed, *result.briefings_removed]} | {c.old.id for c in result.renamed}
-        result.broken, result.repaired = broken_references(read(old_dir).kb, read(new_dir).kb, new_dir, shown_as, removed)
+        result.broken, result.repaired = broken_references(
+            read(old_dir).kb, read(new_dir).kb, new_dir, shown_as, removed
+        )
     return result
 
 
@@ -335,11 +361,16 @@ def _counts(d: KbDiff) -> list[str]:
         return f"{count} {word if count == 1 else plural or word + 's'}" if count else None
 
     briefings = len(d.briefings_added) + len(d.briefings_removed) + len(d.briefings_changed)
-    parts = [f"{len(d.added)} added" if d.added else None, f"{len(d.removed)} removed" if d.removed else None,
-             f"{len(d.renamed)} renamed" if d.renamed else None, f"{len(d.changed)} changed" if d.changed else None,
-             n(briefings, "briefing") and f"{n(briefings, 'briefing')} touched",
-             n(len(d.broken), "broken reference"), n(d.repaired, "reference") and f"{n(d.repaired, 'reference')} repaired",
-             n(len(d.unreadable), "unreadable file")]
+    parts = [
+        f"{len(d.added)} added" if d.added else None,
+        f"{len(d.removed)} removed" if d.removed else None,
+        f"{len(d.renamed)} renamed" if d.renamed else None,
+        f"{len(d.changed)} changed" if d.changed else None,
+        n(briefings, "briefing") and f"{n(briefings, 'briefing')} touched",
+        n(len(d.broken), "broken reference"),
+        n(d.repaired, "reference") and f"{n(d.repaired, 'reference')} repaired",
+        n(len(d.unreadable), "unreadable file"),
+    ]
     return [p for p in parts if p]
 
 
@@ -372,8 +403,10 @@ def write_text(d: KbDiff) -> str:
         lines.append(f"unreadable: {f.path} {f.problem} (run kb check)")
     for b in d.broken:
         why = " (removed in this change)" if b.removed_here else ""
-        lines.append(f"broken reference: {b.path}:{b.line}:{b.col}: {_where(b)} names {b.type} '{b.target}', "
-                     f"which does not exist{why}")
+        lines.append(
+            f"broken reference: {b.path}:{b.line}:{b.col}: {_where(b)} names {b.type} '{b.target}', "
+            f"which does not exist{why}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -384,8 +417,7 @@ def _where(b: Broken) -> str:
 def _briefing_text(c: Changed, indent: str, code) -> list[str]:
     out = []
     if c.text != (0, 0):
-        out.append(f"{indent}text: {c.text[0]} line{'s' * (c.text[0] != 1)} added, "
-                   f"{c.text[1]} removed")
+        out.append(f"{indent}text: {c.text[0]} line{'s' * (c.text[0] != 1)} added, {c.text[1]} removed")
     if c.links_added:
         out.append(f"{indent}links added: " + ", ".join(code(x) for x in c.links_added))
     if c.links_removed:
@@ -454,10 +486,14 @@ def write_markdown(d: KbDiff) -> str:
         briefings += _briefing_text(c, "  - ", _code)
     section("Briefings touched", briefings)
     section("Unreadable files", [f"- {_code(f.path)} {_md(f.problem or '')}" for f in d.unreadable])
-    section("References broken", [
-        f"- {_code(f'{b.path}:{b.line}:{b.col}')} {'link' if b.field == 'text' else _code(b.field)} names {b.type} "
-        f"{_code(b.target)}, which does not exist"
-        + (" (removed in this change)" if b.removed_here else "") for b in d.broken])
+    section(
+        "References broken",
+        [
+            f"- {_code(f'{b.path}:{b.line}:{b.col}')} {'link' if b.field == 'text' else _code(b.field)} names {b.type} "
+            f"{_code(b.target)}, which does not exist" + (" (removed in this change)" if b.removed_here else "")
+            for b in d.broken
+        ],
+    )
     if d.repaired:
         many = d.repaired != 1
         out += [f"{d.repaired} reference{'s' * many} that did not resolve before now resolve{'' if many else 's'}.", ""]

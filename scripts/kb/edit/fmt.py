@@ -28,10 +28,11 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 import yaml
 from ruamel.yaml import YAML
@@ -46,13 +47,12 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from kb.check.report import finding_text, one_line
 from kb.core.cores import cpus
-from kb.core.files import write_atomic
+from kb.core.facttypes import FACT_TYPES, FactType, of_path
+from kb.core.files import regular_files, write_atomic
 from kb.core.findings import Finding
 from kb.core.loader import PLAIN_SCALARS, Document, LoadError, Position, parse, read_text, split_front_matter
-from kb.core.facttypes import FACT_TYPES, FactType, of_path
-from kb.core.files import regular_files
-from kb.check.report import finding_text, one_line
 from kb.core.schema import Node, root
 
 WIDTH = 120
@@ -282,7 +282,10 @@ def _reorder_top(text: str, keys: list[Any], order: list[Any]) -> str:
             pending.append(line)
             continue
         if not line[:1].isspace():
-            key = next((k for p, k in prefixes if line.startswith(p) and line[len(p):len(p) + 1] in (" ", "\n", "\r", "")), None)
+            key = next(
+                (k for p, k in prefixes if line.startswith(p) and line[len(p) : len(p) + 1] in (" ", "\n", "\r", "")),
+                None,
+            )
             if key is None or key in chunks:
                 raise ValueError(f"unexpected top-level line: {line!r}")
             current = chunks[key] = ([] if current is None else pending) + [line]
@@ -366,19 +369,29 @@ def _verify(old_text: str, new_text: str, old: Document, path: Path, line_offset
     try:
         new_data = parse("\n" * line_offset + new_text, path).data
     except LoadError as exc:
-        raise _refuse(path, f"formatting would make the file unreadable ({exc.finding.message})",
-                      "this is a bug in kb fmt; the file was left unchanged: please report it") from None
+        raise _refuse(
+            path,
+            f"formatting would make the file unreadable ({exc.finding.message})",
+            "this is a bug in kb fmt; the file was left unchanged: please report it",
+        ) from None
     if not same(old.data, new_data):
         where = _first_difference(old.data, new_data)
-        raise _refuse(path, f"formatting would change the value{f' of {_dotted(where)!r}' if where else ''}; "
-                            "the file was left unchanged",
-                      "kb fmt cannot keep this layout exactly (a literal block keeping trailing blank lines, say): "
-                      "simplify it, or leave the file as it is and report it", old.locate(where))
+        raise _refuse(
+            path,
+            f"formatting would change the value{f' of {_dotted(where)!r}' if where else ''}; "
+            "the file was left unchanged",
+            "kb fmt cannot keep this layout exactly (a literal block keeping trailing blank lines, say): "
+            "simplify it, or leave the file as it is and report it",
+            old.locate(where),
+        )
     lost = Counter(comments(old_text)) - Counter(comments(new_text))
     if lost:
         first = next(iter(lost))
-        raise _refuse(path, f"formatting would lose the comment '{first}'; the file was left unchanged",
-                      "move the comment onto its own line above the field it explains, then run kb fmt again")
+        raise _refuse(
+            path,
+            f"formatting would lose the comment '{first}'; the file was left unchanged",
+            "move the comment onto its own line above the field it explains, then run kb fmt again",
+        )
 
 
 # --- one text ---------------------------------------------------------------------------------
@@ -403,8 +416,11 @@ def format_yaml(text: str, schema_name: str, path: Path, *, line_offset: int = 0
         if new == current:
             return new
         current = new  # each pass is verified against its input, so the chain keeps values and comments
-    raise _refuse(path, f"formatting did not settle after {MAX_PASSES} passes; the file was left unchanged",
-                  "this is a bug in kb fmt: please report it with this file")
+    raise _refuse(
+        path,
+        f"formatting did not settle after {MAX_PASSES} passes; the file was left unchanged",
+        "this is a bug in kb fmt: please report it with this file",
+    )
 
 
 def _format_once(text: str, schema_name: str, path: Path, line_offset: int) -> str:
@@ -412,12 +428,16 @@ def _format_once(text: str, schema_name: str, path: Path, line_offset: int) -> s
     y = _ruamel()
     try:
         data = y.load(text)
-    except Exception as exc:  # noqa: BLE001 - ruamel's errors are not all YAMLErrors
+    except Exception as exc:
         mark = getattr(exc, "problem_mark", None)
         pos = Position(mark.line + 1 + line_offset, mark.column + 1) if mark else Position(1, 1)
         problem = str(getattr(exc, "problem", None) or exc).split("\n")[0]
-        raise _refuse(path, f"cannot format this file: {problem}",
-                      "kb check reads it, but the formatter does not; please report it", pos) from None
+        raise _refuse(
+            path,
+            f"cannot format this file: {problem}",
+            "kb check reads it, but the formatter does not; please report it",
+            pos,
+        ) from None
     if not isinstance(data, CommentedMap):  # pragma: no cover - parse() already insists on a mapping
         raise _refuse(path, "top level is not a mapping", "write one mapping of fields per file")
     node = root(schema_name)
@@ -427,16 +447,22 @@ def _format_once(text: str, schema_name: str, path: Path, line_offset: int) -> s
         keys, order = list(data), _order(data, node)
         out = io.StringIO()
         y.dump(data, out)
-    except Exception as exc:  # noqa: BLE001 - ruamel gives up on some rare layouts (comments inside flow collections)
-        raise _refuse(path, f"cannot format this file ({type(exc).__name__}: {exc})".replace("\n", " "),
-                      "simplify the layout near comments (one comment per line, above the field), "
-                      "or report it; the file was left unchanged") from None
+    except Exception as exc:
+        raise _refuse(
+            path,
+            f"cannot format this file ({type(exc).__name__}: {exc})".replace("\n", " "),
+            "simplify the layout near comments (one comment per line, above the field), "
+            "or report it; the file was left unchanged",
+        ) from None
     new_text = out.getvalue()
     try:
         new_text = _reorder_top(new_text, keys, order)
     except ValueError as exc:
-        raise _refuse(path, f"cannot put the fields in schema order ({exc})",
-                      "this is a bug in kb fmt; the file was left unchanged: please report it") from None
+        raise _refuse(
+            path,
+            f"cannot put the fields in schema order ({exc})",
+            "this is a bug in kb fmt; the file was left unchanged: please report it",
+        ) from None
     _verify(text, new_text, old, path, line_offset)
     return new_text
 
@@ -463,8 +489,7 @@ class Outcome:
 def _write_atomic(path: Path, text: str, expected: bytes) -> None:
     """Replace `path` by `text` in one step, unless someone changed the file since we read it."""
     if path.read_bytes() != expected:
-        raise _refuse(path, "the file changed while it was being formatted; it was left as it is",
-                      "run kb fmt again")
+        raise _refuse(path, "the file changed while it was being formatted; it was left as it is", "run kb fmt again")
     write_atomic(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777, durable=True)
 
 
@@ -476,16 +501,29 @@ def format_file(path: Path, fact_type: FactType, *, write: bool, want_diff: bool
         new = format_text(text, fact_type, path)
         outcome = Outcome(path, changed=new != text)
         if outcome.changed and want_diff:
-            outcome.diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
-                                                        str(path), f"{path} (formatted)"))
+            outcome.diff = "".join(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True), new.splitlines(keepends=True), str(path), f"{path} (formatted)"
+                )
+            )
         if outcome.changed and write:
             _write_atomic(path, new, raw)
         return outcome
     except (LoadError, FormatError) as exc:
         return Outcome(path, finding=exc.finding)
     except OSError as exc:
-        return Outcome(path, finding=Finding(str(path), 1, 1, "error", "fmt-write", f"cannot write the file: {exc.strerror}",
-                                             "check the file and its folder are writable"))
+        return Outcome(
+            path,
+            finding=Finding(
+                str(path),
+                1,
+                1,
+                "error",
+                "fmt-write",
+                f"cannot write the file: {exc.strerror}",
+                "check the file and its folder are writable",
+            ),
+        )
 
 
 # --- which files --------------------------------------------------------------------------------
@@ -514,9 +552,17 @@ def fact_files(paths: list[Path]) -> tuple[list[tuple[Path, FactType]], list[Fin
                 files.setdefault(p, fact_type)
             else:
                 folders = ", ".join(f"<data>/{t.folder}/" for t in FACT_TYPES)
-                findings.append(Finding(str(p), 1, 1, "error", "file-location",
-                                        f"'{p.name}' is not a fact file, so kb fmt leaves it alone",
-                                        f"kb fmt formats .yaml files in {folders} (briefings: .md)"))
+                findings.append(
+                    Finding(
+                        str(p),
+                        1,
+                        1,
+                        "error",
+                        "file-location",
+                        f"'{p.name}' is not a fact file, so kb fmt leaves it alone",
+                        f"kb fmt formats .yaml files in {folders} (briefings: .md)",
+                    )
+                )
     return sorted(files.items()), findings
 
 
@@ -529,8 +575,9 @@ def _format_job(job: tuple[Path, str, bool, bool]) -> Outcome:
     return format_file(path, fact_type, write=write, want_diff=want_diff)
 
 
-def format_files(files: list[tuple[Path, str]], *, write: bool, want_diff: bool = False,
-                 jobs: int | None = None) -> list[Outcome]:
+def format_files(
+    files: list[tuple[Path, str]], *, write: bool, want_diff: bool = False, jobs: int | None = None
+) -> list[Outcome]:
     """Format many files, on several processes when there are many; outcomes in the order given."""
     work = [(p, fact_type, write, want_diff) for p, fact_type in files]
     jobs = cpus() if jobs is None else jobs
@@ -552,8 +599,10 @@ def run(paths: list[Path], *, check: bool, show_diff: bool, out: TextIO, jobs: i
     for f in sorted(findings):
         out.write(finding_text(f))
     unchanged = len(outcomes) - len(changed) - sum(1 for o in outcomes if o.finding)
-    parts = [f"{len(changed)} file{'s' * (len(changed) != 1)} {'would be reformatted' if check else 'reformatted'}",
-             f"{unchanged} already formatted"]
+    parts = [
+        f"{len(changed)} file{'s' * (len(changed) != 1)} {'would be reformatted' if check else 'reformatted'}",
+        f"{unchanged} already formatted",
+    ]
     if findings:
         parts.append(f"{len(findings)} not formatted because of errors")
     out.write(", ".join(parts) + "\n")

@@ -19,20 +19,35 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kb.core.files import write_atomic
-from kb.core.loader import LoadError
-from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES, FactType, names
 from kb.core.facts import label_of
-from kb.core.files import data_files
-from kb.core.schema import schema_file
-from kb.core.schema import Node, root
+from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES, FactType, names
+from kb.core.files import data_files, write_atomic
+from kb.core.loader import LoadError
+from kb.core.schema import Node, root, schema_file
 
 ID_MAX = 60
 """Ids from titles are cut (at a hyphen) to this length; the schema allows 80 for hand-picked ones."""
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ł": "l",
-                       "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ı": "i", "&": " and "})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+        "&": " and ",
+    }
+)
 
 
 class NewError(Exception):
@@ -137,9 +152,11 @@ def _citations(node: Node) -> list[str]:
     cite = node.child("sources")
     item = cite.items() if cite else None
     assert item is not None
-    return ["sources:  # where a source states this fact: at least one citation",
-            *_lines(item, [_F("source")], "  - "),
-            *_lines(item, [_F("locator")], "    ")]
+    return [
+        "sources:  # where a source states this fact: at least one citation",
+        *_lines(item, [_F("source")], "  - "),
+        *_lines(item, [_F("locator")], "    "),
+    ]
 
 
 def skeleton(fact_type: FactType, title: str, fact_id: str, today: date, schema_comment: str | None = None) -> str:
@@ -148,10 +165,13 @@ def skeleton(fact_type: FactType, title: str, fact_id: str, today: date, schema_
     node = root(fact_type.schema)
     starts = {"title": yaml_text(title), "today": f'"{today.isoformat()}"', "year": f'"{today.year}"'}
     head = [schema_comment] if schema_comment else []
-    head += [f"# New {fact_type.name}: fill in every empty field, then run `kb fmt` and `kb check`.",
-             "# Lines like `# field: ...` are optional fields: uncomment the ones you need, delete the rest."]
-    fields = [_F(f.key, starts.get(f.start, f.start) if f.start else None, f.optional, f.extra)
-              for f in fact_type.skeleton]
+    head += [
+        f"# New {fact_type.name}: fill in every empty field, then run `kb fmt` and `kb check`.",
+        "# Lines like `# field: ...` are optional fields: uncomment the ones you need, delete the rest.",
+    ]
+    fields = [
+        _F(f.key, starts.get(f.start, f.start) if f.start else None, f.optional, f.extra) for f in fact_type.skeleton
+    ]
     if fact_type.suffix == ".md":  # prose: the id is the file name; the body follows the front matter
         return "\n".join(["---", *head, *_lines(node, fields), "---", _BRIEFING_BODY])
     id_line = _F("id", fact_id, note="the file name; never change it once published")
@@ -225,15 +245,21 @@ def looks_like_data_dir(path: Path) -> bool:
 def check_data_dir(data_dir: Path) -> Path:
     """The data directory, resolved; NewError when it is missing or is not a data directory."""
     if not data_dir.is_dir():
-        raise NewError(f"no data directory at '{data_dir}'",
-                       "run kb new from the repository root, or pass --data DIR (the folder holding sources/, events/, ...)")
+        raise NewError(
+            f"no data directory at '{data_dir}'",
+            "run kb new from the repository root, or pass --data DIR (the folder holding sources/, events/, ...)",
+        )
     if data_dir.resolve().name in BY_FOLDER:
-        raise NewError(f"'{data_dir}' is a fact folder, not the data directory",
-                       f"pass its parent: --data {data_dir.resolve().parent}")
+        raise NewError(
+            f"'{data_dir}' is a fact folder, not the data directory",
+            f"pass its parent: --data {data_dir.resolve().parent}",
+        )
     if not looks_like_data_dir(data_dir):
-        raise NewError(f"'{data_dir}' does not look like a data directory (it is not named data and holds none of "
-                       f"{', '.join(t.folder + '/' for t in FACT_TYPES)})",
-                       "pass --data DIR for the folder that holds the fact folders")
+        raise NewError(
+            f"'{data_dir}' does not look like a data directory (it is not named data and holds none of "
+            f"{', '.join(t.folder + '/' for t in FACT_TYPES)})",
+            "pass --data DIR for the folder that holds the fact folders",
+        )
     return data_dir.resolve()
 
 
@@ -252,41 +278,57 @@ def new(type_name: str, title: str, data_dir: Path, fact_id: str | None = None, 
     fact_type = type_of(type_name)
     title = " ".join(title.split())
     if not title:
-        raise NewError("the title is empty", 'give the title or name in quotes, e.g. kb new event "Estlink 2 cable cut"')
+        raise NewError(
+            "the title is empty", 'give the title or name in quotes, e.g. kb new event "Estlink 2 cable cut"'
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in title):
         raise NewError("the title holds control characters", "type the title again as plain text")
     derived = fact_id is None
     if fact_id is None:
         fact_id = slug(title)
         if not fact_id:
-            raise NewError(f"the title '{title}' gives no id: it has no Latin letters or digits",
-                           "choose an id yourself with --id, e.g. --id narva-bridge")
+            raise NewError(
+                f"the title '{title}' gives no id: it has no Latin letters or digits",
+                "choose an id yourself with --id, e.g. --id narva-bridge",
+            )
     elif not _ID.match(fact_id) or len(fact_id) > 80:
-        raise NewError(f"'{fact_id}' is not a valid id",
-                       "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. kaja-kallas")
+        raise NewError(
+            f"'{fact_id}' is not a valid id",
+            "use lowercase letters, digits and single hyphens, at most 80 characters, e.g. kaja-kallas",
+        )
     if today is None:
         try:
             today = checker_today()
         except ValueError:
-            raise NewError(f"KB_TODAY is '{os.environ.get('KB_TODAY')}', not a date",
-                           "set KB_TODAY=YYYY-MM-DD or unset it") from None
+            raise NewError(
+                f"KB_TODAY is '{os.environ.get('KB_TODAY')}', not a date", "set KB_TODAY=YYYY-MM-DD or unset it"
+            ) from None
     root_dir = check_data_dir(data_dir)
     folder = data_dir / fact_type.folder
     target = folder / f"{fact_id}{fact_type.suffix}"
     if not target.resolve().is_relative_to(root_dir):
-        raise NewError(f"'{target}' would be written outside the data directory '{data_dir}'",
-                       f"check that {fact_type.folder}/ is a real folder inside {data_dir}, not a link elsewhere")
+        raise NewError(
+            f"'{target}' would be written outside the data directory '{data_dir}'",
+            f"check that {fact_type.folder}/ is a real folder inside {data_dir}, not a link elsewhere",
+        )
     if folder.exists() and not folder.is_dir():
         raise NewError(f"'{folder}' is a file, not a folder", f"move it away so that kb new can create {folder}/")
     facts = existing_facts(data_dir)
     taken = [f for f in facts if f.id == fact_id or fact_id in f.former_ids]
     if taken or target.exists():
         where = taken[0] if taken else None
-        what = (f"{where.type} '{where.id}' in {where.path}" if where and where.id == fact_id
-                else f"a former id of {where.type} '{where.id}' ({where.path})" if where else str(target))
-        raise NewError(f"id '{fact_id}' is already used by {what}",
-                       "ids are unique across all types and never reused: choose another with --id, "
-                       "or edit the existing file", usage=False)
+        what = (
+            f"{where.type} '{where.id}' in {where.path}"
+            if where and where.id == fact_id
+            else f"a former id of {where.type} '{where.id}' ({where.path})"
+            if where
+            else str(target)
+        )
+        raise NewError(
+            f"id '{fact_id}' is already used by {what}",
+            "ids are unique across all types and never reused: choose another with --id, or edit the existing file",
+            usage=False,
+        )
     comment = schema_line(fact_type.schema, folder) if fact_type.suffix == ".yaml" else None
     text = skeleton(fact_type, title, fact_id, today, comment)
     folder.mkdir(exist_ok=True)

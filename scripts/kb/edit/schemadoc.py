@@ -13,19 +13,28 @@ from datetime import date
 from typing import Any
 
 from kb.core.facttypes import FACT_TYPES, FactType
+from kb.core.schema import Node, resolve, root, schema
 from kb.core.text import table_cell
-from kb.core.schema import Node, resolve, root
-from kb.core.schema import schema
 
 EXAMPLE_DATE = date(2025, 1, 15)
 """The date in the examples: fixed, so that the page is the same whenever it is built."""
 
 _SHARED = {  # common.json definitions documented once, in "Shared building blocks"
-    "sources": "citation", "waivers": "waiver",
+    "sources": "citation",
+    "waivers": "waiver",
 }
-_NAMED = {"id": "id", "ref": "id of a fact", "date": "date", "text": "text", "tags": "list of tags",
-          "former_ids": "list of ids", "sources": "list of citations", "waivers": "list of waivers",
-          "citation": "citation", "waiver": "waiver"}
+_NAMED = {
+    "id": "id",
+    "ref": "id of a fact",
+    "date": "date",
+    "text": "text",
+    "tags": "list of tags",
+    "former_ids": "list of ids",
+    "sources": "list of citations",
+    "waivers": "list of waivers",
+    "citation": "citation",
+    "waiver": "waiver",
+}
 
 
 def _def_name(sub: dict[str, Any]) -> str | None:
@@ -46,8 +55,13 @@ def _type(sub: dict[str, Any], node: Node) -> str:
         raw = s.get("items", {})
         inner = _type(raw, items) if items is not None and isinstance(raw, dict) else "values"
         return f"list of {'mappings' if inner == 'mapping' else inner}"
-    return {"string": "text", "number": "number", "integer": "whole number", "boolean": "true/false",
-            "object": "mapping"}.get(t, t or "any")
+    return {
+        "string": "text",
+        "number": "number",
+        "integer": "whole number",
+        "boolean": "true/false",
+        "object": "mapping",
+    }.get(t, t or "any")
 
 
 def _allowed(node: Node) -> str:
@@ -91,8 +105,10 @@ def _rows(node: Node, prefix: str = "") -> list[str]:
         if shared:
             desc += f" See [{shared.capitalize()}](#{shared})."
         path = f"{prefix}{key}"
-        rows.append(f"| `{path}` | {table_cell(_type(raw, child))} | {'yes' if key in required else 'no'} | "
-                    f"{table_cell(_allowed(child))} | {table_cell(desc)} |")
+        rows.append(
+            f"| `{path}` | {table_cell(_type(raw, child))} | {'yes' if key in required else 'no'} | "
+            f"{table_cell(_allowed(child))} | {table_cell(desc)} |"
+        )
         if shared:
             continue
         if child.type == "object" and child.properties:
@@ -115,18 +131,34 @@ def _type_section(fact_type: FactType) -> str:
     required = ", ".join(f"`{k}`" for k in node.schema.get("required", []))
     schema_at = f"scripts/kb/schemas/{fact_type.schema}.json"
     prose = fact_type.suffix == ".md"
-    example = skeleton(fact_type, fact_type.example, slug(fact_type.example), EXAMPLE_DATE,
-                       None if prose else f"# yaml-language-server: $schema=../../{schema_at}")
+    example = skeleton(
+        fact_type,
+        fact_type.example,
+        slug(fact_type.example),
+        EXAMPLE_DATE,
+        None if prose else f"# yaml-language-server: $schema=../../{schema_at}",
+    )
     fence = "````" if "```" in example else "```"
-    return "\n".join([
-        f"## {title}", "",
-        node.schema.get("description", ""), "",
-        f"File: `{where}` · schema: `{schema_at}` · required: {required}", "",
-        HEADER, *_rows(node), "",
-        f'What `kb new {fact_type.name} "{fact_type.example}"` writes (fill in the empty fields; optional ones are '
-        "commented out):", "",
-        f"{fence}{'markdown' if prose else 'yaml'}", example.rstrip("\n"), fence, "",
-    ])
+    return "\n".join(
+        [
+            f"## {title}",
+            "",
+            node.schema.get("description", ""),
+            "",
+            f"File: `{where}` · schema: `{schema_at}` · required: {required}",
+            "",
+            HEADER,
+            *_rows(node),
+            "",
+            f'What `kb new {fact_type.name} "{fact_type.example}"` writes (fill in the empty fields; optional ones are '
+            "commented out):",
+            "",
+            f"{fence}{'markdown' if prose else 'yaml'}",
+            example.rstrip("\n"),
+            fence,
+            "",
+        ]
+    )
 
 
 def _shared_section() -> str:
@@ -134,12 +166,13 @@ def _shared_section() -> str:
     out = ["## Shared building blocks", "", common.get("description", ""), ""]
     for name in ("citation", "waiver"):
         node = resolve({"$ref": f"common.json#/$defs/{name}"}, "common")
-        out += [f"### {name.capitalize()}", "", node.schema.get("description", ""), "",
-                HEADER, *_rows(node), ""]
+        out += [f"### {name.capitalize()}", "", node.schema.get("description", ""), "", HEADER, *_rows(node), ""]
     out += ["### Values", "", "| Kind | Allowed values | Description |", "|---|---|---|"]
     for name in ("id", "ref", "date", "text", "tags", "former_ids"):
         node = resolve({"$ref": f"common.json#/$defs/{name}"}, "common")
-        out.append(f"| {_NAMED[name]} | {table_cell(_allowed(node))} | {table_cell(node.schema.get('description', ''))} |")
+        out.append(
+            f"| {_NAMED[name]} | {table_cell(_allowed(node))} | {table_cell(node.schema.get('description', ''))} |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -150,13 +183,17 @@ def schema_reference_markdown() -> str:
     titles = [root(t.schema).schema.get("title", t.title) for t in FACT_TYPES] + ["Shared building blocks"]
     toc = " · ".join(f"[{t}](#{slug(t, 200)})" for t in titles)
     parts = [
-        "# Fact file reference", "",
-        "<!-- Generated from scripts/kb/schemas/*.json by `kb schema-doc`; do not edit by hand. -->", "",
+        "# Fact file reference",
+        "",
+        "<!-- Generated from scripts/kb/schemas/*.json by `kb schema-doc`; do not edit by hand. -->",
+        "",
         "Every fact is one YAML file named after its id; a briefing is a Markdown file with YAML front "
         "matter. Dates are quoted strings of the precision the source gives; ids are lowercase slugs that "
         "never change. Your editor completes and checks these fields (see CONTRIBUTING.md), and "
-        "`kb check` reports anything out of place with its file and line.", "",
-        toc, "",
+        "`kb check` reports anything out of place with its file and line.",
+        "",
+        toc,
+        "",
     ]
     parts += [_type_section(t) for t in FACT_TYPES]
     parts.append(_shared_section())

@@ -21,21 +21,22 @@ import sys
 import threading
 import time
 from calendar import timegm
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 import yaml
 
+from kb.check.report import write_text
 from kb.check.run import CheckResult, read, rule_findings
+from kb.core.cores import cpus, fork_pool, forkable
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.core.cores import cpus, fork_pool, forkable
-from kb.site.render.relations import relations
 from kb.site.doclinks import collision_findings
+from kb.site.render.relations import relations
 from kb.site.render.site import RenderResult, pages, write_site
-from kb.check.report import write_text
 
 
 @dataclass(frozen=True)
@@ -67,23 +68,39 @@ class Project:
         inside the data or the docs, a file, or a folder holding files but no site. Compared as real
         paths, so no link or `..` gets round it."""
         site = self.site_dir.resolve()
-        for name, place, may_hold_site in (("the data directory", data_dir, False), ("the docs directory", self.docs_dir, False),
-                                           ("the project directory", self.config.parent, True)):
+        for name, place, may_hold_site in (
+            ("the data directory", data_dir, False),
+            ("the docs directory", self.docs_dir, False),
+            ("the project directory", self.config.parent, True),
+        ):
             real = place.resolve()
-            why = ("it is " + name if site == real else f"it holds {name} ({place})" if real.is_relative_to(site)
-                   else f"it is inside {name} ({place})" if site.is_relative_to(real) and not may_hold_site else "")
+            why = (
+                "it is " + name
+                if site == real
+                else f"it holds {name} ({place})"
+                if real.is_relative_to(site)
+                else f"it is inside {name} ({place})"
+                if site.is_relative_to(real) and not may_hold_site
+                else ""
+            )
             if why:
                 break
         else:
             if self.site_dir.exists() and not self.site_dir.is_dir():
                 why = "it is a file, not a folder"
-            elif self.site_dir.is_dir() and any(self.site_dir.iterdir()) and not (self.site_dir / "index.html").is_file():
+            elif (
+                self.site_dir.is_dir() and any(self.site_dir.iterdir()) and not (self.site_dir / "index.html").is_file()
+            ):
                 why = "it holds files but no index.html, so it is no site that kb built"
             else:
                 return
-        raise BuildError(f"refusing to build into the site directory {self.site_dir}: {why}, and the build replaces "
-                         "that folder with the new site", "build into a folder of its own: the default site/ beside "
-                         "mkdocs.yml (`site_dir` there), or --site-dir with a new folder", usage=True)
+        raise BuildError(
+            f"refusing to build into the site directory {self.site_dir}: {why}, and the build replaces "
+            "that folder with the new site",
+            "build into a folder of its own: the default site/ beside "
+            "mkdocs.yml (`site_dir` there), or --site-dir with a new folder",
+            usage=True,
+        )
 
 
 class BuildError(Exception):
@@ -194,8 +211,13 @@ def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
     return env
 
 
-def render(data_dir: Path, project: Project, out: TextIO | None = None,
-           timings: dict[str, float] | None = None, jobs: int | None = None) -> tuple[KnowledgeBase, RenderResult]:
+def render(
+    data_dir: Path,
+    project: Project,
+    out: TextIO | None = None,
+    timings: dict[str, float] | None = None,
+    jobs: int | None = None,
+) -> tuple[KnowledgeBase, RenderResult]:
     """Check `data_dir` and write the docs tree; raise BuildError (after printing the findings) on errors.
     `timings`, when given, receives the seconds spent in "read" (loading, validating, the model),
     "render" (the rules run beside it) and "write"."""
@@ -224,8 +246,9 @@ def _pages_of_model(share: tuple[int, int]) -> dict[str, bytes]:
     return pages(_MODEL[0], share)
 
 
-def checked_pages(data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None
-                  ) -> tuple[CheckResult, dict[str, bytes] | None]:
+def checked_pages(
+    data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None
+) -> tuple[CheckResult, dict[str, bytes] | None]:
     """`kb check` of `data_dir`, and the pages when it found no errors. The rules and the rendering
     only read the model, so with a second core they run at once: the rules and half the pages in
     forked processes, the other half here."""
@@ -327,8 +350,13 @@ class MkDocs:
 
     def __init__(self, project: Project) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _WAITING_MKDOCS, str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, cwd=project.config.parent, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            [sys.executable, "-c", _WAITING_MKDOCS, str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=project.config.parent,
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
             start_new_session=hasattr(os, "setsid"),
         )
         self.requested = False
@@ -392,8 +420,12 @@ def remove_stale(site: Path) -> list[Path]:
     with contextlib.suppress(FileNotFoundError), os.scandir(site.parent) as entries:
         for entry in entries:
             match = _BESIDE_SITE.match(entry.name)
-            if (match and match["site"] == site.name and entry.is_dir(follow_symlinks=False)
-                    and not _alive(int(match["pid"]))):
+            if (
+                match
+                and match["site"] == site.name
+                and entry.is_dir(follow_symlinks=False)
+                and not _alive(int(match["pid"]))
+            ):
                 shutil.rmtree(entry.path, ignore_errors=True)
                 removed.append(Path(entry.path))
     return removed
@@ -408,8 +440,11 @@ def _mkdocs_failure(output: str, tmp: Path, site: Path) -> BuildError:
         if int(match["errno"]) in ENVIRONMENT_ERRNOS:
             where = (match["filename"] or str(site)).replace(str(tmp), str(site), 1)
             return BuildError(f"cannot write {where}: {match['strerror']}", environment_hint(int(match["errno"])))
-    lines = [ln for ln in output.splitlines()
-             if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in ln]
+    lines = [
+        ln
+        for ln in output.splitlines()
+        if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in ln
+    ]
     detail = "\n".join(lines[-30:]) or output.strip()[-3000:]
     return BuildError(f"mkdocs build --strict failed:\n{detail}")
 
@@ -429,7 +464,9 @@ def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = 
             tmp = _beside(site, "new")
             tmp.mkdir()  # as any folder: the umask sets its mode (a web server may need to read it)
         except OSError as exc:
-            raise BuildError(f"cannot write the new site beside {site}: {exc.strerror}", environment_hint(exc.errno)) from None
+            raise BuildError(
+                f"cannot write the new site beside {site}: {exc.strerror}", environment_hint(exc.errno)
+            ) from None
         args = ["--strict", "--config-file", str(project.config), "--site-dir", str(tmp)]
         run = mkdocs.run(args + ([] if jobs is None else ["--jobs", str(jobs)]), env, tmp)
         if run.returncode != 0:
@@ -437,8 +474,9 @@ def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = 
         try:
             swap(tmp, site)
         except OSError as exc:
-            raise BuildError(f"cannot put the new site in place of {site}: {exc.strerror}",
-                             environment_hint(exc.errno)) from None
+            raise BuildError(
+                f"cannot put the new site in place of {site}: {exc.strerror}", environment_hint(exc.errno)
+            ) from None
     finally:
         mkdocs.cancel()
         if tmp is not None and tmp.exists():

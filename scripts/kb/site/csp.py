@@ -47,16 +47,18 @@ def policy(script_hashes: Iterable[str] = ()) -> str:
 
     The one place the policy is made (an offline edition would widen it here, and only here)."""
     scripts = " ".join(["'self'", *sorted(set(script_hashes))])
-    return "; ".join([
-        "default-src 'self'",     # our own files only: no CDN, no web fonts, no other host
-        f"script-src {scripts}",  # no 'unsafe-inline': inline handlers and javascript: URLs are inert
-        "style-src 'self'",       # neither the theme nor our pages write inline styles
-        "img-src 'self' data:",   # the theme's stylesheet draws its icons from data: SVG URLs
-        "worker-src 'self'",      # Material's search runs in a Web Worker from assets/javascripts/
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",  # our own files only: no CDN, no web fonts, no other host
+            f"script-src {scripts}",  # no 'unsafe-inline': inline handlers and javascript: URLs are inert
+            "style-src 'self'",  # neither the theme nor our pages write inline styles
+            "img-src 'self' data:",  # the theme's stylesheet draws its icons from data: SVG URLs
+            "worker-src 'self'",  # Material's search runs in a Web Worker from assets/javascripts/
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def source_hash(script: str) -> str:
@@ -69,7 +71,8 @@ def source_hash(script: str) -> str:
 def meta_tag(content: str) -> str:
     # Only & and " need escaping in a double-quoted value: the policy's quotes stay readable.
     return '<meta http-equiv="Content-Security-Policy" content="{}">'.format(
-        html.escape(content, quote=False).replace('"', "&quot;"))
+        html.escape(content, quote=False).replace('"', "&quot;")
+    )
 
 
 class CSPError(ValueError):
@@ -78,8 +81,8 @@ class CSPError(ValueError):
 
 @dataclass(frozen=True)
 class InlineScript:
-    type: str     # the type attribute, trimmed and lower-cased ("" when absent)
-    text: str     # exactly what stands between <script ...> and </script>
+    type: str  # the type attribute, trimmed and lower-cased ("" when absent)
+    text: str  # exactly what stands between <script ...> and </script>
     element: str  # the whole element, from <script to the > of </script>
 
 
@@ -88,8 +91,8 @@ class Head:
     """What the policy needs to know of a page's head (or of a template's output, read whole)."""
 
     after_charset: int | None = None  # offset just past the first <meta charset>
-    indent: str = ""                  # the whitespace before it on its line
-    first_script: int | None = None   # offset of the first <script> start tag
+    indent: str = ""  # the whitespace before it on its line
+    first_script: int | None = None  # offset of the first <script> start tag
     csp_metas: int = 0
     scripts: list[InlineScript] = field(default_factory=list)
 
@@ -120,7 +123,7 @@ class _HeadScanner(HTMLParser):
         values = {name: value or "" for name, value in attrs}
         if tag == "meta" and "charset" in values and head.after_charset is None:
             head.after_charset = start + len(self.get_starttag_text() or "")
-            before = self.text[self._line_starts[self.getpos()[0] - 1]:start]
+            before = self.text[self._line_starts[self.getpos()[0] - 1] : start]
             head.indent = before if not before.strip() else ""
         elif tag == "meta" and values.get("http-equiv", "").strip().lower() == "content-security-policy":
             head.csp_metas += 1
@@ -128,8 +131,11 @@ class _HeadScanner(HTMLParser):
             if head.first_script is None:
                 head.first_script = start
             if "src" not in values:
-                self._script = (values.get("type", "").strip().lower(), start,
-                                start + len(self.get_starttag_text() or ""))
+                self._script = (
+                    values.get("type", "").strip().lower(),
+                    start,
+                    start + len(self.get_starttag_text() or ""),
+                )
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "head":
@@ -163,8 +169,9 @@ def secure(text: str, theme_scripts: Iterable[InlineScript]) -> str:
         raise CSPError("no <meta charset> in the head to put the Content-Security-Policy after")
     if head.first_script is not None and head.first_script < head.after_charset:
         raise CSPError("a <script> comes before <meta charset>, where the Content-Security-Policy goes")
-    hashes = [source_hash(script.text) for script in theme_scripts
-              if script.type not in DATA_TYPES and script.element in text]
+    hashes = [
+        source_hash(script.text) for script in theme_scripts if script.type not in DATA_TYPES and script.element in text
+    ]
     at = head.after_charset
     return text[:at] + "\n" + head.indent + meta_tag(policy(hashes)) + text[at:]
 
@@ -175,8 +182,9 @@ def script_templates(env: jinja2.Environment) -> list[jinja2.Template]:
     return [env.get_template(name) for name in names]
 
 
-def theme_scripts(templates: Iterable[jinja2.Template], context: Mapping[str, Any],
-                  config: MkDocsConfig) -> set[InlineScript]:
+def theme_scripts(
+    templates: Iterable[jinja2.Template], context: Mapping[str, Any], config: MkDocsConfig
+) -> set[InlineScript]:
     """The inline scripts `templates` write on a page rendered with `context` (as base.html includes
     them: with its context and its `features`)."""
     values = {**context, "features": config.theme.get("features") or []}

@@ -40,8 +40,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
-from kb.site import csp
 from kb.core.cores import cpus, fork_pool, forkable
+from kb.site import csp
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -124,12 +124,14 @@ _SITE: _Site | None = None
 
 def _populate(indexes: list[int]) -> _Chunk:
     """In a worker: read and convert the pages at `indexes`; send back their state."""
+
     def populate(page: Page) -> dict[str, Any]:
         mkbuild._populate_page(page, _SITE.config, _SITE.files)
         state = {name: getattr(page, name) for name in _POPULATED}
         # Links to anchors are keyed by File: sent by path, matched to the parent's Files.
         state["links_to_anchors"] = {to.src_uri: links for to, links in (page.links_to_anchors or {}).items()}
         return state
+
     return _each(indexes, populate)
 
 
@@ -139,9 +141,11 @@ def _build_pages(indexes: list[int]) -> _Chunk:
 
     def build_page(page: Page) -> dict[str, Any]:
         del entries[:]
-        mkbuild._build_page(page, _SITE.config, _SITE.doc_files, _SITE.nav, _SITE.env,
-                            excluded=page.file.inclusion.is_excluded())
+        mkbuild._build_page(
+            page, _SITE.config, _SITE.doc_files, _SITE.nav, _SITE.env, excluded=page.file.inclusion.is_excluded()
+        )
         return {"search": list(entries)}
+
     return _each(indexes, build_page)
 
 
@@ -279,8 +283,9 @@ def _build(config: MkDocsConfig, jobs: int) -> None:
 
         # ...then built; the search index is gathered in page order, as MkDocs would have made it.
         site.search = search = config.plugins["material/search"]
-        search.search_index.entries = [entry for done in _in_parallel(_build_pages, len(doc_files), jobs)
-                                       for entry in done.state["search"]]
+        search.search_index.entries = [
+            entry for done in _in_parallel(_build_pages, len(doc_files), jobs) for entry in done.state["search"]
+        ]
     finally:
         _SITE = None
     for file in doc_files:

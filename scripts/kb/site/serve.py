@@ -26,8 +26,8 @@ from typing import IO, TextIO
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from kb.site.build import BuildError, Project, mkdocs_env, render
 from kb.core.model import KnowledgeBase
+from kb.site.build import BuildError, Project, mkdocs_env, render
 
 TEMPLATES = Path(__file__).parent / "render" / "templates"
 QUIET = 0.3
@@ -80,17 +80,22 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host, port))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise ServeError(f"port {port} on {host} is in use",
-                             "choose another with --port N, or stop the server that holds it") from None
-        raise ServeError(f"cannot listen on port {port} of {host}: {exc.strerror or exc}",
-                         "check --host and --port") from None
+            raise ServeError(
+                f"port {port} on {host} is in use", "choose another with --port N, or stop the server that holds it"
+            ) from None
+        raise ServeError(
+            f"cannot listen on port {port} of {host}: {exc.strerror or exc}", "check --host and --port"
+        ) from None
     except OverflowError:
         raise ServeError(f"port {port} is not a port number", "choose one from 1 to 65535 with --port N") from None
 
 
 # The lines of a Python traceback that are not indented; everything else in one is.
-_TRACEBACK = ("Traceback (most recent call last):", "During handling of the above exception",
-              "The above exception was the direct cause")
+_TRACEBACK = (
+    "Traceback (most recent call last):",
+    "During handling of the above exception",
+    "The above exception was the direct cause",
+)
 
 
 class _Relay:
@@ -152,8 +157,9 @@ def _stop(mkdocs: subprocess.Popen[str]) -> None:
             mkdocs.wait()
 
 
-def serve(data_dir: Path, project: Project, host: str = "127.0.0.1", port: int = 8000,
-          out: TextIO | None = None) -> int:
+def serve(
+    data_dir: Path, project: Project, host: str = "127.0.0.1", port: int = 8000, out: TextIO | None = None
+) -> int:
     """Render, serve with MkDocs and re-render on changes until a stop signal; then return 0 with
     MkDocs stopped too. Raise ServeError when the port is taken or MkDocs stops by itself."""
     out = out or sys.stdout
@@ -167,9 +173,22 @@ def serve(data_dir: Path, project: Project, host: str = "127.0.0.1", port: int =
         kb = rerender(data_dir, project, out)
         env = mkdocs_env(kb if kb is not None else KnowledgeBase())
         mkdocs = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(project.config),
-             "--dev-addr", f"{host}:{port}"], env=env, cwd=project.config.parent,
-            stderr=subprocess.PIPE, text=True, errors="replace")
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--config-file",
+                str(project.config),
+                "--dev-addr",
+                f"{host}:{port}",
+            ],
+            env=env,
+            cwd=project.config.parent,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+        )
         relay = _Relay(mkdocs.stderr, sys.stderr)  # type: ignore[arg-type]
         changes = _Changes()
         observer.schedule(changes, str(data_dir), recursive=True)
@@ -186,8 +205,10 @@ def serve(data_dir: Path, project: Project, host: str = "127.0.0.1", port: int =
                 time.sleep(QUIET)
             rerender(data_dir, project, out)
         relay.join(5)  # MkDocs stopped by itself: its last words
-        raise ServeError(f"mkdocs serve stopped ({_how(mkdocs.returncode)}): {relay.error or relay.last or 'no message'}",
-                         f"`mkdocs serve --config-file {project.config}` shows all it says")
+        raise ServeError(
+            f"mkdocs serve stopped ({_how(mkdocs.returncode)}): {relay.error or relay.last or 'no message'}",
+            f"`mkdocs serve --config-file {project.config}` shows all it says",
+        )
     except KeyboardInterrupt:
         return 0
     finally:

@@ -6,10 +6,10 @@ hand-written page, naming that source file too (via the `origin` function the ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from kb.core.findings import Finding
@@ -77,12 +77,29 @@ def check_site(site: Path, origin: Callable[[Path], str | None] = lambda page: N
             if target is None:
                 continue
             if not (target.is_relative_to(site) and target.exists()):
-                found.append(Finding(str(path), line, col, "error", "site-link", f"link '{url}' leads nowhere{where}",
-                                     f"no file {target.relative_to(site) if target.is_relative_to(site) else target} in the site"))
+                found.append(
+                    Finding(
+                        str(path),
+                        line,
+                        col,
+                        "error",
+                        "site-link",
+                        f"link '{url}' leads nowhere{where}",
+                        f"no file {target.relative_to(site) if target.is_relative_to(site) else target} in the site",
+                    )
+                )
             elif fragment and target in pages and fragment not in pages[target].ids:
-                found.append(Finding(str(path), line, col, "error", "site-anchor",
-                                     f"link '{url}' names no element '#{fragment}'{where}",
-                                     f"{target.relative_to(site)} has no id '{fragment}'"))
+                found.append(
+                    Finding(
+                        str(path),
+                        line,
+                        col,
+                        "error",
+                        "site-anchor",
+                        f"link '{url}' names no element '#{fragment}'{where}",
+                        f"{target.relative_to(site)} has no id '{fragment}'",
+                    )
+                )
     return found
 
 

@@ -10,14 +10,33 @@ from collections.abc import Iterator
 from types import ModuleType
 
 from kb.check.rules import (
-    briefings, chronology, dates, figures, hygiene, ids, near_duplicates, orphans, references, waivers,
+    briefings,
+    chronology,
+    dates,
+    figures,
+    hygiene,
+    ids,
+    near_duplicates,
+    orphans,
+    references,
+    waivers,
 )
 from kb.check.rules.base import Rule
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
 
-FAMILIES: tuple[ModuleType, ...] = (hygiene, ids, references, dates, chronology, figures, briefings, near_duplicates,
-                                    orphans, waivers)
+FAMILIES: tuple[ModuleType, ...] = (
+    hygiene,
+    ids,
+    references,
+    dates,
+    chronology,
+    figures,
+    briefings,
+    near_duplicates,
+    orphans,
+    waivers,
+)
 
 
 def _declared(family: ModuleType) -> Iterator[Rule]:

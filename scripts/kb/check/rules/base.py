@@ -36,8 +36,16 @@ def describe(rule_id: str, severity: Severity, summary: str, fix: str) -> Rule:
     return Rule(rule_id, severity, summary, fix)
 
 
-def finding(fact: Fact, rule_id: str, message: str, hint: str = "", *, at: Position | None = None,
-            where: tuple[str | int, ...] = (), key: bool = False) -> Finding:
+def finding(
+    fact: Fact,
+    rule_id: str,
+    message: str,
+    hint: str = "",
+    *,
+    at: Position | None = None,
+    where: tuple[str | int, ...] = (),
+    key: bool = False,
+) -> Finding:
     """A finding of the registered rule `rule_id`, located at `at` or at field path `where` of `fact`."""
     from kb.check.rules import RULES  # the registry, complete once kb.check.rules is imported
 

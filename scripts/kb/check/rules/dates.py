@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+from kb.check.rules.base import finding, rule
 from kb.core.dates import PartialDate
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.check.rules.base import finding, rule
 
-DATE_FIELDS = {"date", "end", "start", "published", "published_end", "retrieved", "period", "period_end", "expires",
-               "founded", "dissolved"}
+DATE_FIELDS = {
+    "date",
+    "end",
+    "start",
+    "published",
+    "published_end",
+    "retrieved",
+    "period",
+    "period_end",
+    "expires",
+    "founded",
+    "dissolved",
+}
 
 
-@rule("date-invalid", "error", "Every date is a real calendar date (no month 13, no 30 February).",
-      'Correct the date; give only the precision you know: "2025", "2025-09" or "2025-09-19".')
+@rule(
+    "date-invalid",
+    "error",
+    "Every date is a real calendar date (no month 13, no 30 February).",
+    'Correct the date; give only the precision you know: "2025", "2025-09" or "2025-09-19".',
+)
 def dates_are_valid(kb: KnowledgeBase) -> Iterator[Finding]:
     for fact in kb.all_facts():
         for where in fact.doc.values:
@@ -24,8 +40,13 @@ def dates_are_valid(kb: KnowledgeBase) -> Iterator[Finding]:
                     try:
                         PartialDate.parse(value)
                     except ValueError as exc:
-                        yield finding(fact, "date-invalid", str(exc), "use a real date; drop the day or month if unknown",
-                                      where=where)
+                        yield finding(
+                            fact,
+                            "date-invalid",
+                            str(exc),
+                            "use a real date; drop the day or month if unknown",
+                            where=where,
+                        )
 
 
 def _at(data: Any, where: tuple) -> Any:
@@ -34,8 +55,12 @@ def _at(data: Any, where: tuple) -> Any:
     return data
 
 
-@rule("date-order", "error", "An end date is not before its start (compared at the coarser precision).",
-      "Swap or correct the two dates.")
+@rule(
+    "date-order",
+    "error",
+    "An end date is not before its start (compared at the coarser precision).",
+    "Swap or correct the two dates.",
+)
 def ends_follow_starts(kb: KnowledgeBase) -> Iterator[Finding]:
     pairs = []
     for e in kb.events.values():
@@ -50,5 +75,10 @@ def ends_follow_starts(kb: KnowledgeBase) -> Iterator[Finding]:
         pairs.append((s, ("published_end",), s.published, s.published_end))
     for fact, where, start, end in pairs:
         if start and end and end.compare(start) < 0:
-            yield finding(fact, "date-order", f"'{where[-1]}' {end} is before the start {start}",
-                          "the end must not come before the start", where=where)
+            yield finding(
+                fact,
+                "date-order",
+                f"'{where[-1]}' {end} is before the start {start}",
+                "the end must not come before the start",
+                where=where,
+            )

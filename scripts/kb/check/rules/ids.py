@@ -3,42 +3,67 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
+from kb.check.rules.base import finding, rule
 from kb.core.findings import Finding
 from kb.core.loader import Position
 from kb.core.model import KnowledgeBase
-from kb.check.rules.base import finding, rule
 
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@rule("id-filename", "error", "A fact's id equals its file name (without extension).",
-      "Rename the file to `<id>.yaml`, or correct the id.")
+@rule(
+    "id-filename",
+    "error",
+    "A fact's id equals its file name (without extension).",
+    "Rename the file to `<id>.yaml`, or correct the id.",
+)
 def id_matches_filename(kb: KnowledgeBase) -> Iterator[Finding]:
     for fact in [*kb.all_facts(), *kb.duplicates]:
         stem = fact.doc.path.stem
         if fact.id != stem:
-            yield finding(fact, "id-filename", f"id '{fact.id}' does not match the file name '{fact.doc.path.name}'",
-                          f"rename the file to {fact.id}{fact.doc.path.suffix} or change the id to '{stem}'",
-                          where=("id",))
+            yield finding(
+                fact,
+                "id-filename",
+                f"id '{fact.id}' does not match the file name '{fact.doc.path.name}'",
+                f"rename the file to {fact.id}{fact.doc.path.suffix} or change the id to '{stem}'",
+                where=("id",),
+            )
 
 
-@rule("id-unique", "error", "No two facts share an id, whatever their types.",
-      "Give one of the two facts another id (and update the references).")
+@rule(
+    "id-unique",
+    "error",
+    "No two facts share an id, whatever their types.",
+    "Give one of the two facts another id (and update the references).",
+)
 def ids_are_unique(kb: KnowledgeBase) -> Iterator[Finding]:
     for dup in kb.duplicates:
         first = kb.get(dup.id)
         other = f"{first.doc.path}:{first.locate('id').line}" if first else "another file"
-        yield finding(dup, "id-unique", f"id '{dup.id}' is already used by {other}",
-                      "ids are unique across all fact types: choose another id", where=("id",))
+        yield finding(
+            dup,
+            "id-unique",
+            f"id '{dup.id}' is already used by {other}",
+            "ids are unique across all fact types: choose another id",
+            where=("id",),
+        )
 
 
-@rule("id-format", "error", "A briefing's file name is a valid id (lowercase letters, digits, hyphens).",
-      "Rename the file, e.g. `hybrid-threats-2025.md`.")
+@rule(
+    "id-format",
+    "error",
+    "A briefing's file name is a valid id (lowercase letters, digits, hyphens).",
+    "Rename the file, e.g. `hybrid-threats-2025.md`.",
+)
 def briefing_names_are_ids(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
         if not ID.fullmatch(b.id):
-            yield finding(b, "id-format", f"'{b.id}' is not a valid id",
-                          "use lowercase letters, digits and single hyphens in the file name", at=Position(1, 1))
-
+            yield finding(
+                b,
+                "id-format",
+                f"'{b.id}' is not a valid id",
+                "use lowercase letters, digits and single hyphens in the file name",
+                at=Position(1, 1),
+            )

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
-from kb.core.findings import Finding
-from kb.core.facts import Event
-from kb.core.model import KnowledgeBase
 from kb.check.rules.base import finding, rule
+from kb.core.facts import Event
+from kb.core.findings import Finding
+from kb.core.model import KnowledgeBase
 
 SIMILAR_TITLES = 0.6
 
 
-@rule("event-near-duplicate", "warning", "No two events share date, actors and a similar title.",
-      "Merge the two events (keep one id, add `former_ids`), or make their titles say how they differ.")
+@rule(
+    "event-near-duplicate",
+    "warning",
+    "No two events share date, actors and a similar title.",
+    "Merge the two events (keep one id, add `former_ids`), or make their titles say how they differ.",
+)
 def events_are_distinct(kb: KnowledgeBase) -> Iterator[Finding]:
     by_date: dict[str, list[Event]] = defaultdict(list)
     for e in sorted(kb.events.values(), key=lambda e: e.id):
@@ -24,16 +28,26 @@ def events_are_distinct(kb: KnowledgeBase) -> Iterator[Finding]:
     for group in by_date.values():
         for i, a in enumerate(group):
             actors_a = {p.actor for p in a.actors}
-            for b in group[i + 1:]:
-                if actors_a == {p.actor for p in b.actors} and difflib.SequenceMatcher(
-                        None, a.title.casefold(), b.title.casefold()).ratio() >= SIMILAR_TITLES:
-                    yield finding(b, "event-near-duplicate",
-                                  f"looks like '{a.id}' ({a.doc.path}): same date, same actors, similar title",
-                                  "merge them, or retitle to show the difference", where=("title",))
+            for b in group[i + 1 :]:
+                if (
+                    actors_a == {p.actor for p in b.actors}
+                    and difflib.SequenceMatcher(None, a.title.casefold(), b.title.casefold()).ratio() >= SIMILAR_TITLES
+                ):
+                    yield finding(
+                        b,
+                        "event-near-duplicate",
+                        f"looks like '{a.id}' ({a.doc.path}): same date, same actors, similar title",
+                        "merge them, or retitle to show the difference",
+                        where=("title",),
+                    )
 
 
-@rule("actor-near-duplicate", "warning", "No actor's alias is another actor's name or alias.",
-      "Merge the two actors, or remove the ambiguous alias.")
+@rule(
+    "actor-near-duplicate",
+    "warning",
+    "No actor's alias is another actor's name or alias.",
+    "Merge the two actors, or remove the ambiguous alias.",
+)
 def actors_are_distinct(kb: KnowledgeBase) -> Iterator[Finding]:
     actors = sorted(kb.actors.values(), key=lambda a: a.id)
     names: dict[str, str] = {}
@@ -50,5 +64,10 @@ def actors_are_distinct(kb: KnowledgeBase) -> Iterator[Finding]:
             if where != ("name",):
                 aliases.setdefault(key, actor.id)
             if other and other != actor.id:
-                yield finding(actor, "actor-near-duplicate", f"'{label}' also names actor '{other}'",
-                              "merge the two actors or drop the alias", where=where)
+                yield finding(
+                    actor,
+                    "actor-near-duplicate",
+                    f"'{label}' also names actor '{other}'",
+                    "merge the two actors or drop the alias",
+                    where=where,
+                )

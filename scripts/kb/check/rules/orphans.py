@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
+from kb.check.rules.base import finding, rule
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.check.rules.base import finding, rule
 
 
 def _orphans(kb: KnowledgeBase, fact_type: str) -> Iterator:
@@ -17,17 +17,35 @@ def _orphans(kb: KnowledgeBase, fact_type: str) -> Iterator:
             yield fact
 
 
-@rule("orphan-source", "warning", "Every source is cited by at least one fact or briefing.",
-      "Cite the source from the facts it supports, or remove it.")
+@rule(
+    "orphan-source",
+    "warning",
+    "Every source is cited by at least one fact or briefing.",
+    "Cite the source from the facts it supports, or remove it.",
+)
 def sources_are_cited(kb: KnowledgeBase) -> Iterator[Finding]:
     for s in _orphans(kb, "source"):
-        yield finding(s, "orphan-source", f"source '{s.id}' is not cited anywhere",
-                      "cite it from a fact (sources: [{source: ..., locator: ...}]) or delete the file", where=("id",))
+        yield finding(
+            s,
+            "orphan-source",
+            f"source '{s.id}' is not cited anywhere",
+            "cite it from a fact (sources: [{source: ..., locator: ...}]) or delete the file",
+            where=("id",),
+        )
 
 
-@rule("orphan-actor", "warning", "Every actor takes part in an event, figure, role, membership or briefing.",
-      "Reference the actor from the facts it belongs to, or remove it.")
+@rule(
+    "orphan-actor",
+    "warning",
+    "Every actor takes part in an event, figure, role, membership or briefing.",
+    "Reference the actor from the facts it belongs to, or remove it.",
+)
 def actors_are_used(kb: KnowledgeBase) -> Iterator[Finding]:
     for a in _orphans(kb, "actor"):
-        yield finding(a, "orphan-actor", f"actor '{a.id}' is not referenced by any other fact or briefing",
-                      "link it from an event, figure or briefing, or delete the file", where=("id",))
+        yield finding(
+            a,
+            "orphan-actor",
+            f"actor '{a.id}' is not referenced by any other fact or briefing",
+            "link it from an event, figure or briefing, or delete the file",
+            where=("id",),
+        )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
+from kb.check.rules.base import finding, rule
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.check.rules.base import finding, rule
 
 
 def today() -> date:
@@ -24,16 +24,30 @@ def active(expires: str) -> bool:
         return False
 
 
-@rule("waiver-expired", "error", "A waiver's expiry date has not passed.",
-      "Fix what the waiver excused and remove it, or renew it with a new reason and date.")
+@rule(
+    "waiver-expired",
+    "error",
+    "A waiver's expiry date has not passed.",
+    "Fix what the waiver excused and remove it, or renew it with a new reason and date.",
+)
 def waivers_not_expired(kb: KnowledgeBase) -> Iterator[Finding]:
     from kb.check.rules import RULES  # the registry holds this family too
 
     for fact in kb.all_facts():
         for w in fact.waivers:
             if w.rule not in RULES:
-                yield finding(fact, "waiver-expired", f"waiver names unknown rule '{w.rule}'",
-                              "use a rule id as printed in brackets by kb check", where=(*w.where, "rule"))
+                yield finding(
+                    fact,
+                    "waiver-expired",
+                    f"waiver names unknown rule '{w.rule}'",
+                    "use a rule id as printed in brackets by kb check",
+                    where=(*w.where, "rule"),
+                )
             elif not active(w.expires):
-                yield finding(fact, "waiver-expired", f"waiver of '{w.rule}' expired on {w.expires}",
-                              "fix the underlying finding and remove the waiver, or renew it", where=(*w.where, "expires"))
+                yield finding(
+                    fact,
+                    "waiver-expired",
+                    f"waiver of '{w.rule}' expired on {w.expires}",
+                    "fix the underlying finding and remove the waiver, or renew it",
+                    where=(*w.where, "expires"),
+                )

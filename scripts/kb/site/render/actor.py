@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.core.facts import Actor, Event
+from kb.core.facttypes import page_of, series_page
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
-from kb.core.facttypes import page_of, series_page
 from kb.site.render.relations import relations
-from kb.site.render.text import date_span, figure_value, figure_period, label, period_words, series_title, shown
+from kb.site.render.text import date_span, figure_period, figure_value, label, period_words, series_title, shown
 
 
 @dataclass(frozen=True)
@@ -46,33 +46,71 @@ def path(actor: Actor) -> str:
 def render(kb: KnowledgeBase, actor: Actor) -> str:
     page = path(actor)
     ln = Linker(kb, page)
-    roles = [Row(Safe(f"{md_text(r.title)}{' of ' + ln.to(r.of) if r.of else ''}"), "",
-                 period_words(r.start, r.end, r.former)) for r in actor.roles]
+    roles = [
+        Row(
+            Safe(f"{md_text(r.title)}{' of ' + ln.to(r.of) if r.of else ''}"),
+            "",
+            period_words(r.start, r.end, r.former),
+        )
+        for r in actor.roles
+    ]
     memberships = [Row(ln.to(m.organisation), "", period_words(m.start, m.end)) for m in actor.memberships]
     rel = relations(kb)
-    members = sorted((Row(ln.to(a), "", period_words(m.start, m.end)) for a, m in rel.members.get(actor.id, [])),
-                     key=lambda r: str(r.link).casefold())
-    holders = sorted((Row(ln.to(a), md_text(r.title), period_words(r.start, r.end, r.former))
-                      for a, r in rel.office_holders.get(actor.id, [])), key=lambda r: str(r.link).casefold())
+    members = sorted(
+        (Row(ln.to(a), "", period_words(m.start, m.end)) for a, m in rel.members.get(actor.id, [])),
+        key=lambda r: str(r.link).casefold(),
+    )
+    holders = sorted(
+        (
+            Row(ln.to(a), md_text(r.title), period_words(r.start, r.end, r.former))
+            for a, r in rel.office_holders.get(actor.id, [])
+        ),
+        key=lambda r: str(r.link).casefold(),
+    )
     events = events_of(kb, actor.id)
-    timeline = [Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
-                for e in events]
-    series = [Row(ln.page_link(series_title(kb, a, m), series_page(a, m)),
-                  md_text(f"latest: {figure_value(figs[-1])}, {figure_period(figs[-1])} ({figs[-1].status})"))
-              for (a, m), figs in ((key, rel.series[key]) for key in rel.series_of_actor.get(actor.id, []))]
+    timeline = [
+        Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
+        for e in events
+    ]
+    series = [
+        Row(
+            ln.page_link(series_title(kb, a, m), series_page(a, m)),
+            md_text(f"latest: {figure_value(figs[-1])}, {figure_period(figs[-1])} ({figs[-1].status})"),
+        )
+        for (a, m), figs in ((key, rel.series[key]) for key in rel.series_of_actor.get(actor.id, []))
+    ]
     place_ids = {p.id for p in rel.places_in_country.get(actor.id, [])}
     place_ids |= {p for e in events for p in e.places}
-    places = sorted((Row(ln.to(kb.places[p])) for p in place_ids if p in kb.places),
-                    key=lambda r: str(r.link).casefold())
+    places = sorted(
+        (Row(ln.to(kb.places[p])) for p in place_ids if p in kb.places), key=lambda r: str(r.link).casefold()
+    )
     listed = {e.id for e in events} | place_ids
     listed |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
     listed |= {a.id for a, _ in rel.members.get(actor.id, [])} | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
-    cites = [(None, actor.sources)] + [(f"role: {r.title}", r.sources) for r in actor.roles] + \
-            [(f"membership: {label(kb, kb.get(m.organisation)) if kb.get(m.organisation) else m.organisation}", m.sources)
-             for m in actor.memberships]
+    cites = (
+        [(None, actor.sources)]
+        + [(f"role: {r.title}", r.sources) for r in actor.roles]
+        + [
+            (
+                f"membership: {label(kb, kb.get(m.organisation)) if kb.get(m.organisation) else m.organisation}",
+                m.sources,
+            )
+            for m in actor.memberships
+        ]
+    )
     return templates.render(
-        "actor.md.j2", a=actor, kind=shown("actor", "kind", actor.kind), country=ln.to(actor.country) if actor.country else None,
-        roles=roles, memberships=memberships, members=members, holders=holders, timeline=timeline,
-        series=series, places=places, quotes=cited_in(kb, actor.id, ln),
-        mentions=mentioned_by(kb, actor.id, ln, exclude=listed), citations=citation_lines(ln, cites),
+        "actor.md.j2",
+        a=actor,
+        kind=shown("actor", "kind", actor.kind),
+        country=ln.to(actor.country) if actor.country else None,
+        roles=roles,
+        memberships=memberships,
+        members=members,
+        holders=holders,
+        timeline=timeline,
+        series=series,
+        places=places,
+        quotes=cited_in(kb, actor.id, ln),
+        mentions=mentioned_by(kb, actor.id, ln, exclude=listed),
+        citations=citation_lines(ln, cites),
     )

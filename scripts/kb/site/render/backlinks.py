@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from kb.core.dates import date_key
 from kb.core.facts import Briefing, Fact, Reference
+from kb.core.facttypes import BY_NAME, names
 from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
-from kb.core.facttypes import BY_NAME, names
 from kb.site.render.text import words
 
 
@@ -32,10 +32,19 @@ class Mention:
 
 def _field_words(ref: Reference) -> str:
     head = ref.field.split("[")[0].split(".")[0]
-    return {"sources": "cites it", "actors": "involves it", "attribution": "attributes to it",
-            "places": "happened here", "related": "related event", "country": "country",
-            "within": "lies within it", "roles": "role", "memberships": "member",
-            "actor": "figure of", "compared_to": "compared with it"}.get(head, words(head))
+    return {
+        "sources": "cites it",
+        "actors": "involves it",
+        "attribution": "attributes to it",
+        "places": "happened here",
+        "related": "related event",
+        "country": "country",
+        "within": "lies within it",
+        "roles": "role",
+        "memberships": "member",
+        "actor": "figure of",
+        "compared_to": "compared with it",
+    }.get(head, words(head))
 
 
 def cited_in(kb: KnowledgeBase, fact_id: str, linker: Linker) -> list[Quote]:
@@ -48,14 +57,21 @@ def cited_in(kb: KnowledgeBase, fact_id: str, linker: Linker) -> list[Quote]:
         if key in seen:
             continue
         seen.add(key)
-        out.append((date_key(ref.origin.date), ref.origin.id, ref.pos.line,
-                    Quote(linker.to(ref.origin), md_text(ref.context or ""),
-                          md_text(ref.locator) if ref.locator else None)))
+        out.append(
+            (
+                date_key(ref.origin.date),
+                ref.origin.id,
+                ref.pos.line,
+                Quote(linker.to(ref.origin), md_text(ref.context or ""), md_text(ref.locator) if ref.locator else None),
+            )
+        )
     out.sort(key=lambda t: (tuple(-x for x in t[0]), t[1], t[2]))
     return [q for *_, q in out]
 
 
-def mentioned_by(kb: KnowledgeBase, fact_id: str, linker: Linker, exclude: set[str] = frozenset()) -> dict[str, list[Mention]]:
+def mentioned_by(
+    kb: KnowledgeBase, fact_id: str, linker: Linker, exclude: set[str] = frozenset()
+) -> dict[str, list[Mention]]:
     """Other facts that refer to `fact_id`, grouped by their type (in the table's order)."""
     groups: dict[str, dict[str, set[str]]] = {t: {} for t in names()}
     for ref in kb.cited_by.get(fact_id, ()):
@@ -63,9 +79,14 @@ def mentioned_by(kb: KnowledgeBase, fact_id: str, linker: Linker, exclude: set[s
         if isinstance(origin, Briefing) or origin.id == fact_id or origin.id in exclude:
             continue
         groups[origin.TYPE].setdefault(origin.id, set()).add(_field_words(ref))
-    return {BY_NAME[fact_type].plural: [Mention(linker.to(fid), md_text(", ".join(sorted(hows))))
-                            for fid, hows in sorted(ids.items(), key=lambda kv: linker_label(kb, kv[0]))]
-            for fact_type, ids in groups.items() if ids}
+    return {
+        BY_NAME[fact_type].plural: [
+            Mention(linker.to(fid), md_text(", ".join(sorted(hows))))
+            for fid, hows in sorted(ids.items(), key=lambda kv: linker_label(kb, kv[0]))
+        ]
+        for fact_type, ids in groups.items()
+        if ids
+    }
 
 
 def linker_label(kb: KnowledgeBase, fact_id: str) -> str:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.core import prose, yardstick
-from kb.core.facttypes import BY_NAME, LINKABLE
 from kb.core.facts import Briefing, Event, Figure
+from kb.core.facttypes import BY_NAME, LINKABLE, page_of
 from kb.core.model import KnowledgeBase
+from kb.site.render import templates
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import YARDSTICK, Linker, built_url, relative
-from kb.core.facttypes import page_of
 from kb.site.render.text import date_span, figure_period, hover, human_date, label
-from kb.site.render import templates
 
 BOOST = 3
 """Search boost for briefings, over other pages that match only in their text."""
@@ -28,8 +27,14 @@ those searches land there first."""
 
 
 def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
-    names = {fact.label for ref in briefing.references() if ref.where is None and ref.types[0] in SEARCH_NAME_KINDS
-             and (fact := kb.get(ref.target)) is not None and fact.TYPE == ref.types[0]}
+    names = {
+        fact.label
+        for ref in briefing.references()
+        if ref.where is None
+        and ref.types[0] in SEARCH_NAME_KINDS
+        and (fact := kb.get(ref.target)) is not None
+        and ref.types[0] == fact.TYPE
+    }
     return sorted(names)
 
 
@@ -38,8 +43,10 @@ def judgement_box(title: str | None, page: str) -> prose.JudgementBox:
     known = yardstick.term(title or "")
     words = title or "no likelihood given"
     band = f" ({known.band})" if known else " (not a yardstick term)"
-    return prose.JudgementBox((("Judgement: ", None), (words, built_url(relative(YARDSTICK, page))), (band, None)),
-                              known.slug if known else "unknown")
+    return prose.JudgementBox(
+        (("Judgement: ", None), (words, built_url(relative(YARDSTICK, page))), (band, None)),
+        known.slug if known else "unknown",
+    )
 
 
 def resolver(kb: KnowledgeBase, page: str) -> prose.Resolver:
@@ -47,12 +54,13 @@ def resolver(kb: KnowledgeBase, page: str) -> prose.Resolver:
 
     def fact(type_: str, fact_id: str) -> prose.Target | None:
         found = kb.get(fact_id)
-        if found is None or found.TYPE != type_:
+        if found is None or type_ != found.TYPE:
             return None
         return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found))
 
-    return prose.Resolver(link_types=LINKABLE, fact=fact, page=built_url,
-                          judgement=lambda title: judgement_box(title, page))
+    return prose.Resolver(
+        link_types=LINKABLE, fact=fact, page=built_url, judgement=lambda title: judgement_box(title, page)
+    )
 
 
 def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Safe], list[tuple[int, Safe]]]:
@@ -60,10 +68,14 @@ def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Sa
     its citation notes as numbered footnote texts (the body's note marks are the footnotes extension's
     own markup, so MkDocs joins the two)."""
     shown = prose.render(briefing.body, resolver(kb, linker.page))
-    blocks = [Safe(f"{'#' * s.heading} {md_text(s.text)}") if s.heading else Safe(s.text)
-              for s in shown.segments if s.text.strip()]
-    notes = [(n.number, Safe(f"{linker.to(n.source)}{', ' + md_text(n.locator) if n.locator else ''}."))
-             for n in shown.notes]
+    blocks = [
+        Safe(f"{'#' * s.heading} {md_text(s.text)}") if s.heading else Safe(s.text)
+        for s in shown.segments
+        if s.text.strip()
+    ]
+    notes = [
+        (n.number, Safe(f"{linker.to(n.source)}{', ' + md_text(n.locator) if n.locator else ''}.")) for n in shown.notes
+    ]
     return blocks, notes
 
 
@@ -101,7 +113,14 @@ def render(kb: KnowledgeBase, briefing: Briefing) -> str:
     linker = Linker(kb, page, hover=True)
     blocks, notes = body(kb, briefing, linker)
     return templates.render(
-        "briefing.md.j2", b=briefing, boost=BOOST, date=human_date(briefing.date), blocks=blocks,
-        notes=notes, cited=facts_cited(kb, briefing, linker),
-        hover=hover(kb, briefing), label=label(kb, briefing), search_names=search_names(kb, briefing),
+        "briefing.md.j2",
+        b=briefing,
+        boost=BOOST,
+        date=human_date(briefing.date),
+        blocks=blocks,
+        notes=notes,
+        cited=facts_cited(kb, briefing, linker),
+        hover=hover(kb, briefing),
+        label=label(kb, briefing),
+        search_names=search_names(kb, briefing),
     )

@@ -15,8 +15,15 @@ from dataclasses import dataclass
 from kb.site.render.escape import Safe, html_text
 from kb.site.render.text import PLANNED, number
 
-SYMBOLS = {"exactly": "", "about": "≈", "at-least": "≥", "more-than": ">", "less-than": "<",
-           "at-most": "≤", "up-to": "≤"}
+SYMBOLS = {
+    "exactly": "",
+    "about": "≈",
+    "at-least": "≥",
+    "more-than": ">",
+    "less-than": "<",
+    "at-most": "≤",
+    "up-to": "≤",
+}
 
 
 @dataclass(frozen=True)
@@ -52,14 +59,15 @@ def _legend(x: float, y: float, statuses: set[str]) -> list[str]:
         items.append(("kb-bar kb-planned", "planned, target or pledge"))
     out = []
     for css, text in items:
-        out.append(f'<rect class="{css} kb-legend" x="{x:g}" y="{y - 9:g}" width="12" height="10"/>'
-                   f'<text x="{x + 17:g}" y="{y:g}">{html_text(text)}</text>')
+        out.append(
+            f'<rect class="{css} kb-legend" x="{x:g}" y="{y - 9:g}" width="12" height="10"/>'
+            f'<text x="{x + 17:g}" y="{y:g}">{html_text(text)}</text>'
+        )
         x += 28 + 6.5 * len(text)
     return out
 
 
-def column_chart(chart_id: str, title: str, description: str, groups: list[tuple[str, list[Bar]]],
-                 unit: str) -> Safe:
+def column_chart(chart_id: str, title: str, description: str, groups: list[tuple[str, list[Bar]]], unit: str) -> Safe:
     """Bars grouped by category (periods) along the x axis: one chart per figure series."""
     width, height = 640, 300
     left, right, top, bottom = 56, 16, 36, 48
@@ -69,8 +77,10 @@ def column_chart(chart_id: str, title: str, description: str, groups: list[tuple
     parts = [f'<text class="kb-axis-label" x="4" y="14">{html_text(unit)}</text>']
     tick = 0.0
     while tick <= top_value + 1e-9:
-        parts.append(f'<line class="kb-grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
-                     f'<text class="kb-tick" x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{number(round(tick, 6))}</text>')
+        parts.append(
+            f'<line class="kb-grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
+            f'<text class="kb-tick" x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{number(round(tick, 6))}</text>'
+        )
         tick += step
     slot = plot_w / max(len(groups), 1)
     statuses = set()
@@ -80,12 +90,16 @@ def column_chart(chart_id: str, title: str, description: str, groups: list[tuple
         for j, bar in enumerate(bars):
             statuses.add(bar.status)
             bx, by = start + j * bar_w, y(bar.value)
-            parts.append(f'<rect class="{bar.css}" x="{bx + 2:.1f}" y="{by:.1f}" width="{bar_w - 4:.1f}" '
-                         f'height="{top + plot_h - by:.1f}"/>'
-                         f'<text class="kb-value" x="{bx + bar_w / 2:.1f}" y="{by - 5:.1f}" text-anchor="middle">'
-                         f'{html_text(bar.text)}</text>')
-        parts.append(f'<text class="kb-tick" x="{left + i * slot + slot / 2:.1f}" y="{top + plot_h + 18}" '
-                     f'text-anchor="middle">{html_text(name)}</text>')
+            parts.append(
+                f'<rect class="{bar.css}" x="{bx + 2:.1f}" y="{by:.1f}" width="{bar_w - 4:.1f}" '
+                f'height="{top + plot_h - by:.1f}"/>'
+                f'<text class="kb-value" x="{bx + bar_w / 2:.1f}" y="{by - 5:.1f}" text-anchor="middle">'
+                f"{html_text(bar.text)}</text>"
+            )
+        parts.append(
+            f'<text class="kb-tick" x="{left + i * slot + slot / 2:.1f}" y="{top + plot_h + 18}" '
+            f'text-anchor="middle">{html_text(name)}</text>'
+        )
     parts.append(f'<line class="kb-axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>')
     parts += _legend(left, height - 8, statuses)
     return _svg(chart_id, title, description, width, height, parts)
@@ -103,29 +117,37 @@ def bar_chart(chart_id: str, title: str, description: str, rows: list[tuple[str,
     parts = [f'<text class="kb-axis-label" x="{label_w}" y="14">{html_text(unit)}</text>']
     tick = 0.0
     while tick <= top_value + 1e-9:
-        parts.append(f'<line class="kb-grid" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top - 6}" y2="{height - 30}"/>'
-                     f'<text class="kb-tick" x="{x(tick):.1f}" y="{height - 16}" text-anchor="middle">{number(round(tick, 6))}</text>')
+        parts.append(
+            f'<line class="kb-grid" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top - 6}" y2="{height - 30}"/>'
+            f'<text class="kb-tick" x="{x(tick):.1f}" y="{height - 16}" text-anchor="middle">{number(round(tick, 6))}</text>'
+        )
         tick += step
     statuses = set()
     cursor = top
-    for (name, bars), h in zip(rows, heights):
-        parts.append(f'<text class="kb-tick" x="{label_w - 8}" y="{cursor + h / 2 + 2:.1f}" text-anchor="end">'
-                     f'{html_text(name if len(name) <= 22 else name[:21] + "…")}</text>')
+    for (name, bars), h in zip(rows, heights, strict=False):
+        parts.append(
+            f'<text class="kb-tick" x="{label_w - 8}" y="{cursor + h / 2 + 2:.1f}" text-anchor="end">'
+            f"{html_text(name if len(name) <= 22 else name[:21] + '…')}</text>"
+        )
         for j, bar in enumerate(bars):
             statuses.add(bar.status)
             by = cursor + 6 + j * row_h
-            parts.append(f'<rect class="{bar.css}" x="{label_w}" y="{by:.1f}" width="{x(bar.value) - label_w:.1f}" '
-                         f'height="{row_h - 3}"/>'
-                         f'<text class="kb-value" x="{x(bar.value) + 4:.1f}" y="{by + row_h - 5:.1f}">{html_text(bar.text)}</text>')
+            parts.append(
+                f'<rect class="{bar.css}" x="{label_w}" y="{by:.1f}" width="{x(bar.value) - label_w:.1f}" '
+                f'height="{row_h - 3}"/>'
+                f'<text class="kb-value" x="{x(bar.value) + 4:.1f}" y="{by + row_h - 5:.1f}">{html_text(bar.text)}</text>'
+            )
         cursor += h
     parts += _legend(8, height - 2, statuses)
     return _svg(chart_id, title, description, width, height + 6, parts)
 
 
 def _svg(chart_id: str, title: str, description: str, width: int, height: int, parts: list[str]) -> Safe:
-    head = (f'<svg class="kb-chart" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{chart_id}-title">{html_text(title)}</title>'
-            f'<desc id="{chart_id}-desc">{html_text(description)}</desc>')
+    head = (
+        f'<svg class="kb-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">{html_text(title)}</title>'
+        f'<desc id="{chart_id}-desc">{html_text(description)}</desc>'
+    )
     # One line: Markdown must see a single raw HTML block, with no blank line inside.
     return Safe(head + "".join(parts) + "</svg>")

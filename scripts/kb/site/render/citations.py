@@ -27,6 +27,9 @@ def citation_lines(linker: Linker, groups: list[tuple[str | None, list[Citation]
     for (source, locator, note), what in merged.items():
         # A citation of the whole fact covers its parts; otherwise say which parts it supports.
         parts = None if None in what else "; ".join(dict.fromkeys(w for w in what if w))
-        out.append(CitationLine(linker.to(source), md_text(locator), md_text(note) if note else None,
-                                md_text(parts) if parts else None))
+        out.append(
+            CitationLine(
+                linker.to(source), md_text(locator), md_text(note) if note else None, md_text(parts) if parts else None
+            )
+        )
     return out

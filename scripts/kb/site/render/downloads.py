@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 from kb.core.facts import Briefing
-from kb.core.model import KnowledgeBase
 from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES
-from kb.site.render import templates
+from kb.core.model import KnowledgeBase
 from kb.core.schema import schema
+from kb.site.render import templates
 
 SKIPPED = {"$schema", "waivers"}
 
@@ -64,7 +64,7 @@ def _cell(column: str, value: Any) -> str:
 def _item(column: str, value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)
-    if column == "sources" or "source" in value and "locator" in value:
+    if column == "sources" or ("source" in value and "locator" in value):
         return f"{value['source']} ({value['locator']})"
     if column == "actors":
         return f"{value['actor']} ({value['role']})"
@@ -118,6 +118,13 @@ def file(kb: KnowledgeBase, path: str) -> bytes:
 
 
 def render(kb: KnowledgeBase) -> str:
-    types = [dict(name=t.plural, folder=t.folder, count=len(kb.of_type(t.name)),
-                  columns=[c for c in columns(t.name) if c != "body"]) for t in FACT_TYPES]
+    types = [
+        dict(
+            name=t.plural,
+            folder=t.folder,
+            count=len(kb.of_type(t.name)),
+            columns=[c for c in columns(t.name) if c != "body"],
+        )
+        for t in FACT_TYPES
+    ]
     return templates.render("downloads.md.j2", types=types)

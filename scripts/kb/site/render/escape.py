@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup as Safe
 
-__all__ = ["Safe", "md_text", "md_paragraphs", "html_text", "link_title", "url", "finalize", "yaml_string"]
+__all__ = ["Safe", "finalize", "html_text", "link_title", "md_paragraphs", "md_text", "url", "yaml_string"]
 
 # Characters that are Markdown (or HTML) syntax anywhere in a line.
 _INLINE = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}|~^=$"}
@@ -68,7 +68,9 @@ def url(address: str) -> str | None:
 
 # What a YAML reader takes literally inside double quotes: printable characters (YAML 1.1's set, which
 # PyYAML and so MkDocs's front matter use), less the line breaks YAML 1.1 knows beyond LF and CR.
-_YAML_LITERAL = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\\\\\"]")
+_YAML_LITERAL = re.compile(
+    '[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\\\\"]'
+)
 _YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -93,6 +95,6 @@ def finalize(value: object) -> object:
     """Jinja `finalize`: escape every printed value unless it is Safe markup (numbers print as-is)."""
     if value is None:
         return ""
-    if isinstance(value, Safe) or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, Safe) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     return md_text(value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.core.facts import Event
+from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.actor import Row
@@ -14,7 +15,6 @@ from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
-from kb.core.facttypes import page_of
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, sentence_case, shown
 
@@ -45,14 +45,28 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     if event.planned:
         when += " (planned)"
     actors = [Row(ln.to(p.actor), md_text(shown("event", "role", p.role))) for p in event.actors]
-    attribution = [AttributionLine(ln.to(a.actor), ln.to(a.by) if a.by else md_text("the cited source"),
-                                   md_text(a.basis), shown("event", "confidence", a.confidence)) for a in event.attribution]
+    attribution = [
+        AttributionLine(
+            ln.to(a.actor),
+            ln.to(a.by) if a.by else md_text("the cited source"),
+            md_text(a.basis),
+            shown("event", "confidence", a.confidence),
+        )
+        for a in event.attribution
+    ]
     near = related_events(kb, event)
     related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
     listed = {e.id for e in near}
     return templates.render(
-        "event.md.j2", e=event, when=when, kind=sentence_case(shown("event", "kind", event.kind)),
-        places=[ln.to(p) for p in event.places], actors=actors, attribution=attribution, related=related,
-        quotes=cited_in(kb, event.id, ln), mentions=mentioned_by(kb, event.id, ln, exclude=listed),
+        "event.md.j2",
+        e=event,
+        when=when,
+        kind=sentence_case(shown("event", "kind", event.kind)),
+        places=[ln.to(p) for p in event.places],
+        actors=actors,
+        attribution=attribution,
+        related=related,
+        quotes=cited_in(kb, event.id, ln),
+        mentions=mentioned_by(kb, event.id, ln, exclude=listed),
         citations=citation_lines(ln, [(None, event.sources)]),
     )

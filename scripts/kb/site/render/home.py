@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kb.core.facttypes import FACT_TYPES
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.links import Linker
-from kb.core.facttypes import FACT_TYPES
 from kb.site.render.text import date_span, human_date
 
 LATEST = 5
@@ -16,11 +16,14 @@ def render(kb: KnowledgeBase) -> str:
     published = [b for b in kb.briefings.values() if b.status == "published"]
     published.sort(key=lambda b: b.order, reverse=True)
     events = sorted(kb.events.values(), key=lambda e: e.order, reverse=True)
-    counts = [dict(name=t.plural, count=len(kb.of_type(t.name)), index=ln.page_link(t.plural, f"{t.folder}/index.md"))
-              for t in FACT_TYPES]
+    counts = [
+        dict(name=t.plural, count=len(kb.of_type(t.name)), index=ln.page_link(t.plural, f"{t.folder}/index.md"))
+        for t in FACT_TYPES
+    ]
     return templates.render(
         "home.md.j2",
         briefings=[dict(link=ln.to(b), date=human_date(b.date), summary=b.summary) for b in published[:LATEST]],
         events=[dict(link=ln.to(e), date=date_span(e.date, e.end, e.approximate)) for e in events[:LATEST]],
-        counts=counts, series=len(kb.series()),
+        counts=counts,
+        series=len(kb.series()),
     )

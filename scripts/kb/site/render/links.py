@@ -18,7 +18,7 @@ import posixpath
 from functools import lru_cache
 
 from kb.core.facts import Fact
-from kb.core.facttypes import page_of, series_page
+from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, link_title, md_text
 from kb.site.render.text import hover, label

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kb.core.facts import Place
+from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.actor import Row
@@ -12,7 +13,6 @@ from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import md_text
 from kb.site.render.links import Linker
-from kb.core.facttypes import page_of
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, shown
 
@@ -39,15 +39,24 @@ def render(kb: KnowledgeBase, place: Place) -> str:
             roles[p.actor].append(p.role)
         for a in e.attribution:
             roles[a.actor].append("held responsible")
-    involved = sorted((Row(ln.to(actor_id), md_text(", ".join(dict.fromkeys(r))))
-                       for actor_id, r in roles.items()), key=lambda r: str(r.link).casefold())
+    involved = sorted(
+        (Row(ln.to(actor_id), md_text(", ".join(dict.fromkeys(r)))) for actor_id, r in roles.items()),
+        key=lambda r: str(r.link).casefold(),
+    )
     inside = rel.places_within.get(place.id, [])
     within = sorted((Row(ln.to(p)) for p in inside), key=lambda r: str(r.link).casefold())
     listed = {e.id for e in events} | {p.id for p in inside}
     return templates.render(
-        "place.md.j2", p=place, kind=shown("place", "kind", place.kind), country=ln.to(place.country) if place.country else None,
-        parent=ln.to(place.within) if place.within else None, coords=coordinates(place),
+        "place.md.j2",
+        p=place,
+        kind=shown("place", "kind", place.kind),
+        country=ln.to(place.country) if place.country else None,
+        parent=ln.to(place.within) if place.within else None,
+        coords=coordinates(place),
         events=[Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in events],
-        involved=involved, within=within, quotes=cited_in(kb, place.id, ln),
-        mentions=mentioned_by(kb, place.id, ln, exclude=listed), citations=citation_lines(ln, [(None, place.sources)]),
+        involved=involved,
+        within=within,
+        quotes=cited_in(kb, place.id, ln),
+        mentions=mentioned_by(kb, place.id, ln, exclude=listed),
+        citations=citation_lines(ln, [(None, place.sources)]),
     )

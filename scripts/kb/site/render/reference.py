@@ -9,21 +9,36 @@ from functools import cache
 from itertools import groupby
 
 from kb.check.rules import RULES, Rule
-from kb.edit.schemadoc import schema_reference_markdown
 from kb.core.schema import SCHEMA_FILES, schema
 from kb.core.text import table_cell
 from kb.core.yardstick import YARDSTICK
+from kb.edit.schemadoc import schema_reference_markdown
 
 CHECKS_PAGE = "reference/checks.md"
 FACT_FILES_PAGE = "reference/fact-files.md"
 
 FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
-    "yaml": "YAML hygiene (while loading)", "briefing": "YAML hygiene (while loading)",
-    "file": "YAML hygiene (while loading)", "text": "YAML hygiene (while loading)", "schema": "Shape (JSON Schema)", "id": "Ids",
-    "ref": "References", "citation": "References", "date": "Dates", "event": "Meaning across facts",
-    "role": "Meaning across facts", "membership": "Meaning across facts", "actor": "Meaning across facts",
-    "figure": "Figures", "judgement": "Briefings", "orphan": "Orphans", "waiver": "Waivers",
-    "doc": "Pages and links (before the build)", "page": "Pages and links (before the build)", "site": "The built site (`kb check --site`)", "url": "External URLs (`kb check --external`)",
+    "yaml": "YAML hygiene (while loading)",
+    "briefing": "YAML hygiene (while loading)",
+    "file": "YAML hygiene (while loading)",
+    "text": "YAML hygiene (while loading)",
+    "schema": "Shape (JSON Schema)",
+    "id": "Ids",
+    "ref": "References",
+    "citation": "References",
+    "date": "Dates",
+    "event": "Meaning across facts",
+    "role": "Meaning across facts",
+    "membership": "Meaning across facts",
+    "actor": "Meaning across facts",
+    "figure": "Figures",
+    "judgement": "Briefings",
+    "orphan": "Orphans",
+    "waiver": "Waivers",
+    "doc": "Pages and links (before the build)",
+    "page": "Pages and links (before the build)",
+    "site": "The built site (`kb check --site`)",
+    "url": "External URLs (`kb check --external`)",
 }
 ORDER = list(dict.fromkeys(FAMILIES.values()))
 
@@ -36,32 +51,50 @@ def checks_page() -> str:
     """Markdown: every rule `kb check` knows, grouped by family, with severity and how to fix it."""
     rules = sorted(RULES.values(), key=lambda r: (ORDER.index(_family(r)) if _family(r) in ORDER else 99, r.id))
     out = [
-        "---", "search:", "  boost: 0.5", "---", "", "# Checks", "",
-        "<!-- Generated from the rule registry (scripts/kb/rules) by kb build; do not edit by hand. -->", "",
+        "---",
+        "search:",
+        "  boost: 0.5",
+        "---",
+        "",
+        "# Checks",
+        "",
+        "<!-- Generated from the rule registry (scripts/kb/rules) by kb build; do not edit by hand. -->",
+        "",
         "`kb check` reports each finding as `path:line:col: severity [rule-id] message`, with a hint on the "
         "next line (`--format json` and `--format github` carry the same fields). It exits 0 when there is "
         "no error, 1 when there are errors (or warnings, with `--strict`), and 2 on a usage or internal error.",
         "",
         f"{len(RULES)} rules, {sum(r.severity == 'error' for r in RULES.values())} of them errors. "
-        "Warnings point at what is probably, not certainly, wrong.", "",
+        "Warnings point at what is probably, not certainly, wrong.",
+        "",
     ]
     for family, group in groupby(rules, key=_family):
         out += [f"## {family}", "", "| Rule | Severity | What it asks | How to fix |", "|---|---|---|---|"]
-        out += [f"| <span id=\"{r.id}\"></span>`{r.id}` | {r.severity} | {table_cell(r.summary)} | {table_cell(r.fix)} |"
-                for r in group]
+        out += [
+            f'| <span id="{r.id}"></span>`{r.id}` | {r.severity} | {table_cell(r.summary)} | {table_cell(r.fix)} |'
+            for r in group
+        ]
         out.append("")
     out += [
-        "## Waiving a rule", "",
+        "## Waiving a rule",
+        "",
         "When a finding is a deliberate exception, the fact that carries it may waive that rule, with a "
         "reason and an expiry date. Once the date has passed the waiver itself is an error (`waiver-expired`), "
-        "so exceptions are looked at again:", "",
-        "```yaml", "waivers:",
+        "so exceptions are looked at again:",
+        "",
+        "```yaml",
+        "waivers:",
         "  - rule: orphan-actor",
         "    reason: cited by the briefing on naval exercises, due next week",
-        '    expires: "2026-12-31"', "```", "",
-        "## Likelihood words", "",
+        '    expires: "2026-12-31"',
+        "```",
+        "",
+        "## Likelihood words",
+        "",
         "Judgements in briefings use the UK probability yardstick: "
-        + ", ".join(f"*{t.words}* ({t.band})" for t in YARDSTICK) + ". See also [About](../about.md).", "",
+        + ", ".join(f"*{t.words}* ({t.band})" for t in YARDSTICK)
+        + ". See also [About](../about.md).",
+        "",
     ]
     return "\n".join(out)
 
@@ -71,8 +104,13 @@ def fact_files_page() -> str:
     text = schema_reference_markdown()
     links = " · ".join(f"[{name}.json](../schemas/{name}.json)" for name in SCHEMA_FILES)
     head, _, rest = text.partition("\n\n")
-    return ("---\nsearch:\n  boost: 0.5\n---\n\n" + head + "\n\n"
-            + f"The JSON Schemas (draft 2020-12) behind this page, for editors and other tools: {links}.\n\n" + rest)
+    return (
+        "---\nsearch:\n  boost: 0.5\n---\n\n"
+        + head
+        + "\n\n"
+        + f"The JSON Schemas (draft 2020-12) behind this page, for editors and other tools: {links}.\n\n"
+        + rest
+    )
 
 
 @cache

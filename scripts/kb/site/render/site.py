@@ -15,13 +15,14 @@ import os
 import re
 import stat
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
+from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
-from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.site.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
 from kb.site.render.indexes import INDEXES
 from kb.site.render.relations import relations
@@ -56,15 +57,21 @@ class Emitter:
 
 
 FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
-    "briefing": briefing.render, "actor": actor.render, "place": place.render, "event": event.render,
+    "briefing": briefing.render,
+    "actor": actor.render,
+    "place": place.render,
+    "event": event.render,
     "source": source.render,
 }
 """The page of each fact type that has pages of its own (a figure is a row of its series page)."""
 
 
 def _fact_pages(fact_type: str) -> Emitter:
-    return Emitter(f"{fact_type} pages", lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
-                   FACT_PAGES[fact_type])
+    return Emitter(
+        f"{fact_type} pages",
+        lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
+        FACT_PAGES[fact_type],
+    )
 
 
 def _one(name: str, path: str, render: Callable[[KnowledgeBase], str]) -> Emitter:
@@ -79,8 +86,11 @@ EMITTERS: list[Emitter] = [
     Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
-    Emitter("figure series pages", lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
-            lambda kb, s: figure.render(kb, *s)),
+    Emitter(
+        "figure series pages",
+        lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
+        lambda kb, s: figure.render(kb, *s),
+    ),
 ]
 """Everything the site generates, in a fixed order."""
 
@@ -141,8 +151,11 @@ class Generated:
     def of(cls, paths: Iterable[str]) -> Generated:
         """The shape of `paths` and of the pages every knowledge base has (the indexes name every folder)."""
         paths = set(paths) | page_paths(KnowledgeBase())
-        return cls(frozenset(p for p in paths if "/" not in p), frozenset(p.split("/", 1)[0] for p in paths if "/" in p),
-                   frozenset(os.path.splitext(p)[1] for p in paths))
+        return cls(
+            frozenset(p for p in paths if "/" not in p),
+            frozenset(p.split("/", 1)[0] for p in paths if "/" in p),
+            frozenset(os.path.splitext(p)[1] for p in paths),
+        )
 
     def could_write(self, rel: str) -> bool:
         """Whether `rel`, a line of a manifest, names a file this renderer could have written. The
@@ -174,7 +187,7 @@ def _remove_generated(docs_dir: Path, rel: str) -> bool:
     except FileNotFoundError:
         return False
     tree = docs_dir / parts[0]
-    while folder != tree and folder != docs_dir:
+    while folder not in (tree, docs_dir):
         try:
             folder.rmdir()  # only if empty
         except OSError:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.core.facts import Briefing, Source
+from kb.core.facttypes import BY_NAME, names, page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.escape import Safe, md_text, url
 from kb.site.render.links import Linker
-from kb.core.facttypes import page_of
-from kb.core.facttypes import BY_NAME, names
 from kb.site.render.text import label, shown
 
 
@@ -68,9 +67,13 @@ def render(kb: KnowledgeBase, source: Source) -> str:
     link = url(source.url) if source.url else None
     archive = url(source.archive_url) if source.archive_url else None
     return templates.render(
-        "source.md.j2", s=source, kind=shown("source", "type", source.type), published=published(source),
+        "source.md.j2",
+        s=source,
+        kind=shown("source", "type", source.type),
+        published=published(source),
         retrieved=source.retrieved.human() if source.retrieved else "",
         reliability=shown("source", "reliability", source.reliability) if source.reliability else "",
-        link=Safe(f"<{link}>") if link else None, archive=Safe(f"<{archive}>") if archive else None,
+        link=Safe(f"<{link}>") if link else None,
+        archive=Safe(f"<{archive}>") if archive else None,
         groups=citers(kb, source, ln),
     )

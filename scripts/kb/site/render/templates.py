@@ -15,8 +15,9 @@ def joined(items: list[object], sep: str = ", ") -> Safe:
     return Safe(sep.join(str(x) if isinstance(x, Safe) else str(md_text(x)) for x in items))
 
 
-def front_matter(title: str, boost: float | None = None, description: str | None = None,
-                 search_names: list[str] | None = None) -> Safe:
+def front_matter(
+    title: str, boost: float | None = None, description: str | None = None, search_names: list[str] | None = None
+) -> Safe:
     """YAML front matter: the page title (HTML-escaped, as the theme prints it raw), search boost, and
     names the page is found by. Material's search weighs `tags` a thousand times a title; without
     its tags plugin the theme does not show them, so they only rank the page for those names."""
@@ -53,8 +54,8 @@ def render(template: str, **context: Any) -> str:
     """Render `template` with `context`; collapse runs of blank lines so pages diff cleanly."""
     text = environment().get_template(template).render(**context)
     lines: list[str] = []
-    for line in text.splitlines():
-        line = line.rstrip()
+    for raw in text.splitlines():
+        line = raw.rstrip()
         if line or (lines and lines[-1]):
             lines.append(line)
     while lines and not lines[-1]:

@@ -4,19 +4,19 @@ labels for categories, roles and statuses. Pure functions, no markup."""
 from __future__ import annotations
 
 from kb.core.dates import PartialDate
-from kb.core.schema import display
 from kb.core.facts import Actor, Event, Fact, Figure, Source
 from kb.core.facttypes import BY_NAME
 from kb.core.model import KnowledgeBase
+from kb.core.schema import display
 
 PLANNED = frozenset({"planned", "target", "pledge", "guideline"})
 """Statuses of values that are not (yet) measured: drawn hollow in charts."""
 
 
-
 def shown(fact_type: str, field: str, value: str) -> str:
     """An allowed value in reader's words, as the schema's `x-display` gives them ('military unit')."""
     return display(fact_type, field, value)
+
 
 _ACRONYMS = {"gdp": "GDP", "nato": "NATO", "eu": "EU", "us": "US", "uk": "UK", "un": "UN", "lng": "LNG"}
 
@@ -71,8 +71,14 @@ def number(value: float) -> str:
     return f"{value:,.10g}"
 
 
-_VALUE_SHAPES = {"percent-of-gdp": "{}% of GDP", "percent": "{}%", "count": "{}", "ratio": "{}×", "eur": "€{}",
-                 "usd": "${}"}
+_VALUE_SHAPES = {
+    "percent-of-gdp": "{}% of GDP",
+    "percent": "{}%",
+    "count": "{}",
+    "ratio": "{}×",
+    "eur": "€{}",
+    "usd": "${}",
+}
 """Units written around the number; any other unit follows it in words ('12 minutes')."""
 
 
@@ -107,7 +113,9 @@ def figure_label(kb: KnowledgeBase, fig: Figure) -> str:
     """A figure's own title, or one made from its series, period and status."""
     if fig.title:
         return fig.title
-    return f"{series_title(kb, fig.actor, fig.metric)}, {figure_period(fig)} ({display('figure', 'status', fig.status)})"
+    return (
+        f"{series_title(kb, fig.actor, fig.metric)}, {figure_period(fig)} ({display('figure', 'status', fig.status)})"
+    )
 
 
 def label(kb: KnowledgeBase, fact: Fact) -> str:
@@ -124,8 +132,10 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
         head = f"{kind}, {date_span(fact.date, fact.end, fact.approximate)}: {fact.title}."
         return f"{head} {fact.summary}"
     if isinstance(fact, Figure):
-        return f"{kind}: {series_title(kb, fact.actor, fact.metric)}, {figure_period(fact)}: " \
-               f"{figure_value(fact)} ({display('figure', 'status', fact.status)})."
+        return (
+            f"{kind}: {series_title(kb, fact.actor, fact.metric)}, {figure_period(fact)}: "
+            f"{figure_value(fact)} ({display('figure', 'status', fact.status)})."
+        )
     if isinstance(fact, Actor):
         head = f"{kind} ({display('actor', 'kind', fact.kind)}): {fact.name}."
         return f"{head} {fact.summary}" if fact.summary else head

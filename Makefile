@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check fmt bench bench-site clean
+.PHONY: site serve test lint check fmt bench bench-site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,13 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[lint]'
+	touch $@ $(VENV)/.installed-base
+
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(VENV)/.installed-base
+	touch $@ $(VENV)/.installed-base $(VENV)/.installed-lint
 
 # axe-core for the accessibility checks in the browser tests; reinstalled only when the lock changes.
 $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
@@ -42,6 +46,12 @@ serve: $(VENV)/.installed-base
 
 test: $(VENV)/.installed-test $(BROWSER_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Style (ruff) and the layers of the package (import-linter).
+lint: $(VENV)/.installed-lint
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/lint-imports
 
 # Put fact files into canonical form; `make fmt ARGS=--check` lists what would change.
 fmt: $(VENV)/.installed-base

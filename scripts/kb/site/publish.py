@@ -242,7 +242,7 @@ def _shares(count: int, jobs: int) -> list[list[int]]:
 
 def _build(config: MkDocsConfig, jobs: int) -> None:
     """mkdocs.commands.build.build's steps for a clean build, the page steps on `jobs` processes."""
-    global _SITE
+    global _SITE  # noqa: PLW0603 - the fork channel, until the publisher is reworked
     started = time.monotonic()
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-import multiprocessing.pool
 import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
+from typing import Any
 
 
 def cpus() -> int:
@@ -20,7 +26,60 @@ def forkable() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def fork_pool(processes: int) -> multiprocessing.pool.Pool:
-    """`processes` workers forked now: they read this process's state as it is at this call, so what
-    they work on is set in module variables before, and only results travel back over pipes."""
-    return multiprocessing.get_context("fork").Pool(processes)
+@contextlib.contextmanager
+def forked_pool(processes: int, initializer: Callable[..., None], *initargs: Any) -> Iterator[ProcessPoolExecutor]:
+    """`processes` workers forked at the first task, each starting with `initializer(*initargs)` (which hands
+    it the state it works on, inherited rather than pickled: only tasks and results travel over pipes). A
+    dead worker raises BrokenProcessPool instead of hanging; leaving early (an error, a signal) ends the
+    workers at once rather than waiting for their tasks."""
+    pool = ProcessPoolExecutor(
+        processes, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+    )
+    try:
+        yield pool
+    except BaseException:
+        # The pool's own threads may now meet the pipes of the ended workers: expected, so not printed.
+        threading.excepthook = _quiet_pool_threads(threading.excepthook)
+        # Python 3.14 has pool.terminate_workers(); until then, the executor's own table of its processes
+        # (taken before shutdown, which forgets it).
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _quiet_pool_threads(
+    previous: Callable[[threading.ExceptHookArgs], Any],
+) -> Callable[[threading.ExceptHookArgs], Any]:
+    def hook(args: threading.ExceptHookArgs) -> None:
+        thread = args.thread
+        ours = thread is not None and (
+            type(thread).__name__ == "_ExecutorManagerThread" or thread.name == "QueueFeederThread"
+        )
+        if not (ours and isinstance(args.exc_value, (OSError, EOFError, InvalidStateError))):
+            previous(args)
+
+    return hook
+
+
+def die_with_parent() -> None:
+    """In a worker process: end when the process that forked it ends, even if that one is killed outright
+    (a worker blocked on its task queue would otherwise wait for ever, holding memory). Linux says so
+    itself (PR_SET_PDEATHSIG); elsewhere a thread watches for a new parent."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM) != 0:  # 1: PR_SET_PDEATHSIG
+            raise OSError
+    except (OSError, AttributeError):
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent went before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -10,13 +10,12 @@ sitemap.xml.gz) is set from the newest date in the data unless the caller set it
 from __future__ import annotations
 
 import contextlib
-import json
+import logging
 import os
 import re
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -30,11 +29,13 @@ import yaml
 
 from kb.check.report import write_text
 from kb.check.run import CheckResult, read, rule_findings
-from kb.core.cores import cpus, fork_pool, forkable
+from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
+from kb.site import publish
 from kb.site.doclinks import collision_findings
+from kb.site.publish import Record, captured
 from kb.site.render.relations import relations
 from kb.site.render.site import RenderResult, pages, write_site
 
@@ -235,15 +236,21 @@ def render(
     return result.kb, rendered
 
 
-_MODEL: list[KnowledgeBase] = []  # the model a forked rules process reads
+# The knowledge base a forked helper reads: set by the pool's initializer in the helper, never here.
+_FORKED: list[KnowledgeBase] = []
 
 
-def _rules_of_model() -> list[Finding]:
-    return rule_findings(_MODEL[0])
+def _forked_with(kb: KnowledgeBase) -> None:
+    die_with_parent()
+    _FORKED[:] = [kb]
 
 
-def _pages_of_model(share: tuple[int, int]) -> dict[str, bytes]:
-    return pages(_MODEL[0], share)
+def _rules_of_forked() -> list[Finding]:
+    return rule_findings(_FORKED[0])
+
+
+def _pages_of_forked(share: tuple[int, int]) -> dict[str, bytes]:
+    return pages(_FORKED[0], share)
 
 
 def checked_pages(
@@ -259,17 +266,12 @@ def checked_pages(
     if result.errors or (cpus() if jobs is None else jobs) < 2 or not forkable():
         found = rule_findings(result.kb)
     else:
-        _MODEL[:] = [result.kb]
         relations(result.kb)  # worked out once, before the fork, for every process
-        try:
-            with fork_pool(2) as pool:
-                rules = pool.apply_async(_rules_of_model)
-                other_half = pool.apply_async(_pages_of_model, ((1, 2),))
-                files = pages(result.kb, (0, 2)) | other_half.get()
-                files = dict(sorted(files.items()))
-                found = rules.get()
-        finally:
-            _MODEL.clear()
+        with forked_pool(2, _forked_with, result.kb) as pool:
+            rules = pool.submit(_rules_of_forked)
+            other_half = pool.submit(_pages_of_forked, (1, 2))
+            files = dict(sorted((pages(result.kb, (0, 2)) | other_half.result()).items()))
+            found = rules.result()
     result.findings.extend(found + collision_findings(result.kb))
     result.findings.sort()
     if not result.errors and files is None:
@@ -277,118 +279,6 @@ def checked_pages(
     if timings is not None:
         timings.update(read=read_at - started, render=time.perf_counter() - read_at)
     return result, None if result.errors else files
-
-
-# `python -m kb.publish` (MkDocs's build, its page work spread over the cores), started before
-# checking and rendering so that it imports MkDocs, the theme's plugin and the Markdown extensions
-# (a quarter of a second, a tenth of building the real site) on the other core while we work; it
-# reads one line, the arguments and environment of the build, and runs the build with them. An
-# empty line (the build was refused) ends it. It dies with kb: told to stop (by kb, or by Linux
-# when kb is killed outright; elsewhere a thread watches for a new parent) it stops its workers and
-# removes the half-built site. Its argument is kb's process id.
-_WAITING_MKDOCS = r"""
-import os, signal, sys
-
-class Stopped(BaseException):
-    pass
-
-def stop(signum, frame):
-    if not stopping:
-        stopping.append(signum)
-        raise Stopped(signum)
-
-me, kb, stopping = os.getpid(), int(sys.argv[1]), []
-caught = [getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)]
-for signum in caught:
-    signal.signal(signum, stop)
-# Workers end at once on a signal, as by default (see kb.site.build._signals_end_forked_workers).
-os.register_at_fork(after_in_child=lambda: [signal.signal(signum, signal.SIG_DFL) for signum in caught])
-try:
-    import ctypes
-    if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM) != 0:  # PR_SET_PDEATHSIG
-        raise OSError
-except Exception:
-    import threading, time
-    def watch():
-        while os.getppid() == kb:
-            time.sleep(0.5)
-        os.kill(me, signal.SIGTERM)
-    threading.Thread(target=watch, daemon=True).start()
-try:
-    if os.getppid() != kb:  # kb went before we could ask to be told
-        sys.exit(0)
-    for name in ("kb.site.publish", "mkdocs.structure.pages", "markdown", "markdown.extensions.toc",
-                 "markdown.extensions.tables", "markdown.extensions.md_in_html", "markdown.extensions.footnotes",
-                 "markdown.extensions.admonition", "material.plugins.search.plugin"):
-        try:
-            __import__(name)
-        except Exception:
-            pass
-    line = sys.stdin.readline()
-    if not line.strip():
-        sys.exit(0)
-    import json
-    request = json.loads(line)
-    os.environ.clear()
-    os.environ.update(request["env"])
-    from kb.site.publish import main
-    try:
-        code = main(request["args"])
-    except Stopped:
-        import shutil
-        shutil.rmtree(request["output"], ignore_errors=True)
-        raise
-    sys.exit(code)
-except Stopped:
-    sys.exit(128 + stopping[0])
-"""
-
-
-class MkDocs:
-    """A `python -m kb.publish` process, started early and waiting for its arguments. It runs in a
-    process group of its own (with its workers), so a Ctrl-C reaches kb alone, which stops it."""
-
-    def __init__(self, project: Project) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WAITING_MKDOCS, str(os.getpid())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=project.config.parent,
-            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-            start_new_session=hasattr(os, "setsid"),
-        )
-        self.requested = False
-
-    def run(self, args: list[str], env: dict[str, str], output: Path) -> subprocess.CompletedProcess:
-        """Run the build with command-line ARGS and `env` as its whole environment, to completion;
-        `output`: its site directory, which it removes when it is stopped."""
-        self.requested = True
-        request = {"args": args, "env": env, "output": str(output)}
-        out, err = self.process.communicate(json.dumps(request) + "\n")
-        return subprocess.CompletedProcess(args, self.process.returncode, out, err)
-
-    def cancel(self) -> None:
-        """Make sure the process is gone, and return once it is: waiting for its arguments it ends on an
-        empty line; building, it is told to stop (SIGTERM), and killed with its workers if it has not
-        stopped in ten seconds."""
-        if self.process.poll() is not None:
-            return
-        if not self.requested:
-            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
-                self.process.communicate("\n", timeout=10)
-                return
-        self.process.terminate()
-        try:
-            self.process.communicate(timeout=10)  # reading what it writes, so that it cannot block on us
-        except subprocess.TimeoutExpired:
-            if hasattr(os, "killpg"):  # not reaped yet, so the group's id is still its own
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-            else:
-                self.process.kill()
-            self.process.communicate()
 
 
 # A folder beside site/ for the next site, or the previous one while it is removed, is named after
@@ -431,32 +321,42 @@ def remove_stale(site: Path) -> list[Path]:
     return removed
 
 
-_OS_ERROR = re.compile(r"\[Errno (?P<errno>[0-9]+)\] (?P<strerror>[^:'\n]+)(?:: '(?P<filename>[^'\n]*)')?")
-
-
-def _mkdocs_failure(output: str, tmp: Path, site: Path) -> BuildError:
-    """Why MkDocs failed: the environment (a full disk ...) if it says so, else its warnings and errors."""
-    for match in _OS_ERROR.finditer(output):
-        if int(match["errno"]) in ENVIRONMENT_ERRNOS:
-            where = (match["filename"] or str(site)).replace(str(tmp), str(site), 1)
-            return BuildError(f"cannot write {where}: {match['strerror']}", environment_hint(int(match["errno"])))
-    lines = [
-        ln
-        for ln in output.splitlines()
-        if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in ln
-    ]
-    detail = "\n".join(lines[-30:]) or output.strip()[-3000:]
+def _failure(exc: BaseException, records: list[Record], tmp: Path, site: Path) -> BuildError:
+    """Why the MkDocs build failed: what the environment lacks (a full disk...), else its warnings and errors."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, OSError) or isinstance(cause, OSError):
+        error = exc if isinstance(exc, OSError) else cause
+        assert isinstance(error, OSError)
+        if error.errno in ENVIRONMENT_ERRNOS:
+            where = str(error.filename or site).replace(str(tmp), str(site), 1)
+            return BuildError(f"cannot write {where}: {error.strerror}", environment_hint(error.errno))
+    lines = [f"{logging.getLevelName(level)} -  {message}" for _, level, message in records if level >= logging.WARNING]
+    detail = "\n".join([*lines[-30:], str(exc)])
     return BuildError(f"mkdocs build --strict failed:\n{detail}")
 
 
-def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = None, jobs: int | None = None) -> None:
-    """`mkdocs build --strict` (as kb.site.publish runs it, on `jobs` processes) into a new directory
-    beside site/, then swap it in. `mkdocs`: a process started earlier to run it (by default one is
-    started now). Whatever happens (a failure, a full disk, a signal), site/ is the old site or the
-    new one and the new directory is gone."""
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` in os.environ while MkDocs builds (it reads SOURCE_DATE_EPOCH there), as they were after."""
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None) -> None:
+    """MkDocs's strict build (kb.site.publish, on `jobs` processes) into a new directory beside site/, then
+    swap it in. Whatever happens (a failure, a full disk, a signal), site/ is the old site or the new one
+    and the new directory is gone."""
     site = project.site_dir
-    mkdocs = mkdocs or MkDocs(project)
     tmp = None
+    records: list[Record] = []
     try:
         try:
             site.parent.mkdir(parents=True, exist_ok=True)
@@ -467,10 +367,14 @@ def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = 
             raise BuildError(
                 f"cannot write the new site beside {site}: {exc.strerror}", environment_hint(exc.errno)
             ) from None
-        args = ["--strict", "--config-file", str(project.config), "--site-dir", str(tmp)]
-        run = mkdocs.run(args + ([] if jobs is None else ["--jobs", str(jobs)]), env, tmp)
-        if run.returncode != 0:
-            raise _mkdocs_failure(run.stdout + run.stderr, tmp, site)
+        with _environment(env), captured(records):
+            config = publish.load(project.config, tmp, strict=True)
+            try:
+                publish.build(config, jobs)
+            except Exception as exc:  # MkDocs's Abort, a page's error, a full disk: said, not dumped
+                raise _failure(exc, records, tmp, site) from None
+            finally:
+                config.plugins.on_shutdown()
         try:
             swap(tmp, site)
         except OSError as exc:
@@ -478,7 +382,6 @@ def mkdocs_build(project: Project, env: dict[str, str], mkdocs: MkDocs | None = 
                 f"cannot put the new site in place of {site}: {exc.strerror}", environment_hint(exc.errno)
             ) from None
     finally:
-        mkdocs.cancel()
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -508,15 +411,10 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int
     project.check_site_dir(data_dir)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    mkdocs = MkDocs(project)
-    try:
-        kb, rendered = render(data_dir, project, out, timings, jobs)
-    except BaseException:
-        mkdocs.cancel()
-        raise
+    kb, rendered = render(data_dir, project, out, timings, jobs)
     out.write(f"kb build: docs: {rendered.summary()}\n")
     mkdocs_started = time.perf_counter()
-    mkdocs_build(project, mkdocs_env(kb), mkdocs, jobs)
+    mkdocs_build(project, mkdocs_env(kb), jobs)
     timings["mkdocs"] = time.perf_counter() - mkdocs_started
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")

@@ -192,9 +192,10 @@ def _flow_len(value: Any) -> int | None:
 
 def _flow_seq_len(seq: CommentedSeq) -> int | None:
     lens = [_flow_len(v) for v in seq]
-    if any(n is None for n in lens):
+    widths = [n for n in lens if n is not None]
+    if len(widths) < len(lens):
         return None
-    return 2 + sum(lens) + 2 * max(len(lens) - 1, 0)  # type: ignore[arg-type]
+    return 2 + sum(widths) + 2 * max(len(widths) - 1, 0)
 
 
 def _flow_map_len(m: CommentedMap) -> int | None:

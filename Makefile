@@ -47,10 +47,11 @@ serve: $(VENV)/.installed-base
 test: $(VENV)/.installed-test $(BROWSER_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest
 
-# Style (ruff) and the layers of the package (import-linter).
+# Style (ruff), types (mypy, strict on the package) and the layers of the package (import-linter).
 lint: $(VENV)/.installed-lint
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # Put fact files into canonical form; `make fmt ARGS=--check` lists what would change.

@@ -38,7 +38,9 @@ class Watched:
         self.page = self.context.new_page()
         self.violations: list[dict[str, str]] = []
         self.errors: list[str] = []
-        self.page.expose_function("__kbViolation", self.violations.append)
+        # A lambda, not the bound `self.violations.append`: Playwright sets an attribute on the callback,
+        # which a built-in method refuses.
+        self.page.expose_function("__kbViolation", lambda violation: self.violations.append(violation))  # noqa: PLW0108
         self.page.add_init_script(WATCH)
         self.page.on(
             "console",

@@ -62,7 +62,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _add_check(sub: argparse._SubParsersAction) -> None:
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "check",
         help="validate the data: YAML, schemas and consistency rules",
@@ -152,7 +152,7 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_build(sub: argparse._SubParsersAction) -> None:
+def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "build",
         help="check, render docs/ and build the site with mkdocs --strict",
@@ -192,7 +192,7 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
-def _add_serve(sub: argparse._SubParsersAction) -> None:
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "serve",
         help="live preview: re-render on data changes, served by mkdocs serve",
@@ -227,7 +227,7 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_new(sub: argparse._SubParsersAction) -> None:
+def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "new",
         help="write a commented skeleton for a new fact or briefing",
@@ -254,7 +254,7 @@ def _fmt(args: argparse.Namespace) -> int:
     return run(args.paths, check=args.check, show_diff=args.diff, out=sys.stdout)
 
 
-def _add_fmt(sub: argparse._SubParsersAction) -> None:
+def _add_fmt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "fmt",
         help="put fact files into the canonical form (key order, quoting, list style)",
@@ -291,7 +291,7 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_diff(sub: argparse._SubParsersAction) -> None:
+def _add_diff(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "diff",
         help="what changed in the knowledge base since a git revision, fact by fact",
@@ -326,7 +326,7 @@ def _schema_doc(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_schema_doc(sub: argparse._SubParsersAction) -> None:
+def _add_schema_doc(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "schema-doc",
         help="print the fact file reference (Markdown) generated from the JSON Schemas",
@@ -372,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     try:
-        code = args.run(args)
+        code: int = args.run(args)  # each command's run function, set with set_defaults
         _flush_stdout()  # a full disk shows here, not as a warning after main() has returned
         return code
     except KeyboardInterrupt:

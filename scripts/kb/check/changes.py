@@ -15,7 +15,7 @@ from kb.core import git
 from kb.core.findings import Finding
 
 
-def _key(f: Finding, root: Path) -> tuple:
+def _key(f: Finding, root: Path) -> tuple[Path, int, int, str, str]:
     return (Path(f.path).resolve().relative_to(root), f.line, f.col, f.rule, f.message)
 
 

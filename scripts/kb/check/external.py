@@ -28,11 +28,11 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal, TypedDict, Unpack
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from kb import __version__
-from kb.core.findings import Finding
+from kb.core.findings import Finding, Severity
 from kb.core.model import KnowledgeBase
 
 Outcome = Literal["ok", "broken", "unverifiable"]
@@ -154,7 +154,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
         self.deadline = deadline
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_Connection, req, deadline=self.deadline)
+        return self.do_open(functools.partial(_Connection, deadline=self.deadline), req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
@@ -163,11 +163,19 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         self.deadline = deadline
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_TLSConnection, req, deadline=self.deadline, context=_tls())
+        return self.do_open(functools.partial(_TLSConnection, deadline=self.deadline), req, context=_tls())
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise _Unverifiable("redirected to an address that is not a web page")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -216,7 +224,8 @@ def _as_uri(url: str) -> str:
 def _request(opener: urllib.request.OpenerDirector, url: str, method: str) -> int:
     req = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
     with opener.open(req) as resp:  # the body is never read
-        return resp.status
+        status: int = resp.status  # open() is typed Any: what it returns depends on the handlers
+        return status
 
 
 def probe(url: str, timeout: float = 10.0) -> UrlResult:
@@ -326,7 +335,15 @@ def check_urls(
     return {r.url: r for r in results}
 
 
-def external_findings(kb: KnowledgeBase, cache: Cache, **limits) -> list[Finding]:
+class Limits(TypedDict, total=False):
+    """What `check_urls` may be told besides the URLs and the cache."""
+
+    per_host: int
+    workers: int
+    timeout: float
+
+
+def external_findings(kb: KnowledgeBase, cache: Cache, **limits: Unpack[Limits]) -> list[Finding]:
     """Findings for every source URL (and archive URL) that is broken or unverifiable."""
     wanted = [
         (s, field, getattr(s, field))
@@ -347,7 +364,7 @@ def external_findings(kb: KnowledgeBase, cache: Cache, **limits) -> list[Finding
             rule, msg = "url-broken", f"{url} is broken ({r.detail})"
         else:
             rule, msg = "url-unverifiable", f"{url} could not be verified ({r.detail})"
-        severity = "error" if rule == "url-broken" else "warning"
+        severity: Severity = "error" if rule == "url-broken" else "warning"
         hint = "fix the URL or add archive_url" if rule == "url-broken" else "check it in a browser"
         out.append(Finding(str(source.doc.path), pos.line, pos.col, severity, rule, msg, hint))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -116,6 +117,6 @@ def rule_findings(kb: KnowledgeBase) -> list[Finding]:
     return _apply_waivers(kb, run_rules(kb))
 
 
-def _apply_waivers(kb: KnowledgeBase, found) -> list[Finding]:
+def _apply_waivers(kb: KnowledgeBase, found: Iterable[Finding]) -> list[Finding]:
     waived = {(str(f.doc.path), w.rule) for f in kb.all_facts() for w in f.waivers if active(w.expires)}
     return [f for f in found if (f.path, f.rule) not in waived or f.rule == "waiver-expired"]

@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from kb.core.findings import Finding
-from kb.core.loader import Document
+from kb.core.loader import Document, Path_
 from kb.core.schema import SCHEMA_FILES, inline_refs, schema
 
 
@@ -74,18 +74,23 @@ def _value_words(value: Any) -> str:
 
 def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
     where = tuple(error.absolute_path)
+    last = where[-1] if where else None
     name = (
-        str(where[-1])
-        if where and isinstance(where[-1], str)
-        else (f"item {where[-1] + 1} of {where[-2]}" if len(where) > 1 else "value")
+        last
+        if isinstance(last, str)
+        else (f"item {last + 1} of {where[-2]}" if last is not None and len(where) > 1 else "value")
     )
     path = str(doc.path)
 
-    def at(rule: str, message: str, hint: str, node: tuple = where, key: bool = False) -> Finding:
+    def at(rule: str, message: str, hint: str, node: Path_ = where, key: bool = False) -> Finding:
         pos = doc.locate(node, key=key)
         return Finding(path, pos.line, pos.col, "error", rule, message, hint)
 
-    v, inst = error.validator, error.instance
+    # Any JSON: the instance, and the keyword's value in the schema. The stubs add the unset marker of
+    # errors made by hand; iter_errors sets both on every error it yields.
+    v = error.validator
+    inst: Any = error.instance
+    keyword_value: Any = error.validator_value
     sub = error.schema if isinstance(error.schema, dict) else {}
     if v == "additionalProperties":
         known = sorted(sub.get("properties", {}))
@@ -98,7 +103,7 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
             )
             yield at("schema-unknown-field", f"unknown field '{extra}'", hint, (*where, extra), key=True)
     elif v == "required":
-        for missing in error.validator_value:
+        for missing in keyword_value:
             if missing not in inst:
                 what = f" in {name}" if where else ""
                 yield at(
@@ -107,7 +112,7 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
                     f"add '{missing}:' here" + _describe(sub, missing),
                 )
     elif inst is None and v in ("type", "enum"):  # a field left empty, e.g. in a `kb new` skeleton
-        allowed = f": one of {', '.join(map(str, error.validator_value))}" if v == "enum" else ""
+        allowed = f": one of {', '.join(map(str, keyword_value))}" if v == "enum" else ""
         yield at(
             "schema-type" if v == "type" else "schema-enum",
             f"'{name}' is empty",
@@ -116,7 +121,7 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
             else f"write the value{allowed}",
         )
     elif v == "type":
-        want = error.validator_value
+        want = keyword_value
         hint = {
             "string": 'quote the value: "..."',
             "number": "write a plain number without quotes or %",
@@ -126,12 +131,14 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
         }.get(want if isinstance(want, str) else want[0], "")
         yield at("schema-type", f"'{name}' should be {_type_words(want)}, found {_value_words(inst)}", hint)
     elif v == "enum":
-        allowed = [str(x) for x in error.validator_value]
-        close = difflib.get_close_matches(str(inst), allowed, n=1, cutoff=0.5)
-        hint = (f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(allowed)}"
+        choices = [str(x) for x in keyword_value]
+        close = difflib.get_close_matches(str(inst), choices, n=1, cutoff=0.5)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(choices)}"
         yield at("schema-enum", f"'{name}' has '{inst}', which is not one of the allowed values", hint)
     elif v == "pattern":
-        yield at("schema-pattern", f"'{name}' has '{inst}', which is not in the expected form", _pattern_hint(error))
+        yield at(
+            "schema-pattern", f"'{name}' has '{inst}', which is not in the expected form", _pattern_hint(keyword_value)
+        )
     elif v in ("minItems", "minLength"):
         yield at(
             "schema-empty",
@@ -141,12 +148,12 @@ def _findings(doc: Document, error: ValidationError) -> Iterator[Finding]:
     elif v == "uniqueItems":
         yield at("schema-duplicate-item", f"'{name}' lists the same value twice", "remove the repeated item")
     elif v in ("minimum", "maximum"):
-        yield at("schema-range", f"'{name}' is {inst}, outside the allowed range", f"{v} is {error.validator_value}")
+        yield at("schema-range", f"'{name}' is {inst}, outside the allowed range", f"{v} is {keyword_value}")
     else:  # any other keyword: keep jsonschema's own words, still located
         yield at("schema", f"'{name}': {error.message}", "see the field's description in the schema")
 
 
-def _type_words(want: Any) -> str:
+def _type_words(want: str | list[str]) -> str:
     words = {
         "string": "text",
         "number": "a number",
@@ -166,8 +173,7 @@ def _describe(sub: dict[str, Any], field: str) -> str:
     return f" ({desc})" if desc else ""
 
 
-def _pattern_hint(error: ValidationError) -> str:
-    pattern = error.validator_value
+def _pattern_hint(pattern: str) -> str:
     if pattern.startswith("^[0-9]{4}(-"):
         return 'write a quoted date like "2025", "2025-09" or "2025-09-19"'
     if pattern.startswith("^[0-9]{4}-[0-9]{2}-"):

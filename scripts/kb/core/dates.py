@@ -38,14 +38,15 @@ class PartialDate:
         m = _SHAPE.match(text)
         if not m:
             raise ValueError(f'\'{text}\' is not a date like "2025", "2025-09" or "2025-09-19"')
-        year, month, day = (int(g) if g else None for g in m.groups())
+        year = int(m[1])
+        month, day = (int(g) if g else None for g in m.groups()[1:])
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"'{text}' has month {month:02d}; months run 01-12")
-        if day is not None:
-            last = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
+        if month is not None and day is not None:  # the shape gives a day only with a month
+            last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                raise ValueError(f"'{text}' has day {day:02d}; {_MONTHS[month - 1]} {year} has {last} days")  # type: ignore[index]
-        return cls(year, month, day)  # type: ignore[arg-type]
+                raise ValueError(f"'{text}' has day {day:02d}; {_MONTHS[month - 1]} {year} has {last} days")
+        return cls(year, month, day)
 
     @property
     def precision(self) -> int:

@@ -360,10 +360,10 @@ class Event(Fact):
             yield _ref(("places", i), p, "place")
         for a in self.actors:
             yield _ref((*a.where, "actor"), a.actor, "actor")
-        for a in self.attribution:
-            yield _ref((*a.where, "actor"), a.actor, "actor")
-            if a.by:
-                yield _ref((*a.where, "by"), a.by, "actor")
+        for claim in self.attribution:
+            yield _ref((*claim.where, "actor"), claim.actor, "actor")
+            if claim.by:
+                yield _ref((*claim.where, "by"), claim.by, "actor")
         for i, r in enumerate(self.related):
             yield _ref(("related", i), r, "event")
 

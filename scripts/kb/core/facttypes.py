@@ -32,7 +32,9 @@ class FactType:
     folder: str  # data/<folder>/ and the site's section
     title: str  # "Event"
     plural: str  # "Events"
-    model: type[Fact]  # the dataclass its files become
+    model: type[
+        Source | Actor | Place | Event | Figure | Briefing
+    ]  # the dataclass its files become (read with its from_doc)
     cited_order: int  # its place in a briefing's facts-cited panel
     linkable: bool = True  # a briefing may link to it: `[text](name:id)`
     suffix: str = ".yaml"  # of its files; ".md" files carry front matter and a prose body

@@ -72,10 +72,10 @@ def export_tree(root: Path, commit: str, prefix: str, dest: Path) -> int:
     for record in listing.stdout.split(b"\0"):
         if not record:
             continue
-        meta, _, name = record.partition(b"\t")
+        meta, _, raw_name = record.partition(b"\t")
         mode, kind, oid = meta.split()
         if kind == b"blob" and mode != b"120000":
-            entries.append((oid.decode(), name.decode("utf-8", "surrogateescape")))
+            entries.append((oid.decode(), raw_name.decode("utf-8", "surrogateescape")))
     if not entries:
         return 0
     batch = _git(["cat-file", "--batch"], root, input=b"".join(oid.encode() + b"\n" for oid, _ in entries))

@@ -28,7 +28,7 @@ import yaml
 from kb.core.findings import Finding
 
 try:  # libyaml is ~8x faster; the pure-Python parser gives identical events.
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser  # what yaml.cyaml re-exports: the libyaml binding
 
     LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built

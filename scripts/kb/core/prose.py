@@ -33,6 +33,7 @@ from typing import Literal
 import markdown
 import nh3
 from markdown import util
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ("admonition", "tables")
@@ -263,13 +264,13 @@ class _Walk(Treeprocessor):
         box.insert(0, head)
         last: etree.Element | None = None
         for text, url in shown.title:
-            if url is None and last is None:
-                head.text = (head.text or "") + text
-            elif url is None:
-                last.tail = (last.tail or "") + text
-            else:
+            if url is not None:
                 last = etree.SubElement(head, "a", {"href": url})
                 last.text = text
+            elif last is None:
+                head.text = (head.text or "") + text
+            else:
+                last.tail = (last.tail or "") + text
 
 
 class _Locator:
@@ -423,7 +424,7 @@ class _Engine:
 
     def serialise(self, element: etree.Element) -> str:
         """One element of the last tree as HTML, as `convert` would have written it."""
-        text = markdown.serializers.to_html_string(element)
+        text = to_html_string(element)
         for post in self.md.postprocessors:
             text = post.run(text)
         return text

@@ -30,7 +30,8 @@ def schema_file(name: str) -> Path:
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The JSON Schema shipped in kb/schemas/<name>.json."""
-    return json.loads(schema_file(name).read_text("utf-8"))
+    loaded: dict[str, Any] = json.loads(schema_file(name).read_text("utf-8"))
+    return loaded
 
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -49,7 +50,8 @@ class Node:
 
     @property
     def properties(self) -> dict[str, Any]:
-        return self.schema.get("properties", {})
+        props: dict[str, Any] = self.schema.get("properties", {})
+        return props
 
     def child(self, key: str) -> Node | None:
         """The node of property `key`, or None when the schema does not define it."""

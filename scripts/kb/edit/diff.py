@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -250,7 +250,7 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
 
 def _missing(kb: KnowledgeBase) -> dict[tuple[str, str, str, str], Reference]:
     """References that do not resolve (those the ref-missing rule reports), keyed without positions."""
-    out = {}
+    out: dict[tuple[str, str, str, str], Reference] = {}
     for ref in kb.unresolved():
         field_name = re.sub(r"\[\d+\]", "[]", ref.field)
         out.setdefault((ref.origin.TYPE, ref.origin.id, field_name, ref.target), ref)
@@ -414,7 +414,7 @@ def _where(b: Broken) -> str:
     return "link" if b.field == "text" else f"'{b.field}'"
 
 
-def _briefing_text(c: Changed, indent: str, code) -> list[str]:
+def _briefing_text(c: Changed, indent: str, code: Callable[[str], str]) -> list[str]:
     out = []
     if c.text != (0, 0):
         out.append(f"{indent}text: {c.text[0]} line{'s' * (c.text[0] != 1)} added, {c.text[1]} removed")

@@ -52,7 +52,16 @@ from kb.core.cores import cpus
 from kb.core.facttypes import FACT_TYPES, FactType, of_path
 from kb.core.files import regular_files, write_atomic
 from kb.core.findings import Finding
-from kb.core.loader import PLAIN_SCALARS, Document, LoadError, Position, parse, read_text, split_front_matter
+from kb.core.loader import (
+    PLAIN_SCALARS,
+    Document,
+    LoadError,
+    Path_,
+    Position,
+    parse,
+    read_text,
+    split_front_matter,
+)
 from kb.core.schema import Node, root
 
 WIDTH = 120
@@ -111,7 +120,8 @@ _BLOCK_TEXT = (LiteralScalarString, FoldedScalarString)
 
 
 class _Analyzer:
-    """Just enough of ruamel's Emitter to ask it whether a string can be written plain in `[...]`."""
+    """Just enough of ruamel's Emitter to ask it whether a string can be written plain in `[...]`.
+    (ruamel types the borrowed method's self as an Emitter: its calls carry `type: ignore[misc]`.)"""
 
     serializer = type("Serializer", (), {"use_version": (1, 2)})()
     allow_unicode = True
@@ -121,12 +131,12 @@ class _Analyzer:
 
 
 def _flow_plain(text: str) -> bool:
-    return bool(text) and _Analyzer().analyze_scalar(text).allow_flow_plain
+    return bool(text) and _Analyzer().analyze_scalar(text).allow_flow_plain  # type: ignore[misc]  # a stand-in self
 
 
 def plain_reads_back(text: str) -> bool:
     """Whether `text` written as a plain block scalar is read back by kb.core.loader as this very string."""
-    if not text or "\n" in text or not _Analyzer().analyze_scalar(text).allow_block_plain:
+    if not text or "\n" in text or not _Analyzer().analyze_scalar(text).allow_block_plain:  # type: ignore[misc]
         return False
     return not any(rx.match(text) for _, rx in _PLAIN_RULES.get(text[0], ()))
 
@@ -182,9 +192,10 @@ def _flow_len(value: Any) -> int | None:
 
 def _flow_seq_len(seq: CommentedSeq) -> int | None:
     lens = [_flow_len(v) for v in seq]
-    if any(n is None for n in lens):
+    widths = [n for n in lens if n is not None]
+    if len(widths) < len(lens):
         return None
-    return 2 + sum(lens) + 2 * max(len(lens) - 1, 0)  # type: ignore[arg-type]
+    return 2 + sum(widths) + 2 * max(len(widths) - 1, 0)
 
 
 def _flow_map_len(m: CommentedMap) -> int | None:
@@ -320,7 +331,7 @@ def comments(text: str) -> list[str]:
                 continue
             start, end = token.start_mark, token.end_mark
             if token.style in ("|", ">"):
-                start = yaml.Mark("", 0, start.line + 1, 0, None, None)  # the header line may carry a comment
+                start = yaml.Mark("", 0, start.line + 1, 0, None, 0)  # the header line may carry a comment
             for n in range(start.line, min(end.line, len(lines) - 1) + 1):
                 a = start.column if n == start.line else 0
                 b = end.column if n == end.line else len(lines[n])
@@ -345,10 +356,10 @@ def same(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
+    return bool(a == b)
 
 
-def _first_difference(a: Any, b: Any, where: tuple = ()) -> tuple:
+def _first_difference(a: Any, b: Any, where: Path_ = ()) -> Path_:
     """The path of the first place where `a` and `b` differ (() for the top)."""
     if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
         for k in a:
@@ -361,7 +372,7 @@ def _first_difference(a: Any, b: Any, where: tuple = ()) -> tuple:
     return where
 
 
-def _dotted(where: tuple) -> str:
+def _dotted(where: Path_) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(where))
 
 
@@ -570,13 +581,13 @@ PARALLEL_FROM = 200
 """Below this many files a process pool costs more than it saves (ruamel takes ~4 ms a file)."""
 
 
-def _format_job(job: tuple[Path, str, bool, bool]) -> Outcome:
+def _format_job(job: tuple[Path, FactType, bool, bool]) -> Outcome:
     path, fact_type, write, want_diff = job
     return format_file(path, fact_type, write=write, want_diff=want_diff)
 
 
 def format_files(
-    files: list[tuple[Path, str]], *, write: bool, want_diff: bool = False, jobs: int | None = None
+    files: list[tuple[Path, FactType]], *, write: bool, want_diff: bool = False, jobs: int | None = None
 ) -> list[Outcome]:
     """Format many files, on several processes when there are many; outcomes in the order given."""
     work = [(p, fact_type, write, want_diff) for p, fact_type in files]

@@ -209,7 +209,8 @@ def existing_facts(data_dir: Path) -> list[Existing]:
     for path, fact_type in data_files(data_dir):
         if fact_type is None:
             continue
-        label, former, fact_id = path.stem, (), path.stem
+        label, fact_id = path.stem, path.stem
+        former: tuple[str, ...] = ()
         try:
             data = fact_type.read(path)[0].data
             label = label_of(data) or path.stem

@@ -49,7 +49,7 @@ def _type(sub: dict[str, Any], node: Node) -> str:
     s = node.schema
     if "enum" in s:
         return "one of the values"
-    t = s.get("type")
+    t: str = s.get("type") or "any"
     if t == "array":
         items = node.items()
         raw = s.get("items", {})
@@ -61,7 +61,7 @@ def _type(sub: dict[str, Any], node: Node) -> str:
         "integer": "whole number",
         "boolean": "true/false",
         "object": "mapping",
-    }.get(t, t or "any")
+    }.get(t, t)
 
 
 def _allowed(node: Node) -> str:

@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import jinja2
+from mkdocs.config.base import LegacyConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -191,7 +192,7 @@ def theme_scripts(
     return {script for template in templates for script in read_head(template.render(values)).scripts}
 
 
-class ContentSecurityPolicy(BasePlugin):
+class ContentSecurityPolicy(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # mkdocs leaves BasePlugin.__init_subclass__ unannotated
     """Puts each HTML page's policy into it, after every other plugin (it must see the final HTML).
 
     Keeps nothing from one page to the next (the theme's templates are found before any page is

@@ -120,8 +120,8 @@ def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
                 found.append(Finding(str(path), line, col, "error", rule, message, hint))
 
             parts = urlsplit(target)
-            if parts.scheme in BY_NAME and kb.get(parts.path) is not None:
-                page = posixpath.relpath(page_of(kb.get(parts.path)), posixpath.dirname(rel) or ".")  # type: ignore[arg-type]
+            if parts.scheme in BY_NAME and (fact := kb.get(parts.path)) is not None:
+                page = posixpath.relpath(page_of(fact), posixpath.dirname(rel) or ".")
                 report(
                     "doc-fact-reference",
                     f"'{target}' is a fact reference, which only briefings resolve",
@@ -137,8 +137,8 @@ def check_docs(docs: Path, kb: KnowledgeBase) -> list[Finding]:
         for link in [*briefing.links("page"), *briefing.links("anchor")]:
             pos = briefing.position(link.line, link.col)
 
-            def report(rule: str, message: str, hint: str, b: Briefing = briefing, pos: Position = pos) -> None:
+            def report_link(rule: str, message: str, hint: str, b: Briefing = briefing, pos: Position = pos) -> None:
                 found.append(Finding(str(b.doc.path), pos.line, pos.col, "error", rule, message, hint))
 
-            check_link(rel, link.target, report)
+            check_link(rel, link.target, report_link)
     return found

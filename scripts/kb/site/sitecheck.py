@@ -32,8 +32,8 @@ class _Collector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         for name in ("id", "name") if tag == "a" else ("id",):
-            if values.get(name):
-                self.page.ids.add(values[name])  # type: ignore[arg-type]
+            if value := values.get(name):
+                self.page.ids.add(value)
         attr = LINK_ATTRS.get(tag)
         url = values.get(attr) if attr else None
         if url is not None and not (tag == "link" and values.get("rel") in ("canonical", "alternate")):

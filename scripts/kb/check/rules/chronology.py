@@ -30,7 +30,9 @@ def events_precede_their_sources(kb: KnowledgeBase) -> Iterator[Finding]:
             continue
         for cite in event.sources:
             source = kb.sources.get(cite.source)
-            published = published_by(source) if source else None
+            if source is None:
+                continue
+            published = published_by(source)
             if published and event.date.compare(published) > 0:
                 yield finding(
                     event,
@@ -41,7 +43,9 @@ def events_precede_their_sources(kb: KnowledgeBase) -> Iterator[Finding]:
                 )
 
 
-def _overlap(a_start, a_end, b_start, b_end) -> bool:
+def _overlap(
+    a_start: PartialDate | None, a_end: PartialDate | None, b_start: PartialDate | None, b_end: PartialDate | None
+) -> bool:
     """Strict overlap of two periods; an open end runs on, an unknown start cannot be judged."""
     if a_start is None or b_start is None:
         return False

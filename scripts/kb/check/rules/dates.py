@@ -7,7 +7,9 @@ from typing import Any
 
 from kb.check.rules.base import finding, rule
 from kb.core.dates import PartialDate
+from kb.core.facts import Fact
 from kb.core.findings import Finding
+from kb.core.loader import Path_
 from kb.core.model import KnowledgeBase
 
 DATE_FIELDS = {
@@ -49,7 +51,7 @@ def dates_are_valid(kb: KnowledgeBase) -> Iterator[Finding]:
                         )
 
 
-def _at(data: Any, where: tuple) -> Any:
+def _at(data: Any, where: Path_) -> Any:
     for step in where:
         data = data[step]
     return data
@@ -62,7 +64,7 @@ def _at(data: Any, where: tuple) -> Any:
     "Swap or correct the two dates.",
 )
 def ends_follow_starts(kb: KnowledgeBase) -> Iterator[Finding]:
-    pairs = []
+    pairs: list[tuple[Fact, Path_, PartialDate | None, PartialDate | None]] = []
     for e in kb.events.values():
         pairs.append((e, ("end",), e.date, e.end))
     for a in kb.actors.values():

@@ -54,7 +54,7 @@ def values_in_range(kb: KnowledgeBase) -> Iterator[Finding]:
     "Correct one of the two values, or set `disputed:` on both saying what the sources disagree on.",
 )
 def one_value_per_series_point(kb: KnowledgeBase) -> Iterator[Finding]:
-    seen: dict[tuple, Figure] = {}
+    seen: dict[tuple[str, str, str, str | None, str], Figure] = {}
     for f in sorted(kb.figures.values(), key=lambda f: f.id):
         if f.period is None:
             continue

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kb.check.rules.base import finding, rule
+from kb.core.facts import Fact
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
 
 
-def _orphans(kb: KnowledgeBase, fact_type: str) -> Iterator:
+def _orphans(kb: KnowledgeBase, fact_type: str) -> Iterator[Fact]:
     if kb.broken:  # a file that failed validation may hold the missing reference: stay quiet
         return
     for fact in kb.of_type(fact_type).values():

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from kb.check.rules.base import finding, rule
-from kb.core.facts import Reference
+from kb.core.facts import Actor, Place, Reference
 from kb.core.facttypes import BY_NAME, LINKABLE
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
@@ -91,7 +91,8 @@ def references_have_right_type(kb: KnowledgeBase) -> Iterator[Finding]:
     "Point `country` at a state, e.g. estonia.",
 )
 def country_is_state(kb: KnowledgeBase) -> Iterator[Finding]:
-    for fact in [*kb.actors.values(), *kb.places.values()]:
+    located: list[Actor | Place] = [*kb.actors.values(), *kb.places.values()]
+    for fact in located:
         target = kb.actors.get(fact.country or "")
         if target is not None and target.kind != "state":
             yield finding(

@@ -92,7 +92,7 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         + [(f"role: {r.title}", r.sources) for r in actor.roles]
         + [
             (
-                f"membership: {label(kb, kb.get(m.organisation)) if kb.get(m.organisation) else m.organisation}",
+                f"membership: {label(kb, org) if (org := kb.get(m.organisation)) else m.organisation}",
                 m.sources,
             )
             for m in actor.memberships

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from kb.core.dates import date_key
@@ -70,7 +71,7 @@ def cited_in(kb: KnowledgeBase, fact_id: str, linker: Linker) -> list[Quote]:
 
 
 def mentioned_by(
-    kb: KnowledgeBase, fact_id: str, linker: Linker, exclude: set[str] = frozenset()
+    kb: KnowledgeBase, fact_id: str, linker: Linker, exclude: Collection[str] = frozenset()
 ) -> dict[str, list[Mention]]:
     """Other facts that refer to `fact_id`, grouped by their type (in the table's order)."""
     groups: dict[str, dict[str, set[str]]] = {t: {} for t in names()}

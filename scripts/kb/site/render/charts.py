@@ -73,7 +73,10 @@ def column_chart(chart_id: str, title: str, description: str, groups: list[tuple
     left, right, top, bottom = 56, 16, 36, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value, step = nice_max(max((b.value for _, bars in groups for b in bars), default=0) * 1.12)
-    y = lambda v: top + plot_h - plot_h * (v / top_value)  # noqa: E731
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * (v / top_value)
+
     parts = [f'<text class="kb-axis-label" x="4" y="14">{html_text(unit)}</text>']
     tick = 0.0
     while tick <= top_value + 1e-9:
@@ -113,7 +116,10 @@ def bar_chart(chart_id: str, title: str, description: str, rows: list[tuple[str,
     height = top + sum(heights) + 34
     plot_w = width - label_w - right
     top_value, step = nice_max(max((b.value for _, bars in rows for b in bars), default=0) * 1.05)
-    x = lambda v: label_w + plot_w * (v / top_value)  # noqa: E731
+
+    def x(v: float) -> float:
+        return label_w + plot_w * (v / top_value)
+
     parts = [f'<text class="kb-axis-label" x="{label_w}" y="14">{html_text(unit)}</text>']
     tick = 0.0
     while tick <= top_value + 1e-9:

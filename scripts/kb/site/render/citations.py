@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kb.core.facts import Citation
@@ -17,7 +18,7 @@ class CitationLine:
     supports: Safe | None  # e.g. "role: Foreign Minister"; None for the fact as a whole
 
 
-def citation_lines(linker: Linker, groups: list[tuple[str | None, list[Citation]]]) -> list[CitationLine]:
+def citation_lines(linker: Linker, groups: Iterable[tuple[str | None, list[Citation]]]) -> list[CitationLine]:
     """Citations as lines, in the order given; `groups` pairs what is supported with its citations."""
     merged: dict[tuple[str, str, str | None], list[str | None]] = {}
     for supports, cites in groups:

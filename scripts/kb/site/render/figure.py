@@ -9,7 +9,7 @@ from kb.core.facts import Figure
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
-from kb.site.render.backlinks import Quote, cited_in, mentioned_by
+from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by
 from kb.site.render.charts import Bar, column_chart
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
@@ -75,7 +75,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
             )
         )
     ids = {f.id for f in figures}
-    mentions: dict[str, list] = {}
+    mentions: dict[str, list[Mention]] = {}
     for f in figures:
         for group, items in mentioned_by(kb, f.id, ln, exclude=ids).items():
             mentions.setdefault(group, []).extend(m for m in items if m not in mentions.get(group, []))

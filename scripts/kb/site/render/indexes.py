@@ -6,11 +6,13 @@ These pages (not the thousands of fact pages) are what the navigation holds. Tab
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import TypedDict
 
 from kb.core.facts import Event
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
+from kb.site.render.escape import Safe
 from kb.site.render.links import Linker
 from kb.site.render.source import published
 from kb.site.render.text import (
@@ -26,6 +28,15 @@ from kb.site.render.text import (
 
 INDEX_BOOST = 0.5
 """Index pages list many names: rank them below the pages they list."""
+
+
+class _SeriesRow(TypedDict):
+    link: Safe
+    actor: Safe
+    metric: str
+    count: int
+    latest: str
+    key: str  # what the rows are sorted by
 
 
 def _by_date(events: list[Event]) -> list[Event]:
@@ -55,7 +66,7 @@ def briefings_index(kb: KnowledgeBase) -> str:
 
 def actors_index(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "actors/index.md")
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[dict[str, object]]] = defaultdict(list)
     for a in sorted(kb.actors.values(), key=lambda a: _name_key(a.name)):
         groups[sentence_case(shown("actor", "kind", a.kind))].append(
             dict(link=ln.to(a), aliases=a.aliases, country=ln.to(a.country) if a.country else "")
@@ -97,11 +108,11 @@ def events_index(kb: KnowledgeBase) -> str:
 
 def figures_index(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "figures/index.md")
-    rows = []
+    rows: list[_SeriesRow] = []
     for (actor_id, metric), figs in kb.series().items():
         latest = figs[-1]
         rows.append(
-            dict(
+            _SeriesRow(
                 link=ln.page_link(series_title(kb, actor_id, metric), series_page(actor_id, metric)),
                 actor=ln.to(actor_id),
                 metric=metric_words(kb, metric),
@@ -132,7 +143,7 @@ def sources_index(kb: KnowledgeBase) -> str:
 
 def timeline(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "timeline.md")
-    years: dict[str, list[dict]] = defaultdict(list)
+    years: dict[str, list[dict[str, object]]] = defaultdict(list)
     for e in _by_date(list(kb.events.values())):
         years[str(e.date.year) if e.date else "Undated"].append(
             dict(

@@ -8,7 +8,8 @@ import json
 from functools import cache
 from itertools import groupby
 
-from kb.check.rules import RULES, Rule
+from kb.check.rules import RULES
+from kb.check.rules.base import Rule
 from kb.core.schema import SCHEMA_FILES, schema
 from kb.core.text import table_cell
 from kb.core.yardstick import YARDSTICK

@@ -51,7 +51,8 @@ class Relations:
         r.series = kb.series()
         for actor_id, metric in r.series:
             r.series_of_actor[actor_id].append((actor_id, metric))
-        for fact in [*kb.actors.values(), *kb.places.values()]:
+        named: list[Actor | Place] = [*kb.actors.values(), *kb.places.values()]
+        for fact in named:
             for word in fact.name.split():
                 if word[:1].isupper() and word.isalpha():
                     r.proper_words.setdefault(word.lower(), word)

@@ -51,7 +51,7 @@ def citers(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, list[Cite
     out: dict[str, list[Citer]] = {}
     for fact_type, ids in groups.items():
         rows = []
-        for fid, locs in sorted(ids.items(), key=lambda kv: label(kb, kb.get(kv[0])).casefold()):
+        for fid, locs in sorted(ids.items(), key=lambda kv: label(kb, kb.facts[fact_type][kv[0]]).casefold()):
             if fact_type == "briefing":
                 for loc, sentence in sentences.get(fid, []):
                     rows.append(Citer(ln.to(fid), md_text(loc), md_text(sentence)))

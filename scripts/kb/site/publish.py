@@ -264,7 +264,7 @@ class Site:
         nav = config.plugins.on_nav(nav, config=config, files=files)
         pages = []
         for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
-            if file.page is None and file.inclusion.is_not_in_nav():
+            if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]  # untyped in mkdocs
                 Page(None, file, config)
             assert file.page is not None
             pages.append(file.page)
@@ -338,7 +338,7 @@ class Site:
             [p.file for p in self.pages],
             self.nav,
             self.env,
-            excluded=page.file.inclusion.is_excluded(),
+            excluded=page.file.inclusion.is_excluded(),  # type: ignore[no-untyped-call]  # untyped in mkdocs
         )
         return list(search.search_index.entries) if search is not None and search.config.enabled else []
 
@@ -374,9 +374,9 @@ class Site:
                 self.files.append(file)
                 set_exclusions(self.files, config)
                 if file.is_documentation_page():
-                    Page(None, file, config)
-                    self.pages = sorted([*self.pages, file.page], key=lambda p: p.file.src_uri)
-            if not file.inclusion.is_included():
+                    page = Page(None, file, config)
+                    self.pages = sorted([*self.pages, page], key=lambda p: p.file.src_uri)
+            if not file.inclusion.is_included():  # type: ignore[no-untyped-call]  # untyped in mkdocs
                 continue
             if file.page is None:
                 file.copy_file()

@@ -71,7 +71,8 @@ def resolver() -> prose.Resolver:
 
 
 def page(body: str) -> str:
-    rendered = prose.render(prose.normalise(body), resolver())
+    body = prose.normalise(body)
+    rendered = prose.render(prose.parse(body, TYPES), body, resolver())
     return "\n".join(s.text for s in rendered.segments if not s.heading)
 
 
@@ -155,7 +156,7 @@ def test_refused_links_are_reported_and_shown_as_their_text() -> None:
 
 def test_fact_links_and_citations_resolve() -> None:
     body = 'A [cut](event:e1) that [the report says](source:s1 "para 2") and [again](source:s1 "para 2").'
-    rendered = prose.render(body, resolver())
+    rendered = prose.render(prose.parse(body, TYPES), body, resolver())
     html = rendered.segments[0].text
     assert '<a class="kb-fact" href="../events/e1.html" title="event e1">cut</a>' in html
     assert 'the report says<sup id="fnref:src-1"><a class="footnote-ref" href="#fn:src-1">1</a></sup>' in html

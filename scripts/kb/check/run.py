@@ -10,7 +10,8 @@ from pathlib import Path
 from kb.check.rules import run_rules
 from kb.check.rules.waivers import active
 from kb.check.validate import schema_findings
-from kb.core.facttypes import FACT_TYPES
+from kb.core.facts import Fact
+from kb.core.facttypes import FACT_TYPES, FactType
 from kb.core.files import scan
 from kb.core.findings import Finding
 from kb.core.loader import LoadError
@@ -50,34 +51,53 @@ def check(data_dir: Path) -> CheckResult:
     return result
 
 
-def read(data_dir: Path) -> CheckResult:
-    """Load every file, validate its shape and build the model: the findings before the rules run."""
+@dataclass(frozen=True)
+class FileOutcome:
+    """What reading one data file gave: its fact, or the findings that kept it out (and, for a file that
+    failed validation, the id it claims, which is then not "missing" wherever it is named)."""
+
+    fact: Fact | None = None
+    findings: tuple[Finding, ...] = ()
+    broken_id: str | None = None
+
+
+def read_file(path: Path, fact_type: FactType | None, data_dir: Path) -> FileOutcome:
+    """Load one data file, validate its shape and build its fact."""
+    if fact_type is None:
+        return FileOutcome(findings=(_misplaced(path, data_dir),))
+    try:
+        doc, body, body_line = fact_type.read(path)
+    except LoadError as exc:
+        return FileOutcome(findings=(exc.finding,))
+    problems = schema_findings(doc, fact_type.schema)
+    if problems:
+        fact_id = doc.data.get("id", path.stem)
+        return FileOutcome(findings=tuple(problems), broken_id=fact_id if isinstance(fact_id, str) else None)
+    return FileOutcome(fact_type.build(doc, body, body_line))
+
+
+def assemble(outcomes: Iterable[FileOutcome], special: Iterable[Finding] = ()) -> CheckResult:
+    """The knowledge base of the files read, with their findings (before the rules run)."""
     kb = KnowledgeBase()
     result = CheckResult(kb)
-    findings = result.findings
-    listed, special = scan(data_dir)
-    findings.extend(special)
-    result.files += len(special)
-    for path, fact_type in listed:
+    result.findings.extend(special)
+    for outcome in outcomes:
         result.files += 1
-        if fact_type is None:
-            findings.append(_misplaced(path, data_dir))
-            continue
-        try:
-            doc, body, body_line = fact_type.read(path)
-        except LoadError as exc:
-            findings.append(exc.finding)
-            continue
-        problems = schema_findings(doc, fact_type.schema)
-        if problems:
-            findings.extend(problems)
-            fact_id = doc.data.get("id", path.stem)
-            if isinstance(fact_id, str):
-                kb.broken.add(fact_id)
-            continue
-        kb.add(fact_type.build(doc, body, body_line))
+        result.findings.extend(outcome.findings)
+        if outcome.broken_id is not None:
+            kb.broken.add(outcome.broken_id)
+        if outcome.fact is not None:
+            kb.add(outcome.fact)
     kb.index()
-    findings.extend(schema_findings_of_package())
+    result.findings.extend(schema_findings_of_package())
+    return result
+
+
+def read(data_dir: Path) -> CheckResult:
+    """Load every file, validate its shape and build the model: the findings before the rules run."""
+    listed, special = scan(data_dir)
+    result = assemble((read_file(path, fact_type, data_dir) for path, fact_type in listed), special)
+    result.files += len(special)
     return result
 
 

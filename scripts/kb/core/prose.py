@@ -21,6 +21,7 @@ What a link may be, decided on the element tree:
 from __future__ import annotations
 
 import bisect
+import copy
 import html
 import itertools
 import re
@@ -104,10 +105,13 @@ class Judgement:
 
 @dataclass(slots=True)
 class Prose:
-    """What the checker needs of a briefing body."""
+    """A briefing body as read: what the checker needs (its links and judgement boxes), and the element
+    tree itself (with the engine's stash of entities) so that the page is made from this very reading."""
 
     links: list[Link] = field(default_factory=list)
     judgements: list[Judgement] = field(default_factory=list)
+    tree: etree.Element | None = field(default=None, repr=False, compare=False)
+    stash: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
 # -- What the page needs: how each link is shown ----------------------------------------------------------
@@ -416,10 +420,24 @@ class _Engine:
         md.treeprocessors.register(self.walk, "kb-walk", -10)  # last: after inline parsing and unescaping
         self.md = md
 
-    def run(self, body: str, link_types: Collection[str], resolver: Resolver | None) -> _Walk:
+    def run(self, body: str, link_types: Collection[str]) -> Prose:
+        """Read `body`: its links and boxes, and its tree kept for `show`."""
         self.md.reset()
-        self.walk.reset(body, link_types, resolver)
+        self.walk.reset(body, link_types, None)
         self.md.convert(body)
+        prose = self.walk.prose
+        prose.tree, prose.stash = self.walk.root, [str(b) for b in self.md.htmlStash.rawHtmlBlocks]
+        return prose
+
+    def show(self, prose: Prose, body: str, resolver: Resolver) -> _Walk:
+        """Walk a copy of the tree `prose` kept, its links resolved for a page; the engine's stash set to that
+        reading's, so the elements serialise as `convert` would have written them."""
+        assert prose.tree is not None, "a body read by parse()"
+        self.md.reset()
+        for block in prose.stash:
+            self.md.htmlStash.store(block)
+        self.walk.reset(body, resolver.link_types, resolver)
+        self.walk.run(copy.deepcopy(prose.tree))
         return self.walk
 
     def serialise(self, element: etree.Element) -> str:
@@ -441,15 +459,16 @@ def normalise(body: str) -> str:
 
 
 def parse(body: str, link_types: Collection[str]) -> Prose:
-    """The links and judgement boxes of briefing `body`, read as the page will show them; `[text](type:id)`
-    is a fact link for each type in `link_types`."""
-    return _engine().run(body, link_types, None).prose
+    """Briefing `body` read once, as the page will show it: its links and judgement boxes (and the tree the
+    page is made from); `[text](type:id)` is a fact link for each type in `link_types`."""
+    return _engine().run(body, link_types)
 
 
-def render(body: str, resolver: Resolver) -> Rendered:
-    """Briefing `body` as its page shows it: sanitized HTML between the headings, and the citation notes."""
+def render(prose: Prose, body: str, resolver: Resolver) -> Rendered:
+    """The page's part of briefing `body` (read into `prose` by `parse`): sanitized HTML between the
+    headings, and the citation notes."""
     engine = _engine()
-    walk = engine.run(body, resolver.link_types, resolver)
+    walk = engine.show(prose, body, resolver)
     assert walk.root is not None
     segments: list[Segment] = []
     run: list[str] = []

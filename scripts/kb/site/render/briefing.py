@@ -67,7 +67,7 @@ def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Sa
     """The briefing body as blocks of page Markdown (sanitized HTML, and headings as escaped text), and
     its citation notes as numbered footnote texts (the body's note marks are the footnotes extension's
     own markup, so MkDocs joins the two)."""
-    shown = prose.render(briefing.body, resolver(kb, linker.page))
+    shown = prose.render(briefing.parsed, briefing.body, resolver(kb, linker.page))
     blocks = [
         Safe(f"{'#' * s.heading} {md_text(s.text)}") if s.heading else Safe(s.text)
         for s in shown.segments

@@ -9,10 +9,11 @@ from kb.core.facts import Figure
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
-from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by
+from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by, pairs
 from kb.site.render.charts import Bar, column_chart
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
+from kb.site.render.more import Cut
 from kb.site.render.text import PLANNED, figure_period, figure_value, metric_words, series_title, shown, unit_words
 
 
@@ -88,6 +89,6 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
         chart=chart(kb, figures, f"chart-{actor_id}-{metric}"),
         caption=describe(kb, figures),
         rows=rows,
-        mentions=mentions,
+        mentions=Cut(pairs(mentions), None),
         ids=sorted(ids),
     )

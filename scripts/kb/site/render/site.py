@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.core.facts import Fact
 from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
-from kb.site.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
-from kb.site.render.indexes import INDEXES
+from kb.site.render import actor, briefing, downloads, event, figure, home, more, place, reference, source, spending
+from kb.site.render.indexes import INDEXES, index_parts
 from kb.site.render.relations import relations
 
 MANIFEST = ".generated"
@@ -66,6 +67,34 @@ FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
 """The page of each fact type that has pages of its own (a figure is a row of its series page)."""
 
 
+LISTS: dict[str, more.Lists] = {
+    "actor": actor.lists,
+    "place": place.lists,
+    "event": event.lists,
+    "source": source.lists,
+}
+"""The fact pages whose lists can outgrow a page: their first entries there, all of them on continuation pages."""
+
+
+def _long(kb: KnowledgeBase, fact: Fact) -> bool:
+    """Whether any list of `fact`'s page may be longer than it shows (a bound counted without rendering)."""
+    rel = relations(kb)
+    near = (
+        len(kb.cited_by.get(fact.id, ()))
+        + len(rel.events_of_actor.get(fact.id, ()))
+        + len(rel.events_at_place.get(fact.id, ()))
+        + len(rel.related_to.get(fact.id, ()))
+    )
+    return near > more.SHOW
+
+
+def _continuations(kb: KnowledgeBase) -> Iterable[tuple[str, Any]]:
+    for fact_type, lists in LISTS.items():
+        for fact in kb.of_type(fact_type).values():
+            if _long(kb, fact):
+                yield from ((path, (subject, lists)) for path, subject in more.pages_of(kb, fact, lists))
+
+
 def _fact_pages(fact_type: str) -> Emitter:
     return Emitter(
         f"{fact_type} pages",
@@ -85,7 +114,13 @@ EMITTERS: list[Emitter] = [
     Emitter("data downloads", lambda kb: ((p, p) for p in downloads.paths()), downloads.file),
     Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
+    Emitter(
+        "index parts",
+        lambda kb: ((part.path, (part, render)) for part, render in index_parts(kb)),
+        lambda kb, subject: subject[1](kb, subject[0]),
+    ),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
+    Emitter("continuation pages", _continuations, lambda kb, s: more.render(kb, s[0][0], s[0][1], s[0][2], s[1])),
     Emitter(
         "figure series pages",
         lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),

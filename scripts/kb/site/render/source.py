@@ -9,8 +9,10 @@ from kb.core.facts import Briefing, Source
 from kb.core.facttypes import BY_NAME, names, page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
+from kb.site.render.backlinks import pairs
 from kb.site.render.escape import Safe, md_text, url
 from kb.site.render.links import Linker
+from kb.site.render.more import Section, cut
 from kb.site.render.text import label, shown
 
 
@@ -62,6 +64,11 @@ def citers(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, list[Cite
     return out
 
 
+def lists(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, Section]:
+    """The page's lists that grow with the knowledge base, for the page `ln` links from."""
+    return {"citations": Section("Cited by", "citer_items", pairs(citers(kb, source, ln)))}
+
+
 def render(kb: KnowledgeBase, source: Source) -> str:
     ln = Linker(kb, path(source))
     link = url(source.url) if source.url else None
@@ -75,5 +82,5 @@ def render(kb: KnowledgeBase, source: Source) -> str:
         reliability=shown("source", "reliability", source.reliability) if source.reliability else "",
         link=Safe(f"<{link}>") if link else None,
         archive=Safe(f"<{archive}>") if archive else None,
-        groups=citers(kb, source, ln),
+        cited=cut(source, "citations", lists(kb, source, ln)["citations"], ln),
     )

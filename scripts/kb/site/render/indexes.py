@@ -10,7 +10,7 @@ touches, and no page grows past about 250 KB however large the knowledge base gr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -345,8 +345,11 @@ INDEXES = {
 """Every index page: docs path -> function rendering it. These are the pages in the navigation."""
 
 
-def index_parts(kb: KnowledgeBase) -> list[tuple[Part, Callable[[KnowledgeBase, Part], str]]]:
-    """The parts of the indexes that are too long for one page, with the function rendering each."""
+def index_parts(
+    kb: KnowledgeBase, ids: Collection[str] | None = None
+) -> list[tuple[Part, Callable[[KnowledgeBase, Part], str]]]:
+    """The parts of the indexes that are too long for one page, with the function rendering each; with
+    `ids`, only the parts that list any of those facts."""
     out: list[tuple[Part, Callable[[KnowledgeBase, Part], str]]] = []
     if len(kb.briefings) > BRIEFING_LIMIT:
         out += [
@@ -370,4 +373,11 @@ def index_parts(kb: KnowledgeBase) -> list[tuple[Part, Callable[[KnowledgeBase, 
         ]
     if len(kb.events) > LIMIT:
         out += [(p, timeline_part) for p in _year_parts(kb)]
-    return out
+    if ids is None:
+        return out
+    keys = {f"briefings/by-year/{_briefing_year(kb.briefings[i])}.md" for i in ids if i in kb.briefings}
+    keys |= {f"actors/by-name/{letter(kb.actors[i].name)}.md" for i in ids if i in kb.actors}
+    keys |= {f"places/by-name/{letter(kb.places[i].name)}.md" for i in ids if i in kb.places}
+    keys |= {f"sources/by-name/{letter(kb.sources[i].title)}.md" for i in ids if i in kb.sources}
+    keys |= {f"timeline/{year_of(kb.events[i])}.md" for i in ids if i in kb.events}
+    return [(part, render) for part, render in out if part.path in keys]

@@ -46,15 +46,22 @@ class RenderResult:
         return f"{len(self.written)} written, {len(self.deleted)} deleted, {self.unchanged} unchanged"
 
 
+Files = Iterable[tuple[str, Any]]
+"""(docs path, what the file is about) of generated files."""
+
+
 @dataclass(frozen=True)
 class Emitter:
     """One kind of generated file: which files of it a knowledge base has (docs path, and what each is
     about), and how one is rendered. Writing and the link checks before the build both read this, so
-    the pages checked are the pages written."""
+    the pages checked are the pages written. `about(kb, ids, types)`: those of its files that show any of
+    the facts `ids` (of the fact types `types`), for the live preview to re-render after an edit; None:
+    any of its files may show any fact, so every one is re-rendered (cheap pages only)."""
 
     name: str
-    files: Callable[[KnowledgeBase], Iterable[tuple[str, Any]]]
+    files: Callable[[KnowledgeBase], Files]
     render: Callable[[KnowledgeBase, Any], str | bytes]
+    about: Callable[[KnowledgeBase, frozenset[str], frozenset[str]], Files] | None = None
 
 
 FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
@@ -88,19 +95,32 @@ def _long(kb: KnowledgeBase, fact: Fact) -> bool:
     return near > more.SHOW
 
 
-def _continuations(kb: KnowledgeBase) -> Iterable[tuple[str, Any]]:
+def _continuations(kb: KnowledgeBase, ids: Iterable[str] | None = None) -> Files:
     for fact_type, lists in LISTS.items():
-        for fact in kb.of_type(fact_type).values():
+        facts = kb.of_type(fact_type)
+        for fact in facts.values() if ids is None else (facts[i] for i in ids if i in facts):
             if _long(kb, fact):
                 yield from ((path, (subject, lists)) for path, subject in more.pages_of(kb, fact, lists))
 
 
 def _fact_pages(fact_type: str) -> Emitter:
+    def about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
+        facts = kb.of_type(fact_type)
+        return ((page_of(facts[i]), facts[i]) for i in ids if i in facts)
+
     return Emitter(
         f"{fact_type} pages",
         lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
         FACT_PAGES[fact_type],
+        about,
     )
+
+
+def _series_about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
+    rel = relations(kb)
+    keys = {kb.figures[i].series for i in ids if i in kb.figures}
+    keys |= {key for i in ids for key in rel.series_of_actor.get(i, [])}
+    return ((series_page(*key), (*key, rel.series[key])) for key in sorted(keys) if key in rel.series)
 
 
 def _one(name: str, path: str, render: Callable[[KnowledgeBase], str]) -> Emitter:
@@ -111,20 +131,37 @@ EMITTERS: list[Emitter] = [
     _one("home page", "index.md", home.render),
     _one("spending page", "spending.md", spending.render),
     _one("data page", "downloads/index.md", downloads.render),
-    Emitter("data downloads", lambda kb: ((p, p) for p in downloads.paths()), downloads.file),
-    Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
+    Emitter(
+        "data downloads",
+        lambda kb: ((p, p) for p in downloads.paths()),
+        downloads.file,
+        lambda kb, ids, types: ((p, p) for p in downloads.paths(types)),
+    ),
+    Emitter(
+        "reference pages",
+        lambda kb: ((p, p) for p in reference.files()),
+        lambda kb, p: reference.files()[p],
+        lambda kb, ids, types: (),
+    ),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
     Emitter(
         "index parts",
         lambda kb: ((part.path, (part, render)) for part, render in index_parts(kb)),
         lambda kb, subject: subject[1](kb, subject[0]),
+        lambda kb, ids, types: ((part.path, (part, render)) for part, render in index_parts(kb, ids)),
     ),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
-    Emitter("continuation pages", _continuations, lambda kb, s: more.render(kb, s[0][0], s[0][1], s[0][2], s[1])),
+    Emitter(
+        "continuation pages",
+        _continuations,
+        lambda kb, s: more.render(kb, s[0][0], s[0][1], s[0][2], s[1]),
+        lambda kb, ids, types: _continuations(kb, ids),
+    ),
     Emitter(
         "figure series pages",
         lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
         lambda kb, s: figure.render(kb, *s),
+        _series_about,
     ),
 ]
 """Everything the site generates, in a fixed order."""
@@ -143,6 +180,16 @@ def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes
         text = emitter.render(kb, subject)
         out[path] = text.encode("utf-8") if isinstance(text, str) else text
     return dict(sorted(out.items()))
+
+
+def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> list[tuple[str, Emitter, Any]]:
+    """The generated files of `kb` that show any of the facts `ids` (of the types `types`), and every file of
+    the emitters that cannot say (small pages): what an edit of those facts may change."""
+    return [
+        (path, emitter, subject)
+        for emitter in EMITTERS
+        for path, subject in (emitter.files(kb) if emitter.about is None else emitter.about(kb, ids, types))
+    ]
 
 
 def page_paths(kb: KnowledgeBase) -> set[str]:

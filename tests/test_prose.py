@@ -164,6 +164,20 @@ def test_fact_links_and_citations_resolve() -> None:
     assert rendered.notes == [prose.Note("s1", "para 2", 1)]
 
 
+def test_a_level_one_heading_is_a_section_heading_shown_as_text() -> None:
+    # Its text once stood bare in the page's Markdown after the sanitizer dropped the <h1>: escaped link
+    # syntax became a javascript: link that kb check never saw (found by tests/test_contract.py).
+    body = "# \\[x\\](javascript:alert(1)) `[y](javascript:alert(2))`\n\nText.\n"
+    assert prose.render(prose.parse(body, TYPES), body, resolver()).segments == [
+        prose.Segment(2, "[x](javascript:alert(1)) [y](javascript:alert(2))"),
+        prose.Segment(0, "<p>Text.</p>"),
+    ]
+    setext = "\\[x\\](javascript:alert(1))\n===\n"
+    assert prose.render(prose.parse(setext, TYPES), setext, resolver()).segments == [
+        prose.Segment(2, "[x](javascript:alert(1))")
+    ]
+
+
 def test_unknown_facts_are_shown_as_text() -> None:
     assert page("A [cut](event:nope) here.") == "<p>A cut here.</p>"
 

@@ -48,7 +48,7 @@ _SENTENCE_END = re.compile(r'(?<=[.!?])["”’)]?\s+(?=[A-Z0-9"“(\[])')
 # The admonition extension's own opening line (after the engine's tab expansion), in a quote or list too.
 _BOX_MARK = re.compile(r"(?m)^[ >]*(!!! ?([\w\-]+(?: +[\w\-]+)*))")
 _TEXT_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"}
-_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _PLACEHOLDER = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", r"([0-9]+)"))
 
 
@@ -482,7 +482,10 @@ def render(prose: Prose, body: str, resolver: Resolver) -> Rendered:
     for child in walk.root:
         if child.tag in _HEADINGS:
             flush()
-            segments.append(Segment(int(child.tag[1]), walk.plain(_text(child))))
+            # A level-one heading is shown as a section heading (the page's title is its only h1). Left to the
+            # sanitizer, its tag went and its text stood bare in the page's Markdown, read as Markdown again:
+            # `# \[x\](javascript:...)` was a live link.
+            segments.append(Segment(max(int(child.tag[1]), 2), walk.plain(_text(child))))
         else:
             run.append(engine.serialise(child))
     flush()

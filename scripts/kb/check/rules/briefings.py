@@ -33,7 +33,7 @@ def judgements_use_the_yardstick(kb: KnowledgeBase) -> Iterator[Finding]:
     "judgement-source",
     "error",
     "A judgement is attributed to the source that makes it.",
-    'Cite it inside the block: [the article judges](source:id "para 6").',
+    'Cite it inside the block: `[the article judges](source:id "para 6")`.',
 )
 def judgements_are_attributed(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():

@@ -108,7 +108,7 @@ def country_is_state(kb: KnowledgeBase) -> Iterator[Finding]:
     "citation-locator",
     "error",
     "A source cited from a briefing gives a locator.",
-    'Add the locator as the link title: [text](source:id "para 4").',
+    'Add the locator as the link title: `[text](source:id "para 4")`.',
 )
 def briefing_citations_have_locators(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:

@@ -178,6 +178,17 @@ def test_a_level_one_heading_is_a_section_heading_shown_as_text() -> None:
     ]
 
 
+def test_a_citation_in_a_heading_is_shown_as_text_and_makes_no_note() -> None:
+    # A heading goes back to MkDocs as plain text, so its note mark was lost while its note was listed: the
+    # note's back link named no mark, and MkDocs's strict build refused what kb check had accepted.
+    body = '## Outlook, [as the report says](source:s1 "p. 2")\n\nText [cited](source:s1 "p. 3").\n'
+    rendered = prose.render(prose.parse(body, TYPES), body, resolver())
+    assert rendered.segments[0] == prose.Segment(2, "Outlook, as the report says")
+    assert rendered.notes == [prose.Note("s1", "p. 3", 1)]
+    assert '<a class="footnote-ref" href="#fn:src-1">1</a>' in rendered.segments[1].text
+    assert [link.title for link in prose.parse(body, TYPES).links] == ["p. 2", "p. 3"], "the checker sees both"
+
+
 def test_unknown_facts_are_shown_as_text() -> None:
     assert page("A [cut](event:nope) here.") == "<p>A cut here.</p>"
 

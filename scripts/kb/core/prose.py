@@ -192,10 +192,14 @@ class _Walk(Treeprocessor):
             self.prose.judgements.append(
                 Judgement(self.plain(_text(title)) if title is not None else None, " ".join(text.split()), line, col)
             )
+        # The page shows a heading as plain text (`render`): a link there is its text, and a citation there
+        # makes no note (the page would list a note that nothing marks, which MkDocs's strict build refuses).
+        as_text = {id(e) for heading in root if heading.tag in _HEADINGS for e in heading.iter()}
         for text, anchors in _blocks(root):
             sentences = _sentences(self.plain(text))
             for element, at in anchors:
-                self._link(element, _sentence(sentences, len(self.plain(text[:at]))), locate, box_of.get(id(element)))
+                sentence = _sentence(sentences, len(self.plain(text[:at])))
+                self._link(element, sentence, locate, box_of.get(id(element)), shown=id(element) not in as_text)
         if self.resolver is not None:
             for box, judgement in zip(boxes, self.prose.judgements, strict=False):
                 self._show_box(box, judgement.title)
@@ -209,7 +213,9 @@ class _Walk(Treeprocessor):
         text = _PLACEHOLDER.sub(lambda m: html.unescape(str(stash[int(m[1])])), text)
         return html.unescape(text.replace(util.AMP_SUBSTITUTE, "&")).replace(util.STX, "").replace(util.ETX, "")
 
-    def _link(self, a: etree.Element, sentence: str, locate: _Locator, judgement: int | None) -> None:
+    def _link(
+        self, a: etree.Element, sentence: str, locate: _Locator, judgement: int | None, shown: bool = True
+    ) -> None:
         image = a.tag == "img"
         written = a.get("src" if image else "href") or ""
         # As the browser will read it: the serialiser keeps entities (`&#58;`) for the browser to decode.
@@ -220,7 +226,7 @@ class _Walk(Treeprocessor):
         title = a.get("title")
         line, col = locate.link(written, label)
         self.prose.links.append(Link(kind, type_, target, label, title, sentence, line, col, judgement, image))
-        if self.resolver is not None:
+        if self.resolver is not None and shown:
             self._show_link(a, kind, type_, target, written, title, image)
 
     def _show_link(

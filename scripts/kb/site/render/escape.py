@@ -59,8 +59,12 @@ def link_title(text: object, limit: int = 280) -> Safe:
 
 
 def url(address: str) -> str | None:
-    """An http(s) URL made safe for a Markdown link target, or None for any other scheme."""
-    parts = urlsplit(address.strip())
+    """An http(s) URL made safe for a Markdown link target, or None for any other scheme, or for an
+    address that is no URL at all (a host with an unbalanced `[`, which urlsplit refuses)."""
+    try:
+        parts = urlsplit(address.strip())
+    except ValueError:
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return quote(address.strip(), safe=":/?#@!$&+,;=%~-._")

@@ -149,8 +149,19 @@ def test_a_failing_mkdocs_build_keeps_the_old_site_and_says_why(tmp_path: Path) 
     project, data = project_for(tmp_path)
     build(data, project, out=io.StringIO())
     before = tree_bytes(project.site_dir)
-    (project.docs_dir / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n")
-    with pytest.raises(BuildError, match=r"missing\.md"):
+    # A broken link in a hand-written page: found by kb's own link check, before MkDocs runs.
+    about = (project.docs_dir / "about.md").read_text()
+    (project.docs_dir / "about.md").write_text(about + "\nSee [the missing page](missing.md).\n")
+    out = io.StringIO()
+    with pytest.raises(BuildError):
+        build(data, project, out=out)
+    assert "[doc-link]" in out.getvalue() and "missing.md" in out.getvalue()
+    assert tree_bytes(project.site_dir) == before
+    # What only MkDocs checks (the navigation): its strict build fails, and says why.
+    (project.docs_dir / "about.md").write_text(about)
+    config = project.config.read_text()
+    project.config.write_text(config.replace("  - Home: index.md\n", "  - Home: index.md\n  - Gone: gone.md\n"))
+    with pytest.raises(BuildError, match=r"gone\.md"):
         build(data, project, out=io.StringIO())
     assert tree_bytes(project.site_dir) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")], "temporary build dirs are cleaned up"

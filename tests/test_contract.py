@@ -24,7 +24,8 @@ Three properties, from cheap to dear:
   what it refuses, `kb build` refuses with the findings printed and the site and docs left as they
   were (fewer examples: a build takes a second or two).
 
-Two known gaps are strict xfail tests at the end (they pass, and fail as a reminder, once fixed).
+Two gaps these tests found are pinned at the end: a fact's text taking an element id of the theme, and
+`kb build` publishing briefing links `kb check` refuses.
 
 Runs are reproducible in CI (tests/conftest.py loads a derandomized, database-free profile there);
 KB_CONTRACT_SCALE=20 multiplies every number of examples for a longer hunt.
@@ -855,7 +856,7 @@ def trees(draw: st.DrawFn) -> Tree:
 def kb_check(root: Path) -> CheckResult:
     """`kb check` of the data tree at `root`, as `kb check` and `kb build` both run it: load, schemas, model,
     rules, and the pages' paths (page-collision). Not the links of briefings and hand-written pages
-    (doc-link, doc-anchor), which only `kb check` runs: see the xfail test at the end."""
+    (doc-link, doc-anchor), which need the docs tree: `kb build` runs them too (see the test at the end)."""
     result = check(root)
     result.findings = sorted(result.findings + collision_findings(result.kb))
     return result
@@ -869,6 +870,19 @@ def checked(tree: Tree, root: Path) -> CheckResult:
     for rule in sorted({f.rule for f in result.errors}):
         event(f"refused: {rule}")
     return result
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a fact's data, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def errors(result: CheckResult) -> list[str]:
@@ -888,10 +902,11 @@ def test_the_checker_reads_any_edit_without_raising(tree: Tree) -> None:
         for rel, text in tree.files().items():
             path = root / rel
             mine = [f for f in result.findings if Path(f.path) == path]
-            if INVISIBLE.search(text):
+            fact = tree.facts[rel]
+            # Refused however it is written: raw in the file, or as a YAML escape ("\u202e") in a value.
+            if INVISIBLE.search(text) or any(INVISIBLE.search(v) for v in _strings(fact.data)):
                 assert [f.rule for f in mine if f.severity == "error"] == ["text-character"], (rel, mine)
                 continue
-            fact = tree.facts[rel]
             try:
                 if fact.body is None:
                     assert load(path).data == fact.data, "the loader reads back what was written"
@@ -979,7 +994,7 @@ def page_violations(rel: str, data: bytes) -> list[str]:
     found += parser.found
     # A note and its marks link to each other, and MkDocs's strict build refuses a link of the page's Markdown
     # to an anchor the page lacks (a note never marked). Anchors an editor writes in a briefing are HTML to
-    # MkDocs, not checked there: they are kb check's (doc-anchor; see the xfail test at the end).
+    # MkDocs, not checked there: they are kb check's and kb build's (doc-anchor; see the test at the end).
     found += [f"link to #{a}, which the page does not have" for a in parser.anchors if a not in parser.ids]
     return [f"{rel}: {v}" for v in found]
 
@@ -1104,29 +1119,20 @@ def test_the_hostile_site_built_without_the_gate_is_within_the_allow_list(tmp_pa
     assert not found, "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, left for the team: a fact's text becomes a heading id, and the "
-    "theme's script reads its settings by id (getElementById('__config')): the page's h1 comes first",
-)
 def test_fact_text_takes_no_id_of_the_theme(tmp_path: Path) -> None:
-    # An event titled "__config": its page's <h1 id="__config"> stands before the theme's settings,
-    # <script id="__config">, and Material's script fails on that page ('"__config¶" is not valid JSON'):
-    # no search, no palette switch, no instant features. Nothing runs, but the text breaks the page.
+    # An event titled "__config": its page's <h1 id="__config"> would stand before the theme's settings,
+    # <script id="__config">, and Material's script would fail on that page ('"__config¶" is not valid JSON').
+    # The checker refuses such a title (and such a briefing heading), so the build never meets one.
     config, data = make_project(tmp_path, VALID)
     event = data / "events" / "harbour-cable-cut-2024.yaml"
     event.write_text(event.read_text("utf-8").replace("title: Harbour cable severed", 'title: "__config"'), "utf-8")
-    project = Project.locate(config, data)
-    build(data, project, out=io.StringIO())
-    page = (project.site_dir / "events" / "harbour-cable-cut-2024.html").read_text("utf-8")
-    assert not violations(page)
+    assert [f.rule for f in kb_check(data).errors] == ["id-theme"]
+    out = io.StringIO()
+    with pytest.raises(BuildError):
+        build(data, Project.locate(config, data), out=out)
+    assert "[id-theme]" in out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, left for the team: kb check's briefing link checks (doc-link, "
-    "doc-anchor: kb.site.doclinks.check_docs) run in `kb check` only, not in kb build's gate",
-)
 def test_kb_build_refuses_the_briefing_links_kb_check_refuses(tmp_path: Path) -> None:
     # `kb check data` exits 1 on these (doc-link, doc-anchor); `kb build data` publishes them as dead links:
     # MkDocs validates the links of Markdown, not of the briefing body's (sanitized) HTML.

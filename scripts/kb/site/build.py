@@ -34,7 +34,7 @@ from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
 from kb.site import publish
-from kb.site.doclinks import collision_findings
+from kb.site.doclinks import check_docs, collision_findings
 from kb.site.publish import Record, captured
 from kb.site.render.relations import relations
 from kb.site.render.site import RenderResult, pages, write_site
@@ -224,7 +224,9 @@ def render(
     "render" (the rules run beside it) and "write"."""
     out = out or sys.stdout
     result, files = checked_pages(data_dir, timings, jobs)
-    if result.errors:
+    if files is not None:  # the links of briefings and hand-written pages, as `kb check` checks them
+        result.findings = sorted(result.findings + check_docs(project.docs_dir, result.kb, files))
+    if result.errors or files is None:
         write_text(result.findings, result.files, out)
         raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
     try:

@@ -10,6 +10,7 @@ from kb.core.facts import Actor, Place, Reference
 from kb.core.facttypes import BY_NAME, LINKABLE
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
+from kb.core.text import url
 
 
 def nearest_id(kb: KnowledgeBase, target: str, types: tuple[str, ...]) -> str | None:
@@ -120,3 +121,24 @@ def briefing_citations_have_locators(kb: KnowledgeBase) -> Iterator[Finding]:
                 f'write [{ref.label}](source:{ref.target} "para N")',
                 at=ref.pos,
             )
+
+
+@rule(
+    "ref-url",
+    "error",
+    "A source's `url` and `archive_url` are web addresses a browser can open (http or https, a host, "
+    "nothing malformed such as an unclosed `[`).",
+    "Copy the address again from the browser's address bar.",
+)
+def source_urls_parse(kb: KnowledgeBase) -> Iterator[Finding]:
+    for s in kb.sources.values():
+        for key in ("url", "archive_url"):
+            address = getattr(s, key)
+            if address and url(address) is None:
+                yield finding(
+                    s,
+                    "ref-url",
+                    f"{key} '{address}' is not a web address the site can link to",
+                    "an http:// or https:// address with a host",
+                    where=(key,),
+                )

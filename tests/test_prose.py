@@ -66,7 +66,7 @@ def resolver() -> prose.Resolver:
         link_types=TYPES,
         fact=fact,
         page=lambda link: link.replace(".md", ".html"),
-        judgement=lambda title: prose.JudgementBox(((f"Judgement: {title}", None),), "likely"),
+        judgement=lambda box: prose.JudgementBox(((f"Judgement: {box.title}", None),), "likely", "judgement-x"),
     )
 
 

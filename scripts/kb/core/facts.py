@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kb.core import prose
+from kb.core import judgement, prose
 from kb.core.dates import PartialDate, date_key
 from kb.core.loader import Document, Path_, Position
 
@@ -418,10 +418,14 @@ class Figure(Fact):
 
 @dataclass(slots=True)
 class Judgement:
-    """A judgement box of a briefing: what stands in its title's quotes, its text, where it starts."""
+    """A judgement box of a briefing: what stands in its title's quotes and what that says (both scales),
+    its text, its anchor on the page, where it starts, and the links in it (what it rests on)."""
 
-    term: str
+    title: str
+    heading: judgement.Heading
     text: str
+    anchor: str
+    names: tuple[str, ...]  # the words after `judgement` on its opening line (the anchor's name)
     pos: Position
     links: list[prose.Link]
 
@@ -471,7 +475,15 @@ class Briefing(Fact):
             if link.judgement is not None:
                 links[link.judgement].append(link)
         return [
-            Judgement(j.title or "", j.text, self.position(j.line, j.col), links[n])
+            Judgement(
+                j.title or "",
+                judgement.heading(j.title),
+                j.text,
+                judgement.anchor(j.classes, j.text),
+                judgement.names(j.classes),
+                self.position(j.line, j.col),
+                links[n],
+            )
             for n, j in enumerate(self.parsed.judgements)
         ]
 

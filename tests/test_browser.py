@@ -109,12 +109,28 @@ def test_sortable_index_table(page) -> None:
     assert first_cell.inner_text() == "about 2023"
 
 
+def test_key_judgements_sort_and_lead_to_their_box(page) -> None:
+    page.goto(f"{page.base}/judgements.html")
+    likelihood = page.locator(".kb-sortable tbody tr td:nth-child(2)")
+    assert likelihood.count() == 3
+    page.locator(".kb-sortable th button", has_text="Likelihood").click()
+    assert likelihood.first.inner_text() == "realistic possibility (40–50%)"
+    page.locator(".kb-sortable th button", has_text="Confidence").click()
+    assert page.locator(".kb-sortable tbody tr:first-child td:nth-child(3)").inner_text() == "low"
+    page.locator(".kb-sortable tbody tr:first-child td:first-child a").click()
+    page.wait_for_url("**/briefings/eastern-pressure.html#judgement-cable-repeat")
+    box = page.locator("#judgement-cable-repeat")
+    assert box.is_visible() and "low confidence" in box.locator(".admonition-title").inner_text()
+    assert page.evaluate("() => document.querySelector(':target').id") == "judgement-cable-repeat"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "path",
     [
         "index.html",
         "briefings/eastern-pressure.html",
+        "judgements.html",
         "actors/eastland.html",
         "events/harbour-cable-cut-2024.html",
         "figures/northland/defence-spending-share-of-gdp.html",

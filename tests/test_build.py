@@ -36,6 +36,7 @@ def test_strict_build_produces_every_page(built_site: Path) -> None:
         "spending.html",
         "downloads/index.html",
         "briefings/eastern-pressure.html",
+        "judgements.html",
         "actors/eastland.html",
         "places/east-strait.html",
         "events/border-exercise-2023.html",

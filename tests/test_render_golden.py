@@ -52,6 +52,7 @@ def test_pages_match_goldens(tree: str, update_goldens: bool) -> None:
     "page_type, path",
     [
         ("briefing", "briefings/harbour-security.md"),
+        ("key judgements", "judgements.md"),
         ("actor", "actors/northland.md"),
         ("place", "places/port-north.md"),
         ("event", "events/harbour-cable-cut-2024.md"),

@@ -23,7 +23,19 @@ from typing import Any
 from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
-from kb.site.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
+from kb.site.render import (
+    actor,
+    briefing,
+    downloads,
+    event,
+    figure,
+    home,
+    judgements,
+    place,
+    reference,
+    source,
+    spending,
+)
 from kb.site.render.indexes import INDEXES
 from kb.site.render.relations import relations
 
@@ -85,6 +97,7 @@ EMITTERS: list[Emitter] = [
     Emitter("data downloads", lambda kb: ((p, p) for p in downloads.paths()), downloads.file),
     Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
+    _one("key judgements page", judgements.PAGE, judgements.render),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
     Emitter(
         "figure series pages",

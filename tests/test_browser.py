@@ -133,6 +133,7 @@ def test_key_judgements_sort_and_lead_to_their_box(page) -> None:
         "judgements.html",
         "actors/eastland.html",
         "events/harbour-cable-cut-2024.html",
+        "sources/sample-article.html",
         "figures/northland/defence-spending-share-of-gdp.html",
     ],
 )

@@ -143,3 +143,51 @@ def test_judgement_anchors_are_unique_in_a_briefing(tree):
 def test_judgement_anchor_name_is_one_slug(tree, name):
     tree.edit(BRIEF, "!!! judgement ", f"!!! judgement {name} ")
     assert only(tree, "judgement-anchor") == [(BRIEF, 12, "judgement-anchor")]
+
+
+SOURCE = "sources/sample-article.yaml"
+
+
+def test_a_grade_needs_the_editors_rationale(tree):
+    tree.edit(SOURCE, "reliability_rationale: A signed article", "#reliability_rationale: A signed article")
+    assert only(tree, "grade-rationale") == [(SOURCE, 9, "grade-rationale")]
+
+
+def test_a_rationale_needs_a_grade(tree):
+    tree.edit(SOURCE, "reliability: B\n", "")
+    assert only(tree, "grade-rationale") == [(SOURCE, 9, "grade-rationale")]
+
+
+def test_credibility_is_one_to_six(tree):
+    tree.edit(
+        EVENT,
+        '{source: sample-article, locator: "para 4"}',
+        '{source: sample-article, locator: "para 4", credibility: 7}',
+    )
+    assert only(tree, "schema-enum") == [(EVENT, 10, "schema-enum")]
+
+
+@pytest.mark.parametrize("grade", ["D", "E", "F"])
+def test_a_judgement_resting_only_on_weak_sources(tree, grade):
+    tree.edit(SOURCE, "reliability: B", f"reliability: {grade}")
+    assert only(tree, "judgement-weak-sources") == [(BRIEF, 12, "judgement-weak-sources")]
+
+
+def test_a_judgement_with_one_better_source_is_not_weak(tree):
+    tree.edit(SOURCE, "reliability: B", "reliability: E")
+    # the event linked in the box also cites a source graded C: not all its ground is weak
+    tree.write(
+        "sources/second-report.yaml",
+        'id: second-report\ntitle: A Second Report\ntype: report\nreliability: C\nreliability_rationale: "Invented."\n',
+    )
+    tree.edit(
+        EVENT,
+        '  - {source: sample-article, locator: "para 4"}',
+        '  - {source: sample-article, locator: "para 4"}\n  - {source: second-report, locator: "p. 2"}',
+    )
+    tree.edit(
+        BRIEF,
+        "    More cable incidents are likely,",
+        "    More [cable incidents](event:harbour-cable-cut-2024) are likely,",
+    )
+    assert tree.findings() == []

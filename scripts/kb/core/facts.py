@@ -38,6 +38,7 @@ class Citation:
     locator: str
     note: str | None
     where: Path_
+    credibility: int | None = None  # the editors' grade of the information cited, 1 (confirmed) ... 6
 
 
 @dataclass(slots=True)
@@ -74,7 +75,8 @@ class Reference:
 
 def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
     return [
-        Citation(c["source"], c["locator"], c.get("note"), (*where, i)) for i, c in enumerate(data.get("sources", []))
+        Citation(c["source"], c["locator"], c.get("note"), (*where, i), c.get("credibility"))
+        for i, c in enumerate(data.get("sources", []))
     ]
 
 
@@ -155,7 +157,8 @@ class Source(Fact):
     archive_url: str | None = None
     retrieved: PartialDate | None = None
     language: str | None = None
-    reliability: str | None = None
+    reliability: str | None = None  # the editors' grade, A ... F
+    reliability_rationale: str | None = None
     summary: str | None = None
 
     @classmethod
@@ -175,6 +178,7 @@ class Source(Fact):
             retrieved=date_or_none(d.get("retrieved")),
             language=d.get("language"),
             reliability=d.get("reliability"),
+            reliability_rationale=d.get("reliability_rationale"),
             summary=d.get("summary"),
         )
 

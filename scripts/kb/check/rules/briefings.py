@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kb.check.rules.base import finding, rule
+from kb.core.facts import Judgement
 from kb.core.findings import Finding
+from kb.core.grades import WEAK
 from kb.core.judgement import SYNTAX, valid_name
 from kb.core.model import KnowledgeBase
 from kb.core.yardstick import CONFIDENCE, YARDSTICK
@@ -110,5 +112,42 @@ def judgements_are_attributed(kb: KnowledgeBase) -> Iterator[Finding]:
                     "judgement-source",
                     "judgement names no source",
                     'add [who judges so](source:id "para N") to the indented text',
+                    at=j.pos,
+                )
+
+
+def sources_under(kb: KnowledgeBase, j: Judgement) -> list[str]:
+    """The sources a judgement rests on: those its box cites, and those cited by the facts it links to."""
+    found: dict[str, None] = {}
+    for link in j.links:
+        if link.kind != "fact":
+            continue
+        if link.type == "source":
+            found[link.target] = None
+        elif (fact := kb.get(link.target)) is not None:
+            found.update((c.source, None) for c in fact.sources)
+    return list(found)
+
+
+@rule(
+    "judgement-weak-sources",
+    "warning",
+    "A judgement does not rest only on sources the editors graded D (not usually reliable) or worse, or F "
+    "(reliability cannot be judged).",
+    "Support the judgement from a better-graded source, or lower its confidence and say in its text why "
+    "the ground is weak; waive the rule with the reason if it must stand.",
+)
+def judgements_rest_on_graded_sources(kb: KnowledgeBase) -> Iterator[Finding]:
+    for b in kb.briefings.values():
+        for j in b.judgements():
+            ids = sources_under(kb, j)
+            grades = [s.reliability for i in ids if (s := kb.sources.get(i)) is not None]
+            if grades and len(grades) == len(ids) and all(g in WEAK for g in grades):
+                yield finding(
+                    b,
+                    "judgement-weak-sources",
+                    "judgement rests only on sources graded "
+                    + ", ".join(f"{i} ({g})" for i, g in zip(ids, grades, strict=True)),
+                    "cite a better-graded source for it, or lower its confidence and say why",
                     at=j.pos,
                 )

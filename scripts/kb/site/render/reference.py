@@ -34,6 +34,7 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "membership": "Meaning across facts",
     "actor": "Meaning across facts",
     "figure": "Figures",
+    "grade": "Sources and grades",
     "judgement": "Briefings",
     "orphan": "Orphans",
     "waiver": "Waivers",

@@ -124,6 +124,18 @@ def test_key_judgements_sort_and_lead_to_their_box(page) -> None:
     assert page.evaluate("() => document.querySelector(':target').id") == "judgement-cable-repeat"
 
 
+def test_an_actor_page_lists_the_assessments_it_holds_as_its_view(page) -> None:
+    page.goto(f"{page.base}/actors/ada-minister.html")
+    held = page.locator("#assessments-held + ul li")
+    assert held.count() == 1
+    assert "Ada Minister judges that more cables under the harbour may be cut" in held.inner_text()
+    held.locator("a").first.click()
+    page.wait_for_url("**/assessments/ada-minister-more-cable-cuts.html")
+    view = page.locator(".kb-assessment")
+    assert view.is_visible() and "The source's own word is may." in view.inner_text()
+    assert page.locator("article .admonition.judgement").count() == 0, "someone else's view is never our box"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "path",
@@ -134,6 +146,8 @@ def test_key_judgements_sort_and_lead_to_their_box(page) -> None:
         "actors/eastland.html",
         "events/harbour-cable-cut-2024.html",
         "sources/sample-article.html",
+        "assessments/ada-minister-more-cable-cuts.html",
+        "assessments/index.html",
         "figures/northland/defence-spending-share-of-gdp.html",
     ],
 )

@@ -41,6 +41,8 @@ def test_strict_build_produces_every_page(built_site: Path) -> None:
         "places/east-strait.html",
         "events/border-exercise-2023.html",
         "sources/inferred-report.html",
+        "assessments/eastland-strait-claim.html",
+        "assessments/index.html",
         "figures/northland/defence-spending-share-of-gdp.html",
         "downloads/events.csv",
     ]:
@@ -217,6 +219,11 @@ def test_hostile_text_cannot_inject_markup(tmp_path: Path) -> None:
     actor = article_text(project.site_dir / "actors" / "evil-actor.html")
     assert "<script>alert('summary')</script> [x](javascript:alert('summary-link')) *em* {{ config }}" in actor
     assert "{: onclick=\"alert('attr')\" }" in actor and "# Heading?" in actor
+    claim = article_text(project.site_dir / "assessments" / "evil-assessment.html")
+    assert "claims that <script>alert('statement')</script> *em* | pipe {{ config }}" in claim
+    assert "The source's own word is <b onmouseover=alert('hedge')>may</b>." in claim
+    source = article_text(project.site_dir / "sources" / "evil-source.html")
+    assert "<script>alert('rationale')</script> *graded* [x](javascript:alert('r'))" in source
     briefing_html = (project.site_dir / "briefings" / "evil-briefing.html").read_text()
     assert "<code>&lt;script&gt;</code>" in briefing_html, "code spans still show code"
     briefing = article_text(project.site_dir / "briefings" / "evil-briefing.html")

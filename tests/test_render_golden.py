@@ -58,6 +58,8 @@ def test_pages_match_goldens(tree: str, update_goldens: bool) -> None:
         ("event", "events/harbour-cable-cut-2024.md"),
         ("figure series", "figures/northland/defence-spending-share-of-gdp.md"),
         ("source", "sources/sample-article.md"),
+        ("assessment", "assessments/ada-minister-more-cable-cuts.md"),
+        ("assessments index", "assessments/index.md"),
         ("home", "index.md"),
         ("timeline", "timeline.md"),
         ("spending", "spending.md"),

@@ -55,7 +55,7 @@ class Reference:
 
     origin: Fact
     target: str
-    types: tuple[str, ...]  # fact types the target may be
+    types: tuple[str, ...]  # fact types the target may be; ANY (empty): a fact of any type
     where: Path_ | None  # the field path it comes from; None for a link in briefing text
     at: Position | None = None  # where a briefing link stands (fields are located on demand)
     label: str | None = None  # link text in a briefing
@@ -71,6 +71,15 @@ class Reference:
     def field(self) -> str:
         """The field it comes from, as messages name it ("actors[0].actor"), or "text"."""
         return "text" if self.where is None else _dotted(self.where)
+
+    @property
+    def expected(self) -> str:
+        """What the target should be, as messages name it: its first allowed type, or "fact" for any."""
+        return self.types[0] if self.types else "fact"
+
+
+ANY: tuple[str, ...] = ()
+"""The allowed types of a reference that may name a fact of any type (what an assessment is about)."""
 
 
 def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
@@ -134,6 +143,10 @@ def _cite(citations: list[Citation]) -> Iterator[Field]:
 
 def _ref(where: Path_, target: str, fact_type: str) -> Field:
     return where, target, (fact_type,), None
+
+
+def _any(where: Path_, target: str) -> Field:
+    return where, target, ANY, None
 
 
 def _dotted(where: Path_) -> str:
@@ -418,6 +431,46 @@ class Figure(Fact):
         yield _ref(("actor",), self.actor, "actor")
         if self.compared_to:
             yield _ref(("compared_to",), self.compared_to, "figure")
+
+
+@dataclass(kw_only=True)
+class Assessment(Fact):
+    """A judgement, position, prescription or claim that a named actor holds, as a source reports it: the
+    holder's view, kept apart from our own key judgements in briefings."""
+
+    TYPE: ClassVar[str] = "assessment"
+    title: str
+    holder: str
+    statement: str  # what is held, in our words, to follow "<holder> judges that"
+    kind: str  # judgement, position, prescription or claim
+    date: PartialDate | None  # when it was held; None only when the date string is invalid
+    hedge: str | None = None  # the source's own modal word: may, could, likely, must ...
+    about: list[str] = field(default_factory=list)
+
+    @property
+    def order(self) -> tuple[tuple[int, int, int], str]:
+        """Its place in time: by date (an unknown date first), then by id."""
+        return date_key(self.date), self.id
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Assessment:
+        d = doc.data
+        return cls(
+            **cls.common(doc),
+            title=d["title"],
+            holder=d["holder"],
+            statement=d["statement"],
+            kind=d["kind"],
+            date=date_or_none(d["date"]),
+            hedge=d.get("hedge"),
+            about=list(d.get("about", [])),
+        )
+
+    def fields(self) -> Iterator[Field]:
+        yield from super().fields()
+        yield _ref(("holder",), self.holder, "actor")
+        for i, target in enumerate(self.about):
+            yield _any(("about", i), target)
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 from kb.check.rules import (
+    assessments,
     briefings,
     chronology,
     dates,
@@ -34,6 +35,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     chronology,
     figures,
     grades,
+    assessments,
     briefings,
     near_duplicates,
     orphans,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kb.core.facts import Actor, Event
 from kb.core.facttypes import page_of, series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import assessment, templates
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
@@ -87,6 +87,8 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
     listed = {e.id for e in events} | place_ids
     listed |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
     listed |= {a.id for a, _ in rel.members.get(actor.id, [])} | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
+    held, assessed = assessment.held_by(kb, actor.id), assessment.about(kb, actor.id)
+    listed |= {a.id for a in held + assessed}
     cites = (
         [(None, actor.sources)]
         + [(f"role: {r.title}", r.sources) for r in actor.roles]
@@ -110,6 +112,8 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         timeline=timeline,
         series=series,
         places=places,
+        held=assessment.lines(kb, held, ln),
+        assessed=assessment.lines(kb, assessed, ln),
         quotes=cited_in(kb, actor.id, ln),
         mentions=mentioned_by(kb, actor.id, ln, exclude=listed),
         citations=citation_lines(ln, cites),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kb.core.facts import Event
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import assessment, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
@@ -56,7 +56,8 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     ]
     near = related_events(kb, event)
     related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
-    listed = {e.id for e in near}
+    assessed = assessment.about(kb, event.id)
+    listed = {e.id for e in near} | {a.id for a in assessed}
     return templates.render(
         "event.md.j2",
         e=event,
@@ -66,6 +67,7 @@ def render(kb: KnowledgeBase, event: Event) -> str:
         actors=actors,
         attribution=attribution,
         related=related,
+        assessed=assessment.lines(kb, assessed, ln),
         quotes=cited_in(kb, event.id, ln),
         mentions=mentioned_by(kb, event.id, ln, exclude=listed),
         citations=citation_lines(ln, [(None, event.sources)]),

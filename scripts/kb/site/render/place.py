@@ -7,7 +7,7 @@ from collections import defaultdict
 from kb.core.facts import Place
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import assessment, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
@@ -45,7 +45,8 @@ def render(kb: KnowledgeBase, place: Place) -> str:
     )
     inside = rel.places_within.get(place.id, [])
     within = sorted((Row(ln.to(p)) for p in inside), key=lambda r: str(r.link).casefold())
-    listed = {e.id for e in events} | {p.id for p in inside}
+    assessed = assessment.about(kb, place.id)
+    listed = {e.id for e in events} | {p.id for p in inside} | {a.id for a in assessed}
     return templates.render(
         "place.md.j2",
         p=place,
@@ -56,6 +57,7 @@ def render(kb: KnowledgeBase, place: Place) -> str:
         events=[Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in events],
         involved=involved,
         within=within,
+        assessed=assessment.lines(kb, assessed, ln),
         quotes=cited_in(kb, place.id, ln),
         mentions=mentioned_by(kb, place.id, ln, exclude=listed),
         citations=citation_lines(ln, [(None, place.sources)]),

@@ -35,6 +35,7 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "actor": "Meaning across facts",
     "figure": "Figures",
     "grade": "Sources and grades",
+    "assessment": "Assessments",
     "judgement": "Briefings",
     "orphan": "Orphans",
     "waiver": "Waivers",

@@ -25,6 +25,7 @@ from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
 from kb.site.render import (
     actor,
+    assessment,
     briefing,
     downloads,
     event,
@@ -74,6 +75,7 @@ FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
     "place": place.render,
     "event": event.render,
     "source": source.render,
+    "assessment": assessment.render,
 }
 """The page of each fact type that has pages of its own (a figure is a row of its series page)."""
 
@@ -98,6 +100,7 @@ EMITTERS: list[Emitter] = [
     Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
     _one("key judgements page", judgements.PAGE, judgements.render),
+    _one(f"index {assessment.INDEX}", assessment.INDEX, assessment.index),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
     Emitter(
         "figure series pages",

@@ -124,6 +124,14 @@ def test_key_judgements_sort_and_lead_to_their_box(page) -> None:
     assert page.evaluate("() => document.querySelector(':target').id") == "judgement-cable-repeat"
 
 
+def test_a_fact_page_can_be_cited(page) -> None:
+    page.goto(f"{page.base}/events/harbour-cable-cut-2024.html")
+    assert page.locator("#cite-this").is_visible()
+    assert "“Harbour cable severed”. Baltic Security Briefings, event" in page.locator(".kb-cite").inner_text()
+    entry = page.locator("pre.kb-bibtex").inner_text()
+    assert entry.startswith("@misc{harbour-cable-cut-2024,\n  author = {{Baltic Security Briefings}},\n")
+
+
 def test_an_actor_page_lists_the_assessments_it_holds_as_its_view(page) -> None:
     page.goto(f"{page.base}/actors/ada-minister.html")
     held = page.locator("#assessments-held + ul li")

@@ -251,6 +251,7 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
     briefing = (site / "briefings" / "eastern-pressure.html").read_text()
     assert 'href="../events/border-exercise-2023.html"' in briefing
     assert 'class="admonition judgement almost-certain confidence-high"' in briefing
+    assert '<meta name="citation_title" content="Pressure from the east">' in briefing, "the theme override"
     assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()
 
 

@@ -27,6 +27,7 @@ from kb.site.render import (
     actor,
     assessment,
     briefing,
+    cite,
     downloads,
     event,
     figure,
@@ -67,6 +68,10 @@ class Emitter:
     name: str
     files: Callable[[KnowledgeBase], Iterable[tuple[str, Any]]]
     render: Callable[[KnowledgeBase, Any], str | bytes]
+    cite: Callable[[KnowledgeBase, Any], cite.PageCitation] | None = None
+    """For pages a reader may cite (briefings, facts): what the citation says. `pages` adds it to the front
+    matter and the "Cite this" block to the page, the same way for every page type."""
+    site: bool = False  # `render` is given the site (name and address) instead of a subject
 
 
 FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
@@ -85,6 +90,7 @@ def _fact_pages(fact_type: str) -> Emitter:
         f"{fact_type} pages",
         lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
         FACT_PAGES[fact_type],
+        cite.of_fact,
     )
 
 
@@ -97,6 +103,7 @@ EMITTERS: list[Emitter] = [
     _one("spending page", "spending.md", spending.render),
     _one("data page", "downloads/index.md", downloads.render),
     Emitter("data downloads", lambda kb: ((p, p) for p in downloads.paths()), downloads.file),
+    Emitter("citation file", lambda kb: [(cite.CFF, None)], cite.cff, site=True),
     Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
     _one("key judgements page", judgements.PAGE, judgements.render),
@@ -106,6 +113,7 @@ EMITTERS: list[Emitter] = [
         "figure series pages",
         lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
         lambda kb, s: figure.render(kb, *s),
+        lambda kb, s: cite.of_series(kb, *s),
     ),
 ]
 """Everything the site generates, in a fixed order."""
@@ -115,13 +123,17 @@ def _work(kb: KnowledgeBase) -> list[tuple[str, Emitter, Any]]:
     return [(path, emitter, subject) for emitter in EMITTERS for path, subject in emitter.files(kb)]
 
 
-def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes]:
+def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1), site: cite.Site | None = None) -> dict[str, bytes]:
     """Every generated file: docs-relative POSIX path -> bytes, sorted by path. Pure: same knowledge
-    base, same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n processes."""
+    base (and site), same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n
+    processes. `site`: the name and address mkdocs.yml gives the site, for citations."""
     k, n = share
+    site = site or cite.Site()
     out: dict[str, bytes] = {}
     for path, emitter, subject in _work(kb)[k::n]:
-        text = emitter.render(kb, subject)
+        text = emitter.render(kb, site if emitter.site else subject)
+        if emitter.cite is not None and isinstance(text, str):
+            text = cite.add(text, emitter.cite(kb, subject), path, site)
         out[path] = text.encode("utf-8") if isinstance(text, str) else text
     return dict(sorted(out.items()))
 
@@ -221,10 +233,12 @@ def _check_folders(docs_dir: Path, paths: Iterable[str]) -> None:
             raise OSError(errno.ELOOP, "a symbolic link where kb build writes a folder", str(at))
 
 
-def write_site(kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None) -> RenderResult:
+def write_site(
+    kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None, site: cite.Site | None = None
+) -> RenderResult:
     """Render `kb` into `docs_dir` (`files`: its pages, if rendered already): write changed files,
     delete generated files no longer produced. OSError (a full disk, a read-only folder) names the file."""
-    files = pages(kb) if files is None else files
+    files = pages(kb, site=site) if files is None else files
     result = RenderResult()
     started = time.perf_counter()
     _check_folders(docs_dir, files)

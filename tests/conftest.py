@@ -87,6 +87,7 @@ def make_project(where: Path, data: Path) -> tuple[Path, Path]:
     (where / "docs").mkdir(exist_ok=True)
     shutil.copy(ROOT / "docs" / "about.md", where / "docs" / "about.md")
     shutil.copytree(ROOT / "docs" / "assets", where / "docs" / "assets", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "overrides", where / "overrides", dirs_exist_ok=True)
     shutil.copytree(data, where / "data", dirs_exist_ok=True)
     return where / "mkdocs.yml", where / "data"
 

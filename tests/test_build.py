@@ -36,10 +36,13 @@ def test_strict_build_produces_every_page(built_site: Path) -> None:
         "spending.html",
         "downloads/index.html",
         "briefings/eastern-pressure.html",
+        "judgements.html",
         "actors/eastland.html",
         "places/east-strait.html",
         "events/border-exercise-2023.html",
         "sources/inferred-report.html",
+        "assessments/eastland-strait-claim.html",
+        "assessments/index.html",
         "figures/northland/defence-spending-share-of-gdp.html",
         "downloads/events.csv",
     ]:
@@ -227,6 +230,11 @@ def test_hostile_text_cannot_inject_markup(tmp_path: Path) -> None:
     actor = article_text(project.site_dir / "actors" / "evil-actor.html")
     assert "<script>alert('summary')</script> [x](javascript:alert('summary-link')) *em* {{ config }}" in actor
     assert "{: onclick=\"alert('attr')\" }" in actor and "# Heading?" in actor
+    claim = article_text(project.site_dir / "assessments" / "evil-assessment.html")
+    assert "claims that <script>alert('statement')</script> *em* | pipe {{ config }}" in claim
+    assert "The source's own word is <b onmouseover=alert('hedge')>may</b>." in claim
+    source = article_text(project.site_dir / "sources" / "evil-source.html")
+    assert "<script>alert('rationale')</script> *graded* [x](javascript:alert('r'))" in source
     briefing_html = (project.site_dir / "briefings" / "evil-briefing.html").read_text()
     assert "<code>&lt;script&gt;</code>" in briefing_html, "code spans still show code"
     briefing = article_text(project.site_dir / "briefings" / "evil-briefing.html")
@@ -253,7 +261,8 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
     site = project.site_dir
     briefing = (site / "briefings" / "eastern-pressure.html").read_text()
     assert 'href="../events/border-exercise-2023.html"' in briefing
-    assert 'class="admonition judgement almost-certain"' in briefing
+    assert 'class="admonition judgement almost-certain confidence-high"' in briefing
+    assert '<meta name="citation_title" content="Pressure from the east">' in briefing, "the theme override"
     assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()
 
 

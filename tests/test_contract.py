@@ -91,7 +91,8 @@ SVG_ATTRIBUTES = {  # the static charts (kb.render.charts)
 PAGE_ATTRIBUTES = {  # what the page templates, Python-Markdown's toc and footnotes, and about.md add
     **{f"h{n}": {"id"} for n in range(1, 7)},
     "a": {"class"},  # a.headerlink (toc permalinks), a.kb-fact, the footnotes' links
-    "p": {"class"},
+    "p": {"class", "data-search-exclude"},  # data-search-exclude: the "Cite this" block (kb.site.render.cite)
+    "pre": {"class", "data-search-exclude"},
     "div": {"class"},
     "span": {"id", "class", "data-sort"},
     "code": {"class"},
@@ -113,6 +114,7 @@ for _tag, _names in {
     "a": {"headerlink"},
     "div": {"kb-*"},
     "p": {"kb-*"},
+    "pre": {"kb-*"},
     "span": {"keys"},
     "code": {"language-*"},
     "kbd": {"key-*"},

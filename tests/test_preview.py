@@ -94,7 +94,7 @@ def test_after_any_edits_the_preview_shows_what_a_whole_build_renders(
         apply(preview.data_dir, name, n)
         out = io.StringIO()
         assert not preview.refresh(out).errors, out.getvalue()[-3000:]
-    whole = pages(check(preview.data_dir).kb)
+    whole = pages(check(preview.data_dir).kb, site=preview.project.site)
     assert preview.docs.keys() == whole.keys()
     assert [path for path in whole if preview.docs[path] != whole[path]] == []
     on_disk = {path: (preview.project.docs_dir / path).read_bytes() for path in whole}

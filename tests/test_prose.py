@@ -66,7 +66,7 @@ def resolver() -> prose.Resolver:
         link_types=TYPES,
         fact=fact,
         page=lambda link: link.replace(".md", ".html"),
-        judgement=lambda title: prose.JudgementBox(((f"Judgement: {title}", None),), "likely"),
+        judgement=lambda box: prose.JudgementBox(((f"Judgement: {box.title}", None),), "likely", "judgement-x"),
     )
 
 
@@ -253,3 +253,9 @@ def test_preformatted_text_survives_page_tidying() -> None:
 def test_sanitizer_allows_only_the_list() -> None:
     dirty = '<p onclick="x" style="color:red" class="evil kb-fact">a<script>b</script><a href="javascript:c">d</a></p>'
     assert prose.sanitize(dirty) == '<p class="">a<a>d</a></p>'
+
+
+def test_a_blank_body_renders_to_nothing() -> None:
+    # Python-Markdown skips its tree processors for a blank text: the kept tree is empty, not missing.
+    for body in ("", "  \n", "\n\n\t\n"):
+        assert prose.render(prose.parse(body, TYPES), body, resolver()).segments == []

@@ -15,7 +15,7 @@ BRIEF = "briefings/harbour-security.md"
 def test_the_valid_tree_has_no_findings(tree):
     result = tree.check()
     assert result.findings == []
-    assert result.files == 11
+    assert result.files == 12
     assert len(result.kb.references) > 10
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -187,6 +188,7 @@ def test_a_failing_first_build_is_reported_briefly(tmp_path: Path) -> None:
     (tmp_path / "boom.py").write_text("def on_config(config):\n    raise RuntimeError('the hook failed')\n")
     config = tmp_path / "broken.yml"
     config.write_text((REPO / "mkdocs.yml").read_text() + "\nhooks: [boom.py]\n")
+    shutil.copytree(REPO / "overrides", tmp_path / "overrides")
     proc, out = start_serve(tmp_path, free_port(), config)
     try:
         assert proc.wait(60) == 2

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from kb.core.dates import date_key
-from kb.core.facts import Actor, Briefing, Event, Fact, Figure, Place, Reference, Source
+from kb.core.facts import Actor, Assessment, Briefing, Event, Fact, Figure, Place, Reference, Source
 from kb.core.facttypes import FACT_TYPES
 
 T = TypeVar("T")
@@ -56,6 +56,10 @@ class KnowledgeBase:
     @property
     def figures(self) -> dict[str, Figure]:
         return cast(dict[str, Figure], self.of_type("figure"))
+
+    @property
+    def assessments(self) -> dict[str, Assessment]:
+        return cast(dict[str, Assessment], self.of_type("assessment"))
 
     @property
     def briefings(self) -> dict[str, Briefing]:

@@ -37,6 +37,8 @@ from markdown import util
 from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
+from kb.core.judgement import ANCHOR_PREFIX
+
 EXTENSIONS = ("admonition", "tables")
 """The block syntax of briefings: the site's own (mkdocs.yml) without raw HTML, footnotes (citations
 are source links) and a table of contents (the page's headings are MkDocs's)."""
@@ -95,12 +97,14 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """A judgement box (`!!! judgement "likely"` and its indented text), as the tree holds it."""
+    """A judgement box (`!!! judgement "likely, moderate confidence"` and its indented text), as the tree
+    holds it (kb.core.judgement reads its title and anchor)."""
 
     title: str | None  # what stands in the quotes; None for a box without a title
     text: str
     line: int
     col: int
+    classes: tuple[str, ...] = ()  # the words of its opening line: `judgement` and any others
 
 
 @dataclass(slots=True)
@@ -127,10 +131,11 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class JudgementBox:
-    """How a judgement box is shown: its title as (text, URL or None) runs, and its CSS classes."""
+    """How a judgement box is shown: its title as (text, URL or None) runs, its CSS classes and its anchor."""
 
     title: tuple[tuple[str, str | None], ...]
     css: str
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ class Resolver:
     link_types: Collection[str]  # the fact types a link may name, as `parse` was given them
     fact: Callable[[str, str], Target | None]  # (type, id) -> a fact link's target; None: unknown
     page: Callable[[str], str]  # a relative link as written -> the URL of the built page
-    judgement: Callable[[str | None], JudgementBox]
+    judgement: Callable[[Judgement], JudgementBox]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +195,13 @@ class _Walk(Treeprocessor):
             text = " ".join(self.plain(_text(c)) for c in box if c is not title)
             line, col = locate.box()
             self.prose.judgements.append(
-                Judgement(self.plain(_text(title)) if title is not None else None, " ".join(text.split()), line, col)
+                Judgement(
+                    self.plain(_text(title)) if title is not None else None,
+                    " ".join(text.split()),
+                    line,
+                    col,
+                    tuple((box.get("class") or "").split()),
+                )
             )
         # The page shows a heading as plain text (`render`): a link there is its text, and a citation there
         # makes no note (the page would list a note that nothing marks, which MkDocs's strict build refuses).
@@ -202,7 +213,7 @@ class _Walk(Treeprocessor):
                 self._link(element, sentence, locate, box_of.get(id(element)), shown=id(element) not in as_text)
         if self.resolver is not None:
             for box, judgement in zip(boxes, self.prose.judgements, strict=False):
-                self._show_box(box, judgement.title)
+                self._show_box(box, judgement)
             _replace_marked(root)
 
     def plain(self, text: str) -> str:
@@ -264,10 +275,11 @@ class _Walk(Treeprocessor):
             a.set("title", found.title)
             a.set("class", "kb-fact")
 
-    def _show_box(self, box: etree.Element, title: str | None) -> None:
+    def _show_box(self, box: etree.Element, judgement: Judgement) -> None:
         assert self.resolver is not None
-        shown = self.resolver.judgement(title)
+        shown = self.resolver.judgement(judgement)
         box.set("class", f"admonition judgement {shown.css}")
+        box.set("id", shown.anchor)
         if len(box) and box[0].get("class") == "admonition-title":
             box.remove(box[0])
         head = etree.Element("p", {"class": "admonition-title"})
@@ -432,7 +444,9 @@ class _Engine:
         self.walk.reset(body, link_types, None)
         self.md.convert(body)
         prose = self.walk.prose
-        prose.tree, prose.stash = self.walk.root, [str(b) for b in self.md.htmlStash.rawHtmlBlocks]
+        # Python-Markdown returns early for a blank body, before any tree processor: the tree is then empty.
+        tree = self.walk.root if self.walk.root is not None else etree.Element(self.md.doc_tag)
+        prose.tree, prose.stash = tree, [str(b) for b in self.md.htmlStash.rawHtmlBlocks]
         return prose
 
     def show(self, prose: Prose, body: str, resolver: Resolver) -> _Walk:
@@ -551,6 +565,7 @@ ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "sup": {"id"},
     "li": {"id"},
+    "div": {"id"},  # a judgement box's anchor, and only that (see _kept)
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
@@ -566,6 +581,17 @@ def classes(judgement_classes: frozenset[str]) -> dict[str, set[str]]:
     }
 
 
+_JUDGEMENT_ID = re.compile(re.escape(ANCHOR_PREFIX) + r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+def _kept(tag: str, attribute: str, value: str) -> str | None:
+    """An allowed attribute's value, or None to drop it: a `div` keeps only a judgement's anchor as its id, so
+    nothing else can take an id the theme or a heading uses."""
+    if tag == "div" and attribute == "id" and not _JUDGEMENT_ID.match(value):
+        return None
+    return value
+
+
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     from kb.core.yardstick import CSS_CLASSES
@@ -573,6 +599,7 @@ def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(TAGS),
         attributes=ATTRIBUTES,
+        attribute_filter=_kept,
         allowed_classes=classes(CSS_CLASSES),
         url_schemes={"http", "https"},
         link_rel=None,

@@ -21,7 +21,7 @@ import threading
 import time
 from calendar import timegm
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -36,6 +36,7 @@ from kb.core.model import KnowledgeBase
 from kb.site import publish
 from kb.site.doclinks import check_docs, collision_findings
 from kb.site.publish import Record, captured
+from kb.site.render.cite import Site
 from kb.site.render.relations import relations
 from kb.site.render.site import RenderResult, pages, write_site
 
@@ -47,6 +48,7 @@ class Project:
     config: Path
     docs_dir: Path
     site_dir: Path
+    site: Site = field(default_factory=Site)  # its name and address, for the citations on its pages
 
     @classmethod
     def locate(cls, config: Path, data_dir: Path, site_dir: Path | None = None) -> Project:
@@ -61,7 +63,10 @@ class Project:
     def from_config(cls, config: Path, site_dir: Path | None = None) -> Project:
         settings = yaml.safe_load(config.read_text("utf-8")) or {}
         root = config.parent
-        return cls(config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"))
+        site = Site(str(settings.get("site_name") or Site.name), settings.get("site_url") or None)
+        return cls(
+            config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"), site
+        )
 
     def check_site_dir(self, data_dir: Path) -> None:
         """Refuse (BuildError, usage) a site directory whose replacement by the new site would destroy
@@ -223,7 +228,7 @@ def render(
     `timings`, when given, receives the seconds spent in "read" (loading, validating, the model),
     "render" (the rules run beside it) and "write"."""
     out = out or sys.stdout
-    result, files = checked_pages(data_dir, timings, jobs)
+    result, files = checked_pages(data_dir, timings, jobs, project.site)
     if files is not None:  # the links of briefings and hand-written pages, as `kb check` checks them
         result.findings = sorted(result.findings + check_docs(project.docs_dir, result.kb, files))
     if result.errors or files is None:
@@ -251,12 +256,12 @@ def _rules_of_forked() -> list[Finding]:
     return rule_findings(_FORKED[0])
 
 
-def _pages_of_forked(share: tuple[int, int]) -> dict[str, bytes]:
-    return pages(_FORKED[0], share)
+def _pages_of_forked(share: tuple[int, int], site: Site) -> dict[str, bytes]:
+    return pages(_FORKED[0], share, site)
 
 
 def checked_pages(
-    data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None
+    data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None, site: Site | None = None
 ) -> tuple[CheckResult, dict[str, bytes] | None]:
     """`kb check` of `data_dir`, and the pages when it found no errors. The rules and the rendering
     only read the model, so with a second core they run at once: the rules and half the pages in
@@ -271,13 +276,13 @@ def checked_pages(
         relations(result.kb)  # worked out once, before the fork, for every process
         with forked_pool(2, _forked_with, result.kb) as pool:
             rules = pool.submit(_rules_of_forked)
-            other_half = pool.submit(_pages_of_forked, (1, 2))
-            files = dict(sorted((pages(result.kb, (0, 2)) | other_half.result()).items()))
+            other_half = pool.submit(_pages_of_forked, (1, 2), site or Site())
+            files = dict(sorted((pages(result.kb, (0, 2), site) | other_half.result()).items()))
             found = rules.result()
     result.findings.extend(found + collision_findings(result.kb))
     result.findings.sort()
     if not result.errors and files is None:
-        files = pages(result.kb)
+        files = pages(result.kb, site=site)
     if timings is not None:
         timings.update(read=read_at - started, render=time.perf_counter() - read_at)
     return result, None if result.errors else files

@@ -35,7 +35,7 @@ from kb.core.model import KnowledgeBase
 from kb.site import publish
 from kb.site.build import BuildError, Project, mkdocs_env
 from kb.site.doclinks import collision_findings
-from kb.site.render.site import pages, showing, write_site
+from kb.site.render.site import pages, rendered, showing, write_site
 
 Signature = tuple[int, int]  # (mtime in ns, size): a file read again when either moves
 
@@ -88,7 +88,7 @@ class Preview:
         if result.errors:
             write_text(result.findings, result.files, out)
             raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and start again")
-        docs = pages(result.kb)
+        docs = pages(result.kb, site=project.site)
         write_site(result.kb, project.docs_dir, docs)
         os.environ.update(mkdocs_env(result.kb))
         config = publish.load(project.config, site_dir, strict=False, policy=False)
@@ -131,8 +131,7 @@ class Preview:
         now_files = {uri: (emitter, subject) for uri, emitter, subject in showing(result.kb, ids, types)}
         docs = dict(self.docs)
         for uri, (emitter, subject) in sorted(now_files.items()):
-            text = emitter.render(result.kb, subject)
-            data = text.encode("utf-8") if isinstance(text, str) else text
+            data = rendered(result.kb, uri, emitter, subject, self.project.site)
             if docs.get(uri) != data:
                 docs[uri] = data
                 write_if_changed(self.project.docs_dir / uri, data, make_dirs=True)

@@ -15,7 +15,7 @@ from kb.core.text import url
 
 def nearest_id(kb: KnowledgeBase, target: str, types: tuple[str, ...]) -> str | None:
     """The existing id of an allowed type closest to `target` (a typo's likely intent)."""
-    ids = [i for t in types if t in BY_NAME for i in kb.of_type(t)]
+    ids = [i for t in types or BY_NAME if t in BY_NAME for i in kb.of_type(t)]
     close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -33,7 +33,7 @@ def _where(ref: Reference) -> str:
 def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.unresolved():
         near = nearest_id(kb, ref.target, ref.types)
-        expected = BY_NAME.get(ref.types[0])
+        expected = BY_NAME.get(ref.expected)
         hint = (
             f"did you mean '{near}'?"
             if near
@@ -44,7 +44,7 @@ def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
         yield finding(
             ref.origin,
             "ref-missing",
-            f"{_where(ref)} names {ref.types[0]} '{ref.target}', which does not exist",
+            f"{_where(ref)} names {ref.expected} '{ref.target}', which does not exist",
             hint,
             at=ref.pos,
         )
@@ -60,7 +60,7 @@ def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
 def references_have_right_type(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
         target = kb.get(ref.target)
-        if target is not None and target.TYPE not in ref.types:
+        if target is not None and ref.types and target.TYPE not in ref.types:
             yield finding(
                 ref.origin,
                 "ref-type",

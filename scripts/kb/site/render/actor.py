@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kb.core.facts import Actor, Event
 from kb.core.facttypes import page_of, series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import assessment, templates
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
@@ -51,6 +51,7 @@ def _listed(kb: KnowledgeBase, actor: Actor) -> set[str]:
     listed = {e.id for e in events} | {p.id for p in rel.places_in_country.get(actor.id, [])}
     listed |= {p for e in events for p in e.places}
     listed |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
+    listed |= {a.id for a in assessment.held_by(kb, actor.id) + assessment.about(kb, actor.id)}
     return (
         listed
         | {a.id for a, _ in rel.members.get(actor.id, [])}
@@ -135,6 +136,8 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         timeline=long["events"],
         series=series,
         places=long["places"],
+        held=assessment.lines(kb, assessment.held_by(kb, actor.id), ln),
+        assessed=assessment.lines(kb, assessment.about(kb, actor.id), ln),
         quotes=long["briefings"],
         mentions=long["references"],
         citations=citation_lines(ln, cites),

@@ -66,7 +66,8 @@ def _item(column: str, value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)
     if column == "sources" or ("source" in value and "locator" in value):
-        return f"{value['source']} ({value['locator']})"
+        credibility = f", credibility {value['credibility']}" if value.get("credibility") is not None else ""
+        return f"{value['source']} ({value['locator']}{credibility})"
     if column == "actors":
         return f"{value['actor']} ({value['role']})"
     if column == "attribution":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kb.core.facts import Event
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import assessment, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
@@ -48,7 +48,13 @@ def lists(kb: KnowledgeBase, event: Event, ln: Linker) -> dict[str, Section]:
         ),
         "briefings": Section("Cited in briefings", "quote_items", cited_in(kb, event.id, ln)),
         "references": Section(
-            "Referenced by", "mention_items", pairs(mentioned_by(kb, event.id, ln, exclude={e.id for e in near}))
+            "Referenced by",
+            "mention_items",
+            pairs(
+                mentioned_by(
+                    kb, event.id, ln, exclude={e.id for e in near} | {a.id for a in assessment.about(kb, event.id)}
+                )
+            ),
         ),
     }
 
@@ -79,6 +85,7 @@ def render(kb: KnowledgeBase, event: Event) -> str:
         actors=actors,
         attribution=attribution,
         related=long["related"],
+        assessed=assessment.lines(kb, assessment.about(kb, event.id), ln),
         quotes=long["briefings"],
         mentions=long["references"],
         citations=citation_lines(ln, [(None, event.sources)]),

@@ -11,6 +11,7 @@ from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by, pairs
 from kb.site.render.charts import Bar, column_chart
+from kb.site.render.citations import cited
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
 from kb.site.render.more import Cut
@@ -61,7 +62,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
     ln = Linker(kb, page)
     rows = []
     for f in figures:
-        sources = Safe("; ".join(f"{ln.to(c.source)}, {md_text(c.locator)}" for c in f.sources))
+        sources = Safe("; ".join(cited(ln, c) for c in f.sources))
         notes = [x for x in (f.note, f"disputed: {f.disputed}" if f.disputed else None) if x]
         rows.append(
             ValueRow(

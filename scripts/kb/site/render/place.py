@@ -7,7 +7,7 @@ from collections import defaultdict
 from kb.core.facts import Place
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import assessment, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
@@ -34,6 +34,7 @@ def lists(kb: KnowledgeBase, place: Place, ln: Linker) -> dict[str, Section]:
     rel = relations(kb)
     events = rel.events_at_place.get(place.id, [])
     listed = {e.id for e in events} | {p.id for p in rel.places_within.get(place.id, [])}
+    listed |= {a.id for a in assessment.about(kb, place.id)}
     return {
         "events": Section(
             "Events here", "rows", [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in events]
@@ -71,6 +72,7 @@ def render(kb: KnowledgeBase, place: Place) -> str:
         events=long["events"],
         involved=involved,
         within=within,
+        assessed=assessment.lines(kb, assessment.about(kb, place.id), ln),
         quotes=long["briefings"],
         mentions=long["references"],
         citations=citation_lines(ln, [(None, place.sources)]),

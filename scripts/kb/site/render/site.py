@@ -24,7 +24,22 @@ from kb.core.facts import Fact
 from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
-from kb.site.render import actor, briefing, downloads, event, figure, home, more, place, reference, source, spending
+from kb.site.render import (
+    actor,
+    assessment,
+    briefing,
+    cite,
+    downloads,
+    event,
+    figure,
+    home,
+    judgements,
+    more,
+    place,
+    reference,
+    source,
+    spending,
+)
 from kb.site.render.indexes import INDEXES, index_parts
 from kb.site.render.relations import relations
 
@@ -62,6 +77,10 @@ class Emitter:
     files: Callable[[KnowledgeBase], Files]
     render: Callable[[KnowledgeBase, Any], str | bytes]
     about: Callable[[KnowledgeBase, frozenset[str], frozenset[str]], Files] | None = None
+    cite: Callable[[KnowledgeBase, Any], cite.PageCitation] | None = None
+    """For pages a reader may cite (briefings, facts): what the citation says. `pages` adds it to the front
+    matter and the "Cite this" block to the page, the same way for every page type."""
+    site: bool = False  # `render` is given the site (name and address) instead of a subject
 
 
 FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
@@ -70,6 +89,7 @@ FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
     "place": place.render,
     "event": event.render,
     "source": source.render,
+    "assessment": assessment.render,
 }
 """The page of each fact type that has pages of its own (a figure is a row of its series page)."""
 
@@ -113,6 +133,7 @@ def _fact_pages(fact_type: str) -> Emitter:
         lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
         FACT_PAGES[fact_type],
         about,
+        cite.of_fact,
     )
 
 
@@ -137,6 +158,7 @@ EMITTERS: list[Emitter] = [
         downloads.file,
         lambda kb, ids, types: ((p, p) for p in downloads.paths(types)),
     ),
+    Emitter("citation file", lambda kb: [(cite.CFF, None)], cite.cff, site=True),
     Emitter(
         "reference pages",
         lambda kb: ((p, p) for p in reference.files()),
@@ -150,6 +172,8 @@ EMITTERS: list[Emitter] = [
         lambda kb, subject: subject[1](kb, subject[0]),
         lambda kb, ids, types: ((part.path, (part, render)) for part, render in index_parts(kb, ids)),
     ),
+    _one("key judgements page", judgements.PAGE, judgements.render),
+    _one(f"index {assessment.INDEX}", assessment.INDEX, assessment.index),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
     Emitter(
         "continuation pages",
@@ -162,6 +186,7 @@ EMITTERS: list[Emitter] = [
         lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
         lambda kb, s: figure.render(kb, *s),
         _series_about,
+        lambda kb, s: cite.of_series(kb, *s),
     ),
 ]
 """Everything the site generates, in a fixed order."""
@@ -171,15 +196,23 @@ def _work(kb: KnowledgeBase) -> list[tuple[str, Emitter, Any]]:
     return [(path, emitter, subject) for emitter in EMITTERS for path, subject in emitter.files(kb)]
 
 
-def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes]:
+def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1), site: cite.Site | None = None) -> dict[str, bytes]:
     """Every generated file: docs-relative POSIX path -> bytes, sorted by path. Pure: same knowledge
-    base, same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n processes."""
+    base (and site), same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n
+    processes. `site`: the name and address mkdocs.yml gives the site, for citations."""
     k, n = share
-    out: dict[str, bytes] = {}
-    for path, emitter, subject in _work(kb)[k::n]:
-        text = emitter.render(kb, subject)
-        out[path] = text.encode("utf-8") if isinstance(text, str) else text
-    return dict(sorted(out.items()))
+    site = site or cite.Site()
+    return dict(
+        sorted((path, rendered(kb, path, emitter, subject, site)) for path, emitter, subject in _work(kb)[k::n])
+    )
+
+
+def rendered(kb: KnowledgeBase, path: str, emitter: Emitter, subject: Any, site: cite.Site) -> bytes:
+    """One generated file's bytes: what its emitter renders, with its citation if readers may cite it."""
+    text = emitter.render(kb, site if emitter.site else subject)
+    if emitter.cite is not None and isinstance(text, str):
+        text = cite.add(text, emitter.cite(kb, subject), path, site)
+    return text.encode("utf-8") if isinstance(text, str) else text
 
 
 def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> list[tuple[str, Emitter, Any]]:
@@ -287,10 +320,12 @@ def _check_folders(docs_dir: Path, paths: Iterable[str]) -> None:
             raise OSError(errno.ELOOP, "a symbolic link where kb build writes a folder", str(at))
 
 
-def write_site(kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None) -> RenderResult:
+def write_site(
+    kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None, site: cite.Site | None = None
+) -> RenderResult:
     """Render `kb` into `docs_dir` (`files`: its pages, if rendered already): write changed files,
     delete generated files no longer produced. OSError (a full disk, a read-only folder) names the file."""
-    files = pages(kb) if files is None else files
+    files = pages(kb, site=site) if files is None else files
     result = RenderResult()
     started = time.perf_counter()
     _check_folders(docs_dir, files)

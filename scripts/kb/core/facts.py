@@ -7,14 +7,16 @@ exact line of any field without reaching into the loader.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from kb.core import judgement, prose
 from kb.core.dates import PartialDate, date_key
 from kb.core.loader import Document, Path_, Position
+
+T = TypeVar("T")
 
 
 def label_of(data: Mapping[str, Any]) -> str | None:
@@ -101,6 +103,16 @@ class Fact:
     tags: list[str] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
+    own: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What later steps work out from this fact alone (a row of the downloads), kept with it: a fact is read
+    anew when its file changes, so nothing here outlives what it was made from (the preview keeps the
+    facts of unchanged files). Never what depends on other facts: that is `KnowledgeBase.memo`."""
+
+    def memo(self, key: str, make: Callable[[Fact], T]) -> T:
+        """`make(self)`, worked out on first use and kept with the fact."""
+        if key not in self.own:
+            self.own[key] = make(self)
+        return cast(T, self.own[key])
 
     @property
     def label(self) -> str:

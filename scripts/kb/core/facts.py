@@ -103,16 +103,16 @@ class Fact:
     tags: list[str] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
-    own: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What later steps work out from this fact alone (a row of the downloads), kept with it: a fact is read
     anew when its file changes, so nothing here outlives what it was made from (the preview keeps the
     facts of unchanged files). Never what depends on other facts: that is `KnowledgeBase.memo`."""
 
     def memo(self, key: str, make: Callable[[Fact], T]) -> T:
         """`make(self)`, worked out on first use and kept with the fact."""
-        if key not in self.own:
-            self.own[key] = make(self)
-        return cast(T, self.own[key])
+        if key not in self.derived:
+            self.derived[key] = make(self)
+        return cast(T, self.derived[key])
 
     @property
     def label(self) -> str:
@@ -140,7 +140,12 @@ class Fact:
         """Every reference this fact holds in a field, citations included."""
         yield from _cite(self.sources)
 
-    def references(self) -> Iterator[Reference]:
+    def references(self) -> list[Reference]:
+        """Every reference this fact holds, worked out once (it depends on the fact alone; the index of who
+        cites whom is rebuilt from these after each edit)."""
+        return self.memo("references", lambda fact: list(fact.find_references()))
+
+    def find_references(self) -> Iterator[Reference]:
         for where, target, types, locator in self.fields():
             yield Reference(self, target, types, where, locator=locator)
 
@@ -563,8 +568,8 @@ class Briefing(Fact):
     def links(self, kind: prose.LinkKind) -> Iterator[prose.Link]:
         return (link for link in self.parsed.links if link.kind == kind)
 
-    def references(self) -> Iterator[Reference]:
-        yield from super().references()
+    def find_references(self) -> Iterator[Reference]:
+        yield from super().find_references()
         for link in self.links("fact"):
             yield Reference(
                 self,

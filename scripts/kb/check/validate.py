@@ -20,19 +20,26 @@ from referencing import Registry, Resource
 
 from kb.core.findings import Finding
 from kb.core.loader import Document, Path_
-from kb.core.schema import SCHEMA_FILES, inline_refs, schema
+from kb.core.schema import Files, inline_refs, schema, schema_files
 
 
-@cache
 def validator(fact_type: str) -> Draft202012Validator:
-    registry = Registry().with_resources(
-        (f"{name}.json", Resource.from_contents(schema(name))) for name in SCHEMA_FILES
-    )
+    return _validator(fact_type, schema_files())
+
+
+def fast_validator(fact_type: str) -> Any:
+    return _fast_validator(fact_type, schema_files())
+
+
+# Compiled once per set of schema files: a fact type added at run time (a test's) gets validators of its own.
+@cache
+def _validator(fact_type: str, files: Files) -> Draft202012Validator:
+    registry = Registry().with_resources((f"{name}.json", Resource.from_contents(schema(name))) for name, _ in files)
     return Draft202012Validator(schema(fact_type), registry=registry)
 
 
 @cache
-def fast_validator(fact_type: str) -> Any:
+def _fast_validator(fact_type: str, files: Files) -> Any:
     compiled = inline_refs(schema(fact_type)) | {"$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(compiled)
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from kb.core.facttypes import BY_NAME, FACT_TYPES
 
-Files = tuple[tuple[str, Path], ...]
-"""Every schema's name with its file: what the caches of whatever is made from the schemas are keyed by."""
+SchemaFiles = tuple[tuple[str, Path], ...]
+"""Every schema's name with its file (a key for caches of what is made from them all)."""
 
 
 def schema_file(name: str) -> Path:
@@ -30,10 +30,15 @@ def schema_file(name: str) -> Path:
     fact_type = BY_NAME.get(name)
     if fact_type is not None and fact_type.schema_path is not None:
         return fact_type.schema_path
+    return _package_file(name)
+
+
+@cache  # asked for every file validated and every value displayed: one Path each, its hash kept
+def _package_file(name: str) -> Path:
     return Path(str(resources.files("kb.schemas").joinpath(f"{name}.json")))
 
 
-def schema_files() -> Files:
+def schema_files() -> SchemaFiles:
     """Every schema, with its file: the shared definitions, then one per fact type in table order."""
     return tuple((name, schema_file(name)) for name in ("common", *(t.schema for t in FACT_TYPES)))
 
@@ -179,14 +184,14 @@ def undisplayed(schemas: dict[str, dict[str, Any]] | None = None) -> list[tuple[
     ]
 
 
-@cache
-def _display_tables(files: Files) -> dict[tuple[str, str], dict[str, str]]:
-    return {(e.file, e.field): e.display for e in enums({name: _read(path) for name, path in files})}
+@cache  # by file: a fact type added at run time (a test's) has its own
+def _display_table(name: str, file: Path) -> dict[str, dict[str, str]]:
+    return {e.field: e.display for e in enums({name: _read(file)})}
 
 
 def display(fact_type: str, field: str, value: str) -> str:
     """What readers call `value` of `field` of a fact type: display("figure", "status", "pledge")."""
-    return _display_tables(schema_files())[(fact_type, field)][value]
+    return _display_table(fact_type, schema_file(fact_type))[field][value]
 
 
 def inline_refs(node: Any, base: str = "common") -> Any:

@@ -12,7 +12,7 @@ from kb.check.rules import RULES
 from kb.check.rules.base import Rule
 from kb.core.facttypes import FACT_TYPES, FactType
 from kb.core.judgement import SYNTAX
-from kb.core.schema import Files, schema, schema_files
+from kb.core.schema import SchemaFiles, schema, schema_files
 from kb.core.text import table_cell
 from kb.core.yardstick import CONFIDENCE, YARDSTICK
 from kb.edit.schemadoc import schema_reference_markdown
@@ -130,7 +130,7 @@ def files() -> dict[str, str]:
 
 
 @cache  # the same for every knowledge base: made once per table of fact types (a test may add one)
-def _files(types: tuple[FactType, ...], schemas: Files) -> dict[str, str]:
+def _files(types: tuple[FactType, ...], schemas: SchemaFiles) -> dict[str, str]:
     out = {CHECKS_PAGE: checks_page(), FACT_FILES_PAGE: fact_files_page()}
     for name, _ in schemas:
         out[f"schemas/{name}.json"] = json.dumps(schema(name), indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from kb.core import judgement, prose
@@ -526,7 +527,10 @@ class Briefing(Fact):
         """A position in the body as a position in the file."""
         return Position(self.body_line + line - 1, col)
 
+    @cached_property
     def judgements(self) -> list[Judgement]:
+        """Its judgement boxes, read once (the checker's rules, its page, its sources' pages and the Key
+        judgements page all ask)."""
         links: dict[int, list[prose.Link]] = defaultdict(list)
         for link in self.parsed.links:
             if link.judgement is not None:

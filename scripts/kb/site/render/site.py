@@ -247,14 +247,50 @@ def page_paths(kb: KnowledgeBase) -> set[str]:
     return {path for path, _, _ in _work(kb)}
 
 
-def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
+Writers = dict[str, list[str]]
+"""Each generated path -> what writes it ("event pages: border-exercise-2023")."""
+
+
+def writer(emitter: Emitter, subject: Any) -> str:
+    return f"{emitter.name}: {getattr(subject, 'id', subject)}" if subject is not None else emitter.name
+
+
+def writers(work: Iterable[tuple[str, Emitter, Any]]) -> Writers:
+    """Who writes each path of `work` (all of `kb`'s files, or those an edit touches: see `rewritten`)."""
+    out: Writers = {}
+    for path, emitter, subject in work:
+        out.setdefault(path, []).append(writer(emitter, subject))
+    return out
+
+
+def all_writers(kb: KnowledgeBase) -> Writers:
+    """Who writes each generated file of `kb`."""
+    return writers(_work(kb))
+
+
+def rewritten(
+    kept: Writers, before: Iterable[tuple[str, Emitter, Any]], now: Iterable[tuple[str, Emitter, Any]]
+) -> Writers:
+    """`kept` after an edit: the writers of the files the edit touched as they were (`showing` of the old
+    knowledge base) taken out, as they are now put in; the rest, which the edit cannot change, kept."""
+    out = {path: list(whom) for path, whom in kept.items()}
+    for path, emitter, subject in before:
+        whom = out.get(path, [])
+        if (what := writer(emitter, subject)) in whom:
+            whom.remove(what)
+            if not whom:
+                del out[path]
+    for path, emitter, subject in now:
+        out.setdefault(path, []).append(writer(emitter, subject))
+    return out
+
+
+def collisions(kb: KnowledgeBase, known: Writers | None = None) -> dict[str, list[str]]:
     """Paths two generated files would both take, with what would write them (a fact whose id is the
-    name of a section's own page, say): the checker reports them, so the build never meets one."""
-    writers: dict[str, list[str]] = {}
-    for path, emitter, subject in _work(kb):
-        what = f"{emitter.name}: {getattr(subject, 'id', subject)}" if subject is not None else emitter.name
-        writers.setdefault(path, []).append(what)
-    return {path: whom for path, whom in writers.items() if len(whom) > 1}
+    name of a section's own page, say): the checker reports them, so the build never meets one.
+    `known`: the writers already worked out (the preview keeps them between edits)."""
+    found = known if known is not None else all_writers(kb)
+    return {path: whom for path, whom in found.items() if len(whom) > 1}
 
 
 def previous(docs_dir: Path) -> set[str]:

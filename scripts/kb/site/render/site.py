@@ -191,6 +191,12 @@ def emitters() -> list[Emitter]:
             lambda kb, ids, types: ((part.path, (part, render)) for part, render in index_parts(kb, ids)),
         ),
         _one("key judgements page", judgements.PAGE, judgements.render),
+        Emitter(
+            "key judgements by year",
+            lambda kb: ((part.path, part) for part in judgements.parts(kb)),
+            judgements.render_part,
+            lambda kb, ids, types: ((part.path, part) for part in judgements.parts(kb, ids)),
+        ),
         _one(f"index {assessment.INDEX}", assessment.INDEX, assessment.index),
         *(emitter for t in FACT_TYPES for emitter in _of_type(t)),
         Emitter(

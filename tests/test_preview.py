@@ -135,3 +135,35 @@ def test_the_kept_site_is_the_site_a_whole_build_makes(preview: Preview, origina
     mine, built = tree(ours), tree(theirs)
     assert mine.keys() == built.keys()
     assert [path for path in built if mine[path] != built[path] and not path.endswith(".gz")] == []
+
+
+def test_with_indexes_in_parts_the_preview_still_shows_what_a_whole_build_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 10,000 facts the indexes come in parts (by letter, by year): a rename that moves an actor to
+    # another letter's part changes two parts and who writes them (once reported as a page collision).
+    from kb.site.render import indexes, judgements
+
+    monkeypatch.setattr(indexes, "LIMIT", 1)
+    monkeypatch.setattr(indexes, "BRIEFING_LIMIT", 1)
+    monkeypatch.setattr(judgements, "LIMIT", 1)
+    config, data = make_project(tmp_path, FIXTURES / "site")
+    preview = Preview.start(data, Project.locate(config, data), tmp_path / "site", io.StringIO())
+    assert any(path.startswith("actors/by-name/") for path in preview.docs)
+    edits = [
+        ("actors/eastland.yaml", "name: Eastland", "name: Westland"),
+        ("briefings/harbour-security.md", 'date: "2025-07-01"', 'date: "2024-07-01"'),
+        ("events/border-exercise-2023.yaml", 'date: "2023"', 'date: "2021"'),
+        ("actors/eastland.yaml", "name: Westland", "name: Eastland"),
+    ]
+    for rel, old, new in edits:
+        path = data / rel
+        text = path.read_text()
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1))
+        _bump(path)
+        out = io.StringIO()
+        assert not preview.refresh(out).errors, out.getvalue()[-3000:]
+        kb = check(data).kb
+        assert preview.docs == pages(kb, site=preview.project.site), rel
+        assert {p: sorted(w) for p, w in preview.writers.items()} == {p: sorted(w) for p, w in all_writers(kb).items()}

@@ -35,7 +35,7 @@ from kb.core.model import KnowledgeBase
 from kb.site import publish
 from kb.site.build import BuildError, Project, mkdocs_env
 from kb.site.doclinks import collision_findings
-from kb.site.render.site import Writers, all_writers, pages, rendered, rewritten, showing, write_site
+from kb.site.render.site import Work, Writers, all_writers, pages, rendered, rewritten, showing, write_site
 
 Signature = tuple[int, int]  # (mtime in ns, size): a file read again when either moves
 
@@ -129,6 +129,7 @@ class Preview:
             if _names_changed(old, result.kb, edited):
                 ids |= frozenset(result.kb.figures) | frozenset(old.figures)  # metric words take names' capitals
             shown_before, shown_now = showing(old, ids, types), showing(result.kb, ids, types)
+            shown_now += still_there(result.kb, shown_before, shown_now)
             # Only the files the edit touched can change who writes a path: the rest of the map is kept.
             known = rewritten(self.writers, shown_before, shown_now)
             _add(result, collision_findings(result.kb, known))
@@ -173,6 +174,17 @@ def _checked(outcomes: dict[Path, FileOutcome], special: list[Finding]) -> Check
 def _add(result: CheckResult, findings: list[Finding]) -> None:
     result.findings.extend(findings)
     result.findings.sort()
+
+
+def still_there(kb: KnowledgeBase, before: Work, now: Work) -> Work:
+    """The files that showed the edited facts and show none of them now, yet still exist: an edit can move a
+    fact out of a file that gathers facts by a key (an index's letter, a year's page, a figure series), and
+    the file stays for the others. Their emitters list their files of `kb` to say (only those emitters)."""
+    gone = {path for path, _, _ in before} - {path for path, _, _ in now}
+    found: Work = []
+    for emitter in {e.name: e for path, e, _ in before if path in gone}.values():
+        found += [(path, emitter, subject) for path, subject in emitter.files(kb) if path in gone]
+    return found
 
 
 def neighbours(kb: KnowledgeBase, ids: set[str]) -> set[str]:

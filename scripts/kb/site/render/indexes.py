@@ -379,5 +379,11 @@ def index_parts(
     keys |= {f"actors/by-name/{letter(kb.actors[i].name)}.md" for i in ids if i in kb.actors}
     keys |= {f"places/by-name/{letter(kb.places[i].name)}.md" for i in ids if i in kb.places}
     keys |= {f"sources/by-name/{letter(kb.sources[i].title)}.md" for i in ids if i in kb.sources}
-    keys |= {f"timeline/{year_of(kb.events[i])}.md" for i in ids if i in kb.events}
+    years = [f"timeline/{year_of(kb.events[i])}.md" for i in ids if i in kb.events]
+    # A year's page links the years before and after it: those change when a year gains its first event.
+    order = [p.path for p in _year_parts(kb)] if years else []
+    keys |= {
+        order[j] for y in years if y in order for j in (order.index(y) - 1, order.index(y) + 1) if 0 <= j < len(order)
+    }
+    keys |= set(years)
     return [(part, render) for part, render in out if part.path in keys]

@@ -215,7 +215,7 @@ def emitters() -> list[Emitter]:
     ]
 
 
-def _work(kb: KnowledgeBase) -> list[tuple[str, Emitter, Any]]:
+def _work(kb: KnowledgeBase) -> Work:
     return [(path, emitter, subject) for emitter in emitters() for path, subject in emitter.files(kb)]
 
 
@@ -238,7 +238,7 @@ def rendered(kb: KnowledgeBase, path: str, emitter: Emitter, subject: Any, site:
     return text.encode("utf-8") if isinstance(text, str) else text
 
 
-def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> list[tuple[str, Emitter, Any]]:
+def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Work:
     """The generated files of `kb` that show any of the facts `ids` (of the types `types`), and every file of
     the emitters that cannot say (small pages): what an edit of those facts may change."""
     return [
@@ -253,12 +253,19 @@ def page_paths(kb: KnowledgeBase) -> set[str]:
     return {path for path, _, _ in _work(kb)}
 
 
+Work = list[tuple[str, Emitter, Any]]
+"""Generated files to render: (docs path, its emitter, what it is about)."""
+
 Writers = dict[str, list[str]]
 """Each generated path -> what writes it ("event pages: border-exercise-2023")."""
 
 
 def writer(emitter: Emitter, subject: Any) -> str:
-    return f"{emitter.name}: {getattr(subject, 'id', subject)}" if subject is not None else emitter.name
+    """Who writes a file, as a collision names it: the emitter, and the fact whose page it is. Nothing that
+    changes while the writer stays the same (an index part's row count): the preview takes a writer out
+    by this name when its files change."""
+    fact_id = getattr(subject, "id", None)
+    return f"{emitter.name}: {fact_id}" if isinstance(fact_id, str) else emitter.name
 
 
 def writers(work: Iterable[tuple[str, Emitter, Any]]) -> Writers:

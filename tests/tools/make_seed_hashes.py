@@ -2,7 +2,7 @@
 """Write the fingerprints of the seed articles that our own text must not copy.
 
 Every article under the seeds directory is a text file whose first non-empty line is its
-title; the rest is its body. For each body we take every run of nine consecutive words
+title; the rest is its body. For each body we take every run of seven consecutive words
 (tokenised exactly as `tests/test_own_words.py` does) and store a short sha256 digest of it,
 never the words themselves, in `tests/data/seed_ngrams.txt`: one digest per line, sorted.
 Each article's title is fingerprinted whole in `tests/data/seed_titles.txt`, so that a source
@@ -24,14 +24,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = 9  # words in a run: nine or more consecutive words copied is a finding
+RUN = 7  # words in a run: seven or more consecutive words copied is a finding
 DIGEST_CHARS = 16  # hex characters of sha256 kept per run
 _WORD = re.compile(r"[a-z0-9’']+")
+_WORD_ANY_CASE = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; curly and straight apostrophes are one character."""
     return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def cased_words(text: str) -> list[tuple[str, bool]]:
+    """The tokens of `words(text)`, each with whether it is written with a capital (a name's word)."""
+    return [(m[0].lower(), m[0][0].isupper()) for m in _WORD_ANY_CASE.finditer(text.replace("’", "'"))]
 
 
 def digest(tokens: tuple[str, ...] | list[str]) -> str:

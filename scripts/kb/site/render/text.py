@@ -53,6 +53,21 @@ def date_span(start: PartialDate | None, end: PartialDate | None, approximate: b
     return f"{human_date(start, approximate)} to {end.human()}"
 
 
+def event_when(event: Event) -> str:
+    """When an event happened, as its source dates it: '2025', 'about 2015', or for an event the source
+    gives no date: 'undated, 2014 or later', 'undated, between 2014 and 2025', 'undated'."""
+    if not event.undated:
+        return date_span(event.date, event.end, event.approximate)
+    low, high = event.not_before, event.not_after
+    if low and high:
+        return f"undated, between {low.human()} and {high.human()}"
+    if low:
+        return f"undated, {low.human()} or later"
+    if high:
+        return f"undated, {high.human()} or earlier"
+    return "undated"
+
+
 def period_words(start: PartialDate | None, end: PartialDate | None, former: bool = False) -> str:
     """When a role or membership held: 'since 2004', '2019 to 2024', 'until 2024', 'formerly'."""
     if start and end:
@@ -149,7 +164,7 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
     """The hover text of a link to `fact`: its type, when, and what it says, in plain text."""
     kind = BY_NAME[fact.TYPE].title
     if isinstance(fact, Event):
-        head = f"{kind}, {date_span(fact.date, fact.end, fact.approximate)}: {fact.title}."
+        head = f"{kind}, {event_when(fact)}: {fact.title}."
         return f"{head} {fact.summary}"
     if isinstance(fact, Figure):
         return (

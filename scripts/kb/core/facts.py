@@ -409,6 +409,7 @@ class Figure(Fact):
     qualifier: str | None = None
     period_end: PartialDate | None = None
     ongoing: bool = False
+    cumulative: bool = False  # a running total up to `period`, not that period's own value
     compared_to: str | None = None
     disputed: str | None = None
     note: str | None = None
@@ -432,6 +433,7 @@ class Figure(Fact):
             qualifier=d.get("qualifier"),
             period_end=date_or_none(d.get("period_end")),
             ongoing=bool(d.get("ongoing")),
+            cumulative=bool(d.get("cumulative")),
             compared_to=d.get("compared_to"),
             disputed=d.get("disputed"),
             note=d.get("note"),

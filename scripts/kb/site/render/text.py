@@ -114,6 +114,10 @@ def figure_value(fig: Figure) -> str:
 
 
 def figure_period(fig: Figure) -> str:
+    """When a figure's value holds: '2024', '2023 to 2025', 'since 2013', or 'total up to 2025' for a running
+    total (never read as that year's value alone)."""
+    if fig.cumulative:
+        return f"total up to {human_date(fig.period)}"
     if fig.ongoing:
         return f"since {human_date(fig.period)}"
     return date_span(fig.period, fig.period_end)

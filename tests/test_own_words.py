@@ -239,3 +239,40 @@ def test_a_name_is_not_a_copied_run_but_words_around_it_are(tmp_path: Path) -> N
         ("at", False),
         ("tapa", True),
     ]
+
+
+WORDS = ROOT / "tests" / "data" / "seed_words.txt"
+
+
+def unprinted_name_words(root: Path, printed: set[str]) -> list[str]:
+    """file:line of each word of a person's name or alias that no seed article prints (a first name
+    taken from general knowledge, say): names are given as the sources print them."""
+    from kb.check.run import check
+
+    out = []
+    for actor in sorted(check(root / "data").kb.actors.values(), key=lambda a: a.id):
+        if actor.kind != "person":
+            continue
+        for where, name in [(("name",), actor.name)] + [(("aliases", i), a) for i, a in enumerate(actor.aliases)]:
+            missing = [w for w in seedhash.words(name) if seedhash.digest([w]) not in printed]
+            if missing:
+                line = actor.locate(*where).line
+                out.append(f"{actor.doc.path.relative_to(root)}:{line}: '{name}': {', '.join(missing)} not printed")
+    return out
+
+
+def test_person_names_are_as_the_articles_print_them() -> None:
+    found = unprinted_name_words(ROOT, load_digests(WORDS))
+    assert not found, "a name the articles do not print (CONTRIBUTING, 'Names'):\n" + "\n".join(found)
+
+
+def test_a_first_name_the_article_leaves_out_is_caught(tmp_path: Path) -> None:
+    printed = {seedhash.digest([w]) for w in seedhash.words("Senators Grassley and Durbin introduced it")}
+    (tmp_path / "data" / "actors").mkdir(parents=True)
+    (tmp_path / "data" / "sources").mkdir(parents=True)
+    (tmp_path / "data" / "sources" / "s.yaml").write_text("id: s\ntitle: S\ntype: article\n", encoding="utf-8")
+    for ident, name in (("a", "Chuck Grassley"), ("b", "Durbin")):
+        (tmp_path / "data" / "actors" / f"{ident}.yaml").write_text(
+            f"id: {ident}\nname: {name}\nkind: person\nsources:\n  - {{source: s, locator: para 1}}\n", encoding="utf-8"
+        )
+    assert unprinted_name_words(tmp_path, printed) == ["data/actors/a.yaml:2: 'Chuck Grassley': chuck not printed"]

@@ -68,7 +68,7 @@ def row(b: Briefing, j: Judgement, ln: Linker) -> Row:
 def rows(kb: KnowledgeBase, ln: Linker) -> list[Row]:
     """Every judgement of the published briefings: newest briefing first, boxes in their order."""
     published = sorted((b for b in kb.briefings.values() if b.status == "published"), key=lambda b: b.order)
-    return [row(b, j, ln) for b in reversed(published) for j in b.judgements()]
+    return [row(b, j, ln) for b in reversed(published) for j in b.judgements]
 
 
 def render(kb: KnowledgeBase) -> str:

@@ -352,11 +352,14 @@ class Attribution:
 class Event(Fact):
     TYPE: ClassVar[str] = "event"
     title: str
-    date: PartialDate | None  # None only when the date string is invalid (reported by a rule)
+    date: PartialDate | None  # None when the source gives no date (`undated`) or the string is invalid
     kind: str
     summary: str
     end: PartialDate | None = None
     approximate: bool = False
+    undated: bool = False
+    not_before: PartialDate | None = None  # bounds of an undated event, from what the source says
+    not_after: PartialDate | None = None
     planned: bool = False
     places: list[str] = field(default_factory=list)
     actors: list[Participation] = field(default_factory=list)
@@ -364,9 +367,14 @@ class Event(Fact):
     related: list[str] = field(default_factory=list)
 
     @property
+    def placed(self) -> PartialDate | None:
+        """Where it sits in time: its date, or for an undated event its nearest bound; None if neither."""
+        return self.date or self.not_before or self.not_after
+
+    @property
     def order(self) -> tuple[tuple[int, int, int], str]:
-        """Its place in time: by date (an unknown date first), then by id."""
-        return date_key(self.date), self.id
+        """Its place in time: by date, an undated event by its bounds (with neither, first), then by id."""
+        return date_key(self.placed), self.id
 
     @classmethod
     def from_doc(cls, doc: Document) -> Event:
@@ -374,11 +382,14 @@ class Event(Fact):
         return cls(
             **cls.common(doc),
             title=d["title"],
-            date=date_or_none(d["date"]),
+            date=date_or_none(d.get("date")),
             kind=d["kind"],
             summary=d["summary"],
             end=date_or_none(d.get("end")),
             approximate=bool(d.get("approximate")),
+            undated=bool(d.get("undated")),
+            not_before=date_or_none(d.get("not_before")),
+            not_after=date_or_none(d.get("not_after")),
             planned=bool(d.get("planned")),
             places=list(d.get("places", [])),
             actors=[Participation(a["actor"], a["role"], ("actors", i)) for i, a in enumerate(d.get("actors", []))],
@@ -416,6 +427,7 @@ class Figure(Fact):
     qualifier: str | None = None
     period_end: PartialDate | None = None
     ongoing: bool = False
+    cumulative: bool = False  # a running total up to `period`, not that period's own value
     compared_to: str | None = None
     disputed: str | None = None
     note: str | None = None
@@ -439,6 +451,7 @@ class Figure(Fact):
             qualifier=d.get("qualifier"),
             period_end=date_or_none(d.get("period_end")),
             ongoing=bool(d.get("ongoing")),
+            cumulative=bool(d.get("cumulative")),
             compared_to=d.get("compared_to"),
             disputed=d.get("disputed"),
             note=d.get("note"),

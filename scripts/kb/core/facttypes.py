@@ -122,7 +122,7 @@ FACT_TYPES: list[FactType] = [
             _KIND,
             Skeleton("places", "[]", optional=True),
             Skeleton("actors", "[{actor: some-actor-id, role: participant}]", optional=True),
-            Skeleton("summary", extra="no run of 9 or more words copied from the source"),
+            Skeleton("summary", extra="no run of 7 or more words copied from the source"),
         ),
     ),
     FactType(

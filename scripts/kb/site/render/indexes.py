@@ -23,7 +23,7 @@ from kb.site.render.links import Linker
 from kb.site.render.relations import relations
 from kb.site.render.source import published
 from kb.site.render.text import (
-    date_span,
+    event_when,
     figure_period,
     figure_value,
     human_date,
@@ -67,7 +67,9 @@ def letter(name: str) -> str:
 
 
 def year_of(event: Event) -> str:
-    return str(event.date.year) if event.date else "undated"
+    """The timeline year an event is listed under: an undated one under its earliest bound (its row says
+    'undated, ... or later'), one with no bound either under "undated"."""
+    return str(event.placed.year) if event.placed else "undated"
 
 
 @dataclass(frozen=True)
@@ -278,8 +280,8 @@ def figures_index(kb: KnowledgeBase) -> str:
 
 def _event_row(ln: Linker, e: Event) -> dict[str, object]:
     return dict(
-        date=date_span(e.date, e.end, e.approximate) + (" (planned)" if e.planned else ""),
-        sort=e.date.iso() if e.date else "",
+        date=event_when(e) + (" (planned)" if e.planned else ""),
+        sort=e.placed.iso() if e.placed else "",
         link=ln.to(e),
         kind=shown("event", "kind", e.kind),
         places=[ln.to(p) for p in e.places],

@@ -1,0 +1,157 @@
+"""Reading in a real browser (issue 15): fact cards on hover, focus and touch; link charts; filters on the index
+pages with their state in the URL; and briefings printed to PDF and read back.
+
+Chromium, its skipping locally and failing in CI when missing, and the static server: tests/conftest.py.
+No assertion here waits on a clock: each waits for the state it expects (Playwright's auto-waiting)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import AXE, missing
+
+BRIEFING = "briefings/eastern-pressure.html"
+EVENT_LINK = "article a.kb-fact[href='../events/border-exercise-2023.html']"
+ACTOR_LINK = "article a.kb-fact[href='../actors/eastland.html']"
+
+LAYOUT_SHIFTS = """
+() => new Promise((resolve) => {
+  new PerformanceObserver((list) => resolve(list.getEntries().map((e) => e.value)))
+    .observe({type: "layout-shift", buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve([])));
+})
+"""
+
+
+def serious_violations(pg) -> list[str]:
+    result = pg.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+# -- Fact cards --------------------------------------------------------------------------------------------
+
+
+def test_hovering_a_fact_link_opens_its_card_and_moving_away_closes_it(page) -> None:
+    page.goto(f"{page.base}/{BRIEFING}")
+    card = page.locator("#kb-card")
+    link = page.locator(EVENT_LINK).first
+    link.hover()
+    card.wait_for(state="visible")
+    text = card.inner_text()
+    assert "Event · exercise · about 2023" in text
+    assert "Eastland holds a large exercise near the border" in text
+    assert "Source: An Undated Report on the Strait, section 1, graded C" in text
+    assert (
+        card.locator("a", has_text="Open the event page").get_attribute("href") == "../events/border-exercise-2023.html"
+    )
+    # the browser's own tooltip would cover the card: the title waits while the card is open
+    assert link.get_attribute("title") is None and link.get_attribute("aria-describedby") == "kb-card"
+    # the card lies below the link, over the text: nothing moved
+    assert card.bounding_box()["y"] >= link.bounding_box()["y"] + link.bounding_box()["height"]
+    assert page.evaluate(LAYOUT_SHIFTS) == []
+    # the pointer may travel into the card (to follow its links) and the card stays
+    card.hover()
+    assert card.is_visible()
+    page.mouse.move(5, 5)
+    card.wait_for(state="hidden")
+    assert link.get_attribute("title").startswith("Event, about 2023: Eastland holds a large exercise")
+
+
+def test_keyboard_focus_opens_the_card_and_escape_closes_it(page) -> None:
+    page.goto(f"{page.base}/{BRIEFING}")
+    card = page.locator("#kb-card")
+    link = page.locator(ACTOR_LINK).first
+    link.focus()
+    card.wait_for(state="visible")
+    assert "Actor · state" in card.inner_text() and "An invented large neighbour of Northland." in card.inner_text()
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-describedby')") == "kb-card"
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "../actors/eastland.html"
+    # Tab moves on to the next fact link, whose card opens in place of the first
+    page.keyboard.press("Tab")
+    card.wait_for(state="visible")
+    assert "Figure" in card.inner_text() and "more than 6.5% of GDP" in card.inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/figures/eastland/defence-spending-share-of-gdp.html#eastland-defence-spending-2024")
+
+
+def test_a_card_shows_the_grade_of_the_information_and_the_assessment_as_reported_speech(page) -> None:
+    page.goto(f"{page.base}/{BRIEFING}")
+    page.locator("article a.kb-fact[href='../assessments/eastland-strait-claim.html']").focus()
+    card = page.locator("#kb-card")
+    card.wait_for(state="visible")
+    assert "Assessment · claim · 2024" in card.inner_text()
+    assert "Eastland claims that" in card.inner_text()
+    assert "Source: An Undated Report on the Strait, section 3, graded C" in card.inner_text()
+
+
+def test_on_touch_the_first_tap_opens_the_card_and_its_link_navigates(browser, base_url) -> None:
+    context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800})
+    try:
+        pg = context.new_page()
+        pg.goto(f"{base_url}/{BRIEFING}")
+        card = pg.locator("#kb-card")
+        link = pg.locator(EVENT_LINK).first
+        link.tap()
+        card.wait_for(state="visible")
+        assert pg.url.endswith(BRIEFING), "the first tap opens the card and stays on the page"
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, "the card fits the narrow screen"
+        pg.locator("article h1").tap()  # a tap elsewhere closes it
+        card.wait_for(state="hidden")
+        link.tap()
+        card.wait_for(state="visible")
+        card.locator("a", has_text="Open the event page").tap()
+        pg.wait_for_url("**/events/border-exercise-2023.html")
+        pg.go_back()
+        pg.locator(EVENT_LINK).first.tap()
+        card.wait_for(state="visible")
+        pg.locator(EVENT_LINK).first.tap()  # a second tap on the link follows it
+        pg.wait_for_url("**/events/border-exercise-2023.html")
+    finally:
+        context.close()
+
+
+def test_cards_work_from_the_file_system(browser, built_site: Path) -> None:
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto((built_site / BRIEFING).as_uri())
+        pg.locator(EVENT_LINK).first.focus()
+        pg.locator("#kb-card").wait_for(state="visible")
+        assert "Eastland holds a large exercise" in pg.locator("#kb-card").inner_text()
+    finally:
+        context.close()
+
+
+def test_without_script_the_link_works_and_names_its_fact(browser, base_url) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        pg = context.new_page()
+        pg.goto(f"{base_url}/{BRIEFING}")
+        link = pg.locator(EVENT_LINK).first
+        assert link.get_attribute("title").startswith("Event, about 2023: Eastland holds a large exercise")
+        assert pg.locator("#kb-card").count() == 0
+        link.click()
+        pg.wait_for_url("**/events/border-exercise-2023.html")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_open_card_has_no_serious_accessibility_violations(page, scheme: str) -> None:
+    if not AXE.is_file():
+        missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
+    page.emulate_media(color_scheme=scheme)
+    page.add_init_script(path=str(AXE))
+    page.goto(f"{page.base}/{BRIEFING}")
+    page.locator(EVENT_LINK).first.focus()
+    page.locator("#kb-card").wait_for(state="visible")
+    assert not serious_violations(page)

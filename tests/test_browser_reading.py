@@ -155,3 +155,99 @@ def test_an_open_card_has_no_serious_accessibility_violations(page, scheme: str)
     page.locator(EVENT_LINK).first.focus()
     page.locator("#kb-card").wait_for(state="visible")
     assert not serious_violations(page)
+
+
+# -- Filters on index pages ----------------------------------------------------------------------------------
+
+
+def visible_rows(pg, selector: str = "article tbody tr") -> list[str]:
+    return [r.inner_text() for r in pg.locator(selector).all() if r.is_visible()]
+
+
+def test_events_filter_by_kind_year_and_actor_and_keep_the_choice_in_the_url(page) -> None:
+    page.goto(f"{page.base}/events/index.html")
+    assert len(visible_rows(page)) == 3
+    status = page.locator(".kb-filters__status")
+    assert status.inner_text() == "Showing all 3 events."
+    page.get_by_label("Actor", exact=True).select_option("eastland")
+    assert len(visible_rows(page)) == 2 and status.inner_text() == "Showing 2 of 3 events."
+    assert page.url.endswith("/events/index.html?actor=eastland")
+    page.get_by_label("Kind", exact=True).select_option("exercise")
+    rows = visible_rows(page)
+    assert len(rows) == 1 and "Eastland holds a large exercise" in rows[0]
+    assert page.url.endswith("?actor=eastland&kind=exercise")
+    page.get_by_label("Year", exact=True).select_option("2024")
+    assert visible_rows(page) == [] and status.inner_text() == "Showing 0 of 3 events."
+    page.get_by_role("button", name="Show all").click()
+    assert len(visible_rows(page)) == 3 and page.url.endswith("/events/index.html")
+
+
+def test_a_shared_filtered_address_opens_filtered_and_sorting_keeps_the_filter(page) -> None:
+    page.goto(f"{page.base}/events/index.html?kind=infrastructure-damage&actor=nobody")
+    rows = visible_rows(page)
+    assert len(rows) == 1 and "Harbour cable severed" in rows[0]
+    assert page.get_by_label("Kind", exact=True).input_value() == "infrastructure-damage"
+    assert page.get_by_label("Actor", exact=True).input_value() == "", "a value the page does not have is left out"
+    page.locator(".kb-sortable th button", has_text="Date").click()
+    assert len(visible_rows(page)) == 1
+
+
+def test_actors_filter_by_kind_and_country_hides_empty_groups(page) -> None:
+    page.goto(f"{page.base}/actors/index.html?kind=state")
+    assert [h.inner_text().strip("¶ \n") for h in page.locator("article h2").all() if h.is_visible()] == ["State"]
+    assert len(visible_rows(page)) == 2
+    page.get_by_label("Kind", exact=True).select_option("")
+    page.get_by_label("Country", exact=True).select_option("northland")
+    rows = visible_rows(page)
+    assert len(rows) == 1 and "Ada Minister" in rows[0]
+    assert [h.inner_text().strip("¶ \n") for h in page.locator("article h2").all() if h.is_visible()] == ["Person"]
+
+
+def test_figures_filter_by_actor(page) -> None:
+    page.goto(f"{page.base}/figures/index.html")
+    page.get_by_label("Actor", exact=True).select_option("northland")
+    rows = visible_rows(page)
+    assert len(rows) == 1 and "Northland" in rows[0]
+    assert page.url.endswith("?actor=northland")
+
+
+def test_the_timeline_filters_its_lists(page) -> None:
+    page.goto(f"{page.base}/timeline.html?actor=ada-minister")
+    items = [li.inner_text() for li in page.locator("article li").all() if li.is_visible()]
+    assert len(items) == 1 and "2025" in items[0]
+    assert [h.inner_text().strip("¶ \n") for h in page.locator("article h2").all() if h.is_visible()] == ["2025"]
+
+
+def test_filters_work_from_the_file_system(browser, built_site: Path) -> None:
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto((built_site / "events" / "index.html").as_uri() + "?kind=visit")
+        assert len(visible_rows(pg)) == 1
+        pg.get_by_label("Kind", exact=True).select_option("exercise")
+        assert len(visible_rows(pg)) == 1 and "exercise" in visible_rows(pg)[0]
+    finally:
+        context.close()
+
+
+def test_without_script_an_index_is_its_full_table(browser, base_url) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        pg = context.new_page()
+        pg.goto(f"{base_url}/events/index.html?kind=visit")
+        assert pg.locator(".kb-filters").count() == 0
+        assert len(visible_rows(pg)) == 3
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["events/index.html?actor=eastland", "actors/index.html?kind=state", "timeline.html"])
+def test_filtered_indexes_have_no_serious_accessibility_violations(page, path: str, scheme: str) -> None:
+    if not AXE.is_file():
+        missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
+    page.emulate_media(color_scheme=scheme)
+    page.add_init_script(path=str(AXE))
+    page.goto(f"{page.base}/{path}")
+    page.locator(".kb-filters").wait_for()
+    assert not serious_violations(page)

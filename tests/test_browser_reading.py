@@ -251,3 +251,55 @@ def test_filtered_indexes_have_no_serious_accessibility_violations(page, path: s
     page.goto(f"{page.base}/{path}")
     page.locator(".kb-filters").wait_for()
     assert not serious_violations(page)
+
+
+# -- Link charts ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_actor_link_chart_links_each_tie_to_its_evidence_beside_its_table(page, scheme: str) -> None:
+    if not AXE.is_file():
+        missing(f"axe-core ({AXE}; run `make test` or `npm ci` in tests/browser)")
+    page.emulate_media(color_scheme=scheme)
+    page.add_init_script(path=str(AXE))
+    page.goto(f"{page.base}/actors/northland.html")
+    chart = page.locator("svg.kb-linkchart")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    # every tie drawn: its end named and linked to its page, its words linked to the evidence
+    names = chart.locator("text.kb-node-name").all_text_contents()
+    assert sorted(names) == ["Ada Minister", "Eastland", "Harbour League", "Northland"]
+    assert chart.locator("a[href='eastland.html'] text").text_content() == "Eastland"
+    assert chart.locator("a[href='#tie-eastland'] text").text_content() == "2 events"
+    assert chart.locator("a[href='#tie-harbour-league'] text").text_content() == "member since 2004"
+    # the lines and names are drawn in colours that differ from the page's background, whatever the palette
+    colours = page.evaluate(
+        """() => {
+          const bg = getComputedStyle(document.body).backgroundColor;
+          const line = getComputedStyle(document.querySelector('svg.kb-linkchart .kb-tie')).stroke;
+          const name = getComputedStyle(document.querySelector('svg.kb-linkchart .kb-node-name')).fill;
+          return [bg, line, name];
+        }"""
+    )
+    assert colours[0] not in colours[1:]
+    # the table beside it is its text alternative: every tie, with the evidence as links
+    rows = page.locator("#link-chart ~ .kb-chart-table table tbody tr")
+    assert rows.count() == 3
+    eastland = page.locator("#tie-eastland").locator("xpath=ancestor::tr")
+    assert "2 events" in eastland.inner_text()
+    assert eastland.locator("a[href='../events/border-exercise-2023.html']").count() == 1
+    # the chart is for the eye: out of the tab order and hidden from assistive technology, which read the table
+    assert chart.get_attribute("aria-hidden") == "true"
+    assert page.evaluate("() => [...document.querySelectorAll('svg.kb-linkchart a')].every((a) => a.tabIndex === -1)")
+    assert not serious_violations(page)
+    chart.locator("a[href='#tie-eastland']").click()
+    assert page.evaluate("() => location.hash") == "#tie-eastland"
+
+
+def test_a_place_link_chart_shows_the_actors_of_its_events(page) -> None:
+    page.goto(f"{page.base}/places/port-north.html")
+    chart = page.locator("svg.kb-linkchart")
+    assert sorted(chart.locator("text.kb-node-name").all_text_contents()) == ["Eastland", "Northland", "Port North"]
+    # a tie of one event links straight to it
+    assert chart.locator("a[href='../events/harbour-cable-cut-2024.html']").count() == 2

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from kb.core.facts import Event
 from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, html_text, json_block
 
@@ -79,13 +78,6 @@ def block(noun: str, facets: list[Facet], scope: str) -> Safe:
         ],
     }
     return json_block(data, ELEMENT_ID)
-
-
-def event_actors(kb: KnowledgeBase, event: Event) -> list[str]:
-    """The actors an event involves (taking part, held responsible, attributing it), for the actor filter."""
-    ids = [p.actor for p in event.actors] + [a.actor for a in event.attribution]
-    ids += [a.by for a in event.attribution if a.by]
-    return [i for i in dict.fromkeys(ids) if i in kb.actors]
 
 
 def actor_name(kb: KnowledgeBase) -> Callable[[str], str]:

@@ -20,7 +20,7 @@ from kb.core.model import KnowledgeBase
 from kb.site.render import filters, templates
 from kb.site.render.escape import Safe
 from kb.site.render.links import Linker
-from kb.site.render.relations import relations
+from kb.site.render.relations import event_actors, relations
 from kb.site.render.source import published
 from kb.site.render.text import (
     date_span,
@@ -314,7 +314,7 @@ def figures_index(kb: KnowledgeBase) -> str:
 
 
 def _event_row(ln: Linker, e: Event) -> dict[str, object]:
-    values = {"kind": [e.kind], "year": [year_of(e)], "actor": filters.event_actors(ln.kb, e)}
+    values = {"kind": [e.kind], "year": [year_of(e)], "actor": event_actors(ln.kb, e)}
     return dict(
         date=date_span(e.date, e.end, e.approximate) + (" (planned)" if e.planned else ""),
         marker=filters.marker(values, sort=e.date.iso() if e.date else ""),
@@ -328,9 +328,7 @@ def _event_filters(kb: KnowledgeBase, events: list[Event], scope: str = "", year
     facets = [
         filters.facet("kind", "Kind", "All kinds", ([e.kind] for e in events), lambda k: shown("event", "kind", k)),
         filters.facet("year", "Year", "All years", ([year_of(e)] for e in events), str.capitalize, newest_first=True),
-        filters.facet(
-            "actor", "Actor", "All actors", (filters.event_actors(kb, e) for e in events), filters.actor_name(kb)
-        ),
+        filters.facet("actor", "Actor", "All actors", (event_actors(kb, e) for e in events), filters.actor_name(kb)),
     ]
     return filters.block("events", [f for f in facets if years or f.name != "year"], scope)
 

@@ -6,6 +6,7 @@ No assertion here waits on a clock: each waits for the state it expects (Playwri
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,60 @@ def test_a_place_link_chart_shows_the_actors_of_its_events(page) -> None:
     assert sorted(chart.locator("text.kb-node-name").all_text_contents()) == ["Eastland", "Northland", "Port North"]
     # a tie of one event links straight to it
     assert chart.locator("a[href='../events/harbour-cable-cut-2024.html']").count() == 2
+
+
+# -- Print ----------------------------------------------------------------------------------------------------
+
+GREY_CONTRAST = """
+() => {
+  // Each judgement box title's text against its background, both as a greyscale printer renders them
+  // (luminance); the background is the tint the title bar draws over white paper.
+  const rgba = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const over = (c, paper) => { const a = c.length > 3 ? c[3] : 1; return [0, 1, 2].map((i) => c[i] * a + paper[i] * (1 - a)); };
+  return [...document.querySelectorAll(".admonition.judgement")].map((box) => {
+    const title = box.querySelector(".admonition-title");
+    const bg = over(rgba(getComputedStyle(title).backgroundColor), [255, 255, 255]);
+    const fg = over(rgba(getComputedStyle(title).color), bg);
+    const [hi, lo] = [lum(bg), lum(fg)].sort((a, b) => b - a);
+    const border = getComputedStyle(box);
+    return {contrast: (hi + 0.05) / (lo + 0.05), border: parseFloat(border.borderLeftWidth), adjust: border.printColorAdjust};
+  });
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_briefing_prints_without_the_site_around_it(page, scheme: str) -> None:
+    from pypdf import PdfReader
+
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{page.base}/{BRIEFING}")
+    pdf = page.pdf(format="A4", print_background=True)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Pressure from the east" in text
+    # fact links keep their text; the notes keep their locators; the judgement boxes their titles
+    for words in ["exercise near the strait", "Port North", "claims the strait as its own", "more than 6.5% of GDP"]:
+        assert words in text, words
+    assert "An Undated Report on the Strait, section 1" in text and "section 2" in text and "table 1" in text
+    assert "Judgement: realistic possibility (40–50%), low confidence" in text
+    # no navigation, header, search or footer
+    for furniture in ["Fact files", "About and method", "Skip to content", "Type to start searching", "Previous"]:
+        assert furniture not in text, furniture
+    # judgement boxes stay legible in grey: the title's text against its tint, the line that says confidence
+    page.emulate_media(media="print", color_scheme=scheme)
+    boxes = page.evaluate(GREY_CONTRAST)
+    assert len(boxes) == 2
+    for box in boxes:
+        assert box["contrast"] >= 4.5 and box["border"] > 0 and box["adjust"] == "exact", box
+
+
+def test_a_chart_prints_with_its_bars(page) -> None:
+    page.goto(f"{page.base}/figures/northland/defence-spending-share-of-gdp.html")
+    page.emulate_media(media="print")
+    adjust = page.evaluate("() => getComputedStyle(document.querySelector('svg.kb-chart')).printColorAdjust")
+    assert adjust == "exact"
+    assert page.locator("svg.kb-chart").is_visible() and page.locator(".md-header").is_hidden()

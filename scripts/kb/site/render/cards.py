@@ -62,7 +62,10 @@ def _when_and_text(kb: KnowledgeBase, fact: Fact) -> tuple[str, str, str]:
         return shown("source", "type", fact.type), date_span(fact.published, fact.published_end), by
     if isinstance(fact, Briefing):
         return "", human_date(fact.date), fact.summary
-    return "", "", ""
+    # A fact type of another kind (kb.core.facttypes.add): what `text.hover` shows of it.
+    kind = getattr(fact, "kind", None)
+    summary = getattr(fact, "summary", None)
+    return (shown(fact.TYPE, "kind", kind) if isinstance(kind, str) else ""), "", str(summary or "")
 
 
 def card(kb: KnowledgeBase, fact: Fact, page: str) -> Card:

@@ -161,6 +161,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A page of the built fixture site (`page.base` is its address) that fails its test on any console error,
+    page error or failed request."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    pg.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    pg.base = base_url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert not errors, "\n".join(errors)
+
+
 @contextlib.contextmanager
 def http_server(directory: Path) -> Iterator[str]:
     """A static HTTP server over `directory` on a free local port; yields its base URL."""

@@ -7,27 +7,9 @@ axe-core fails instead, so a green run always means the browser checks ran.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import missing
-
-AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    pg.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
-    pg.base = base_url  # type: ignore[attr-defined]
-    yield pg
-    context.close()
-    assert not errors, "\n".join(errors)
+from conftest import AXE, missing
 
 
 def heading(page) -> str:

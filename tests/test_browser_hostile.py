@@ -30,9 +30,18 @@ for (const name of ["alert", "confirm", "prompt", "print"]) {
 """
 """Run before any script of each document: a payload that runs shows as a recorded call."""
 
+DATA_BLOCKS = '["kb-cards", "kb-filters"]'
+"""The ids of the JSON data blocks the build writes into a page (kb.site.render.cards, kb.site.render.filters)."""
+
 INSPECT = """
 () => {
   const found = [];
+  // The page's own data (fact cards, filters): a JSON block the build wrote, which the browser never runs.
+  const dataBlock = (el) => {
+    if (el.localName !== "script" || el.type !== "application/json" || !DATA_BLOCKS.includes(el.id)) return false;
+    if (el.attributes.length !== 2) return false;
+    try { JSON.parse(el.textContent); return true; } catch (e) { return false; }
+  };
   const scheme = (value) => { try { return new URL(value, document.baseURI).protocol; } catch (e) { return "bad:"; } };
   for (const el of document.querySelectorAll("*")) {
     const inArticle = el.closest("article") !== null;
@@ -43,13 +52,17 @@ INSPECT = """
         found.push(`<${el.localName} ${attr.name}="${attr.value}">`);
       }
     }
-    if (inArticle && ["script", "style", "iframe", "object", "embed", "form"].includes(el.localName)) {
+    if (inArticle && ["script", "style", "iframe", "object", "embed", "form"].includes(el.localName)
+        && !dataBlock(el)) {
       found.push(`<${el.localName}> in the article`);
+    }
+    if (el.closest("#kb-card") && !["div", "p", "ul", "li", "a"].includes(el.localName)) {
+      found.push(`<${el.localName}> in a fact card`);
     }
   }
   return found;
 }
-"""
+""".replace("DATA_BLOCKS", DATA_BLOCKS)
 
 LINKS = """
 () => [...document.querySelectorAll("a[href]")].map((a, index) => {
@@ -199,3 +212,21 @@ def test_nothing_on_the_hostile_site_runs(browser: Any, hostile_site: Path, host
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_fact_card_shows_hostile_text_as_text(browser: Any, hostile_url: str) -> None:
+    """The card of a fact whose summary holds markup shows that markup as its characters (kb-cards.js builds
+    cards with text nodes only) and runs nothing."""
+    context = browser.new_context()
+    context.add_init_script(RECORD_CALLS)
+    try:
+        page = context.new_page()
+        page.goto(f"{hostile_url}/briefings/evil-briefing.html")
+        page.locator("article a.kb-fact[href='../events/evil-event.html']").focus()
+        card = page.locator("#kb-card")
+        card.wait_for(state="visible")
+        assert "<style>body{display:none}</style> and [link](javascript:alert('event-summary'))" in card.inner_text()
+        assert card.locator("style, script, img").count() == 0
+        assert page.evaluate("() => window.__pwned") == []
+    finally:
+        context.close()

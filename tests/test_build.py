@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -170,6 +171,10 @@ def test_a_failing_mkdocs_build_keeps_the_old_site_and_says_why(tmp_path: Path) 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")], "temporary build dirs are cleaned up"
 
 
+DATA_BLOCKS = {"kb-cards", "kb-filters"}
+"""The JSON data blocks the build itself writes into a page (fact cards, filters): never run by the browser."""
+
+
 class _Injected(HTMLParser):
     """Collects markup inside the article that fact text must never produce."""
 
@@ -177,11 +182,21 @@ class _Injected(HTMLParser):
         super().__init__()
         self.depth = 0
         self.found: list[str] = []
+        self.data: list[str] | None = None  # the text of a data block being read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "article":
             self.depth += 1
         if not self.depth:
+            return
+        named = dict(attrs)
+        if (
+            tag == "script"
+            and len(attrs) == 2
+            and named.get("type") == "application/json"
+            and named.get("id") in DATA_BLOCKS
+        ):
+            self.data = []
             return
         if tag in ("script", "iframe", "img", "style", "object", "embed"):
             self.found.append(f"<{tag}>")
@@ -191,9 +206,19 @@ class _Injected(HTMLParser):
             if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:")):
                 self.found.append(f"{tag} {name}={value}")
 
+    def handle_data(self, data: str) -> None:
+        if self.data is not None:
+            self.data.append(data)
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
             self.depth -= 1
+        if tag == "script" and self.data is not None:
+            try:
+                json.loads("".join(self.data))
+            except ValueError:
+                self.found.append("a data block that is not JSON")
+            self.data = None
 
 
 def article_text(page: Path) -> str:

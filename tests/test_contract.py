@@ -36,6 +36,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import io
+import json
 import os
 import re
 import shutil
@@ -80,21 +81,22 @@ def examples(n: int) -> int:
 
 # -- The content area's allow-list: the one place that says what a page's <article> may hold ------------
 
-SVG_ATTRIBUTES = {  # the static charts (kb.render.charts)
-    "svg": {"class", "viewbox", "role", "aria-labelledby", "xmlns"},
+SVG_ATTRIBUTES = {  # the static charts (kb.render.charts); a link chart is aria-hidden, its links out of the tab order
+    "svg": {"class", "viewbox", "role", "aria-labelledby", "aria-hidden", "xmlns"},
     "title": {"id"},
     "desc": {"id"},
     "rect": {"class", "x", "y", "width", "height"},
-    "line": {"class", "x1", "y1", "x2", "y2"},
+    "line": {"class", "x1", "y1", "x2", "y2", "stroke-width"},
+    "circle": {"class", "cx", "cy", "r"},
     "text": {"class", "x", "y", "text-anchor"},
 }
 PAGE_ATTRIBUTES = {  # what the page templates, Python-Markdown's toc and footnotes, and about.md add
     **{f"h{n}": {"id"} for n in range(1, 7)},
-    "a": {"class"},  # a.headerlink (toc permalinks), a.kb-fact, the footnotes' links
+    "a": {"class", "tabindex"},  # a.headerlink (toc permalinks), a.kb-fact, the footnotes' links; a link chart's
     "p": {"class", "data-search-exclude"},  # data-search-exclude: the "Cite this" block (kb.site.render.cite)
     "pre": {"class", "data-search-exclude"},
     "div": {"class"},
-    "span": {"id", "class", "data-sort"},
+    "span": {"id", "class", "data-sort"},  # and a filter's marker, data-f-<facet> (kb.site.render.filters)
     "code": {"class"},
     "kbd": {"class"},
     "figure": {"class"},
@@ -122,10 +124,15 @@ for _tag, _names in {
     "svg": {"kb-*"},
     "rect": {"kb-*"},
     "line": {"kb-*"},
+    "circle": {"kb-*"},
     "text": {"kb-*"},
 }.items():
     CLASSES.setdefault(_tag, set()).update(_names)
 """Tag -> the CSS classes it may carry (`kb-*`: the site's own stylesheet)."""
+
+DATA_BLOCKS = {"kb-cards", "kb-filters"}
+"""The JSON data blocks the build writes into a page (kb.site.render.cards, filters): `<script type="application/json">`,
+which the browser never runs; any other script in the content is a violation."""
 
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "srcset", "poster", "background", "cite", "data"}
 WEB = ("http", "https")
@@ -153,6 +160,7 @@ class Content(HTMLParser):
         self.ids: list[str] = []  # of elements in the content
         self.chrome_ids: set[str] = set()  # of the theme's elements around it
         self.anchors: list[str] = []  # the content's links between a note and its marks (`#fn:...`, `#fnref...`)
+        self.data: list[str] | None = None  # the text of a data block being read
 
     @property
     def inside(self) -> bool:
@@ -170,10 +178,22 @@ class Content(HTMLParser):
         if not self.inside:
             self.chrome_ids.update(value for name, value in attrs if name == "id" and value)
             return
+        named = dict(attrs)
+        # The build's own data, never run: held to be JSON at its end.
+        if (
+            tag == "script"
+            and len(attrs) == 2
+            and named.get("type") == "application/json"
+            and named.get("id") in DATA_BLOCKS
+        ):
+            self.data = []
+            return
         if tag not in ALLOWED:
             self.found.append(f"<{tag}> in the content")
             return
         for name, value in attrs:
+            if tag == "span" and re.fullmatch(r"data-f-[a-z]+", name):
+                continue
             if name not in ALLOWED[tag]:
                 self.found.append(f"<{tag} {name}={value!r}> in the content")
             elif name == "class":
@@ -188,9 +208,19 @@ class Content(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
+    def handle_data(self, data: str) -> None:
+        if self.data is not None:
+            self.data.append(data)
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
             self.depth -= 1
+        if tag == "script" and self.data is not None:
+            try:
+                json.loads("".join(self.data))
+            except ValueError:
+                self.found.append("a data block that is not JSON")
+            self.data = None
 
     def handle_comment(self, data: str) -> None:
         if self.inside and ("<" in data or ">" in data):

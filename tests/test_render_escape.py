@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.site.render.escape import html_text, link_title, md_paragraphs, md_text, url
+from kb.site.render.escape import html_text, json_block, link_title, md_paragraphs, md_text, url
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -163,6 +165,20 @@ def test_front_matter_stays_front_matter_whatever_the_text(text: str, names: lis
     assert body.strip() == "# Body"
     assert meta["title"] == str(html_text(text)) and meta.get("description", "") == str(html_text(text))
     assert meta.get("tags", []) == [str(html_text(n)) for n in names]
+
+
+@settings(max_examples=200)
+@given(st.dictionaries(st.text(), st.text() | st.sampled_from(HOSTILE + ["</script>", "<!--", "</SCRIPT >"])))
+def test_a_json_data_block_passes_markdown_unchanged_and_reads_back(data: dict[str, str]) -> None:
+    """Fact cards and filters travel as JSON in a page (`json_block`): whatever the text, Markdown keeps the block
+    as one raw HTML block, nothing in it can close the element, and the browser's JSON.parse gets the data back."""
+    block = str(json_block(data, "kb-cards"))
+    opening, closing = '<script type="application/json" id="kb-cards">', "</script>"
+    inner = block.removeprefix(opening).removesuffix(closing)
+    assert "<" not in inner and ">" not in inner and "&" not in inner and "\n" not in inner
+    assert json.loads(inner) == data
+    html = markdown.markdown(f"Before.\n\n{block}\n\nAfter.", extensions=EXTENSIONS)
+    assert f"\n{block}\n" in html
 
 
 VALUES = st.recursive(

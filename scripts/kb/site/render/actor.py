@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kb.core.facts import Actor, Event
 from kb.core.facttypes import page_of, series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import assessment, templates
+from kb.site.render import assessment, templates, ties
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
@@ -148,4 +148,5 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         quotes=long["briefings"],
         mentions=long["references"],
         citations=citation_lines(ln, cites),
+        links=ties.chart(kb, actor, ties.of_actor(kb, actor.id), ln, f"{page}#timeline"),
     )

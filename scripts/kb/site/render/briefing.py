@@ -14,7 +14,7 @@ from kb.core import judgement, prose
 from kb.core.facts import Briefing, Event, Figure
 from kb.core.facttypes import BY_NAME, LINKABLE, page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import cards, templates
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import CONFIDENCE, YARDSTICK, Linker, built_url, relative
 from kb.site.render.text import event_when, figure_period, hover, human_date, label
@@ -134,4 +134,5 @@ def render(kb: KnowledgeBase, briefing: Briefing) -> str:
         hover=hover(kb, briefing),
         label=label(kb, briefing),
         search_names=search_names(kb, briefing),
+        cards=cards.block(kb, briefing, page),
     )

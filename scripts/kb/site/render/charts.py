@@ -157,3 +157,67 @@ def _svg(chart_id: str, title: str, description: str, width: int, height: int, p
     )
     # One line: Markdown must see a single raw HTML block, with no blank line inside.
     return Safe(head + "".join(parts) + "</svg>")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One tie of a link chart: the other end (name, page) and what ties them (words, where the evidence is)."""
+
+    name: str
+    href: str
+    label: str
+    evidence: str
+    strength: int
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def link_chart(chart_id: str, title: str, description: str, center: str, nodes: list[Node]) -> Safe:
+    """A link chart: `center` in the middle, its ties around it on an ellipse, strongest at the top and going
+    clockwise, each line as thick as its evidence is plentiful, each end named (a link to its page) with its tie
+    (a link to the evidence). The chart is drawn for the eye: it is hidden from assistive technology and its
+    links are out of the tab order, since the table beside it holds the same ties and links as text."""
+    width, height = 640, 380
+    cx, cy, rx, ry = 320.0, 190.0, 185.0, 128.0
+    strongest = max((n.strength for n in nodes), default=1)
+    lines: list[str] = []
+    ends: list[str] = []
+    top, bottom = cy - 14, cy + 32  # the drawing's extent, to crop the view to it
+    for i, node in enumerate(nodes):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(len(nodes), 1)
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        weight = 1 + 3 * node.strength / strongest
+        lines.append(
+            f'<line class="kb-tie" x1="{cx:g}" y1="{cy:g}" x2="{x:.1f}" y2="{y:.1f}" stroke-width="{weight:.1f}"/>'
+        )
+        side = math.cos(angle)
+        if side > 0.35:
+            anchor, tx, ty = "start", x + 11, y - 2
+        elif side < -0.35:
+            anchor, tx, ty = "end", x - 11, y - 2
+        elif math.sin(angle) < 0:
+            anchor, tx, ty = "middle", x, y - 22
+        else:
+            anchor, tx, ty = "middle", x, y + 20
+        top, bottom = min(top, ty - 14, y - 10), max(bottom, ty + 18, y + 10)
+        ends.append(
+            f'<circle class="kb-node" cx="{x:.1f}" cy="{y:.1f}" r="{4 + 3 * node.strength / strongest:.1f}"/>'
+            f'<a href="{html_text(node.href)}" tabindex="-1"><text class="kb-node-name" x="{tx:.1f}" y="{ty:.1f}" '
+            f'text-anchor="{anchor}">{html_text(_short(node.name, 22))}</text></a>'
+            f'<a href="{html_text(node.evidence)}" tabindex="-1"><text class="kb-tie-label" x="{tx:.1f}" '
+            f'y="{ty + 13:.1f}" text-anchor="{anchor}">{html_text(_short(node.label, 28))}</text></a>'
+        )
+    middle = (
+        f'<circle class="kb-node kb-center" cx="{cx:g}" cy="{cy:g}" r="9"/>'
+        f'<text class="kb-node-name kb-center-name" x="{cx:g}" y="{cy + 24:g}" text-anchor="middle">'
+        f"{html_text(_short(center, 28))}</text>"
+    )
+    top, bottom = max(top - 4, 0), min(bottom + 4, height)
+    head = (
+        f'<svg class="kb-chart kb-linkchart" viewBox="0 {top:.0f} {width} {bottom - top:.0f}" aria-hidden="true" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{html_text(title)}</title><desc>{html_text(description)}</desc>'
+    )
+    # One line: Markdown must see a single raw HTML block, with no blank line inside.
+    return Safe(head + "".join(lines) + "".join(ends) + middle + "</svg>")

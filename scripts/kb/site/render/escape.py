@@ -13,13 +13,24 @@ is not already `Safe` (markup this package built itself, from escaped parts).
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from markupsafe import Markup as Safe
 
 from kb.core.text import url
 
-__all__ = ["Safe", "finalize", "html_text", "link_title", "md_paragraphs", "md_text", "url", "yaml_string"]
+__all__ = [
+    "Safe",
+    "finalize",
+    "html_text",
+    "json_block",
+    "link_title",
+    "md_paragraphs",
+    "md_text",
+    "url",
+    "yaml_string",
+]
 
 # Characters that are Markdown (or HTML) syntax anywhere in a line.
 _INLINE = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}|~^=$"}
@@ -91,3 +102,17 @@ def finalize(value: object) -> object:
     if isinstance(value, Safe) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     return md_text(value)
+
+
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def json_block(data: object, element_id: str) -> Safe:
+    """`data` as a JSON data block for a page's scripts to read: `<script type="application/json">`, which
+    the browser never runs (the Content-Security-Policy needs no hash for it) and Material's search does not
+    index. `<`, `>` and `&` are written as JSON escapes, so no text can close the element or open a comment;
+    one line, so that Markdown sees a single raw HTML block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_JSON_IN_HTML)
+    return Safe(f'<script type="application/json" id="{html_text(element_id)}">{text}</script>')

@@ -17,10 +17,10 @@ from typing import TypedDict
 from kb.core.facts import Actor, Briefing, Event, Place, Source
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import filters, templates
 from kb.site.render.escape import Safe
 from kb.site.render.links import Linker
-from kb.site.render.relations import relations
+from kb.site.render.relations import event_actors, relations
 from kb.site.render.source import published
 from kb.site.render.text import (
     event_when,
@@ -44,6 +44,7 @@ LATEST = 100
 
 
 class _SeriesRow(TypedDict):
+    marker: Safe
     link: Safe
     actor: Safe
     metric: str
@@ -144,9 +145,27 @@ def _actor_rows(ln: Linker, items: list[Actor]) -> dict[str, list[dict[str, obje
     groups: dict[str, list[dict[str, object]]] = defaultdict(list)
     for a in sorted(items, key=lambda a: _name_key(a.name)):
         groups[sentence_case(shown("actor", "kind", a.kind))].append(
-            dict(link=ln.to(a), aliases=a.aliases, country=ln.to(a.country) if a.country else "")
+            dict(
+                link=ln.to(a),
+                aliases=a.aliases,
+                country=ln.to(a.country) if a.country else "",
+                marker=filters.marker({"kind": [a.kind], "country": [a.country or ""]}),
+            )
         )
     return dict(sorted(groups.items()))
+
+
+def _actor_filters(kb: KnowledgeBase, items: list[Actor], scope: str = "") -> Safe:
+    return filters.block(
+        "actors",
+        [
+            filters.facet("kind", "Kind", "All kinds", ([a.kind] for a in items), lambda k: shown("actor", "kind", k)),
+            filters.facet(
+                "country", "Country", "All countries", ([a.country or ""] for a in items), filters.actor_name(kb)
+            ),
+        ],
+        scope,
+    )
 
 
 def actors_index(kb: KnowledgeBase) -> str:
@@ -154,7 +173,12 @@ def actors_index(kb: KnowledgeBase) -> str:
     items = list(kb.actors.values())
     if len(items) <= LIMIT:
         return templates.render(
-            "index_actors.md.j2", groups=_actor_rows(ln, items), parts=None, total=len(items), boost=INDEX_BOOST
+            "index_actors.md.j2",
+            groups=_actor_rows(ln, items),
+            filters=_actor_filters(kb, items),
+            parts=None,
+            total=len(items),
+            boost=INDEX_BOOST,
         )
     kinds = Counter(sentence_case(shown("actor", "kind", a.kind)) for a in items)
     parts = _parts("actors/by-name", [letter(a.name) for a in items], _letter_label)
@@ -174,6 +198,9 @@ def actors_part(kb: KnowledgeBase, part: Part) -> str:
     return templates.render(
         "index_actors.md.j2",
         groups=_actor_rows(ln, items),
+        filters=_actor_filters(
+            kb, items, f"This page holds the actors whose name begins with {part.label}: the filters cover those."
+        ),
         parts=None,
         part=part,
         up=ln.page_link("All actors", "actors/index.md"),
@@ -263,6 +290,7 @@ def figures_index(kb: KnowledgeBase) -> str:
         latest = figs[-1]
         rows.append(
             _SeriesRow(
+                marker=filters.marker({"metric": [metric], "actor": [actor_id]}),
                 link=ln.page_link(series_title(kb, actor_id, metric), series_page(actor_id, metric)),
                 actor=ln.to(actor_id),
                 metric=metric_words(kb, metric),
@@ -272,20 +300,39 @@ def figures_index(kb: KnowledgeBase) -> str:
             )
         )
     rows.sort(key=lambda r: r["key"])
-    return templates.render("index_figures.md.j2", rows=rows, boost=INDEX_BOOST)
+    keys = list(kb.series())
+    chooser = filters.block(
+        "series",
+        [
+            filters.facet("metric", "Metric", "All metrics", ([m] for _, m in keys), lambda m: metric_words(kb, m)),
+            filters.facet("actor", "Actor", "All actors", ([a] for a, _ in keys), filters.actor_name(kb)),
+        ],
+        "",
+    )
+    return templates.render("index_figures.md.j2", rows=rows, filters=chooser, boost=INDEX_BOOST)
 
 
 # -- Events and the timeline: by year -----------------------------------------------------------------------
 
 
 def _event_row(ln: Linker, e: Event) -> dict[str, object]:
+    values = {"kind": [e.kind], "year": [year_of(e)], "actor": event_actors(ln.kb, e)}
     return dict(
         date=event_when(e) + (" (planned)" if e.planned else ""),
-        sort=e.placed.iso() if e.placed else "",
+        marker=filters.marker(values, sort=e.placed.iso() if e.placed else ""),
         link=ln.to(e),
         kind=shown("event", "kind", e.kind),
         places=[ln.to(p) for p in e.places],
     )
+
+
+def _event_filters(kb: KnowledgeBase, events: list[Event], scope: str = "", years: bool = True) -> Safe:
+    facets = [
+        filters.facet("kind", "Kind", "All kinds", ([e.kind] for e in events), lambda k: shown("event", "kind", k)),
+        filters.facet("year", "Year", "All years", ([year_of(e)] for e in events), str.capitalize, newest_first=True),
+        filters.facet("actor", "Actor", "All actors", (event_actors(kb, e) for e in events), filters.actor_name(kb)),
+    ]
+    return filters.block("events", [f for f in facets if years or f.name != "year"], scope)
 
 
 def _year_parts(kb: KnowledgeBase) -> list[Part]:
@@ -297,10 +344,20 @@ def events_index(kb: KnowledgeBase) -> str:
     newest = list(reversed(_by_date(list(kb.events.values()))))
     if len(newest) <= LIMIT:
         rows = [_event_row(ln, e) for e in newest]
-        return templates.render("index_events.md.j2", rows=rows, years=None, total=len(newest), boost=INDEX_BOOST)
+        chooser = _event_filters(kb, newest)
+        return templates.render(
+            "index_events.md.j2", rows=rows, filters=chooser, years=None, total=len(newest), boost=INDEX_BOOST
+        )
     rows = [_event_row(ln, e) for e in newest[:LATEST]]
     years = _part_links(ln, _year_parts(kb)[::-1])
-    return templates.render("index_events.md.j2", rows=rows, years=years, total=len(newest), boost=INDEX_BOOST)
+    chooser = _event_filters(
+        kb,
+        newest[:LATEST],
+        f"This page holds the {LATEST} newest events: the filters cover those (the timeline has every event).",
+    )
+    return templates.render(
+        "index_events.md.j2", rows=rows, filters=chooser, years=years, total=len(newest), boost=INDEX_BOOST
+    )
 
 
 def timeline(kb: KnowledgeBase) -> str:
@@ -310,7 +367,14 @@ def timeline(kb: KnowledgeBase) -> str:
         years: dict[str, list[dict[str, object]]] = defaultdict(list)
         for e in events:
             years[year_of(e).capitalize()].append(_event_row(ln, e))
-        return templates.render("timeline.md.j2", years=dict(years), parts=None, total=len(events), boost=INDEX_BOOST)
+        return templates.render(
+            "timeline.md.j2",
+            years=dict(years),
+            filters=_event_filters(kb, events),
+            parts=None,
+            total=len(events),
+            boost=INDEX_BOOST,
+        )
     return templates.render(
         "timeline.md.j2", years=None, parts=_part_links(ln, _year_parts(kb)), total=len(events), boost=INDEX_BOOST
     )
@@ -326,6 +390,9 @@ def timeline_part(kb: KnowledgeBase, part: Part) -> str:
     return templates.render(
         "timeline.md.j2",
         years={part.label: [_event_row(ln, e) for e in events]},
+        filters=_event_filters(
+            kb, events, f"This page holds the events of {part.label}: the filters cover those.", years=False
+        ),
         parts=None,
         part=part,
         near=near,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from kb.core.facts import Place
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import assessment, templates
+from kb.site.render import assessment, templates, ties
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
@@ -74,4 +74,5 @@ def render(kb: KnowledgeBase, place: Place) -> str:
         quotes=long["briefings"],
         mentions=long["references"],
         citations=citation_lines(ln, [(None, place.sources)]),
+        links=ties.chart(kb, place, ties.of_place(kb, place.id), ln, f"{page}#what-happened-here"),
     )

@@ -59,6 +59,13 @@ class Relations:
         return r
 
 
+def event_actors(kb: KnowledgeBase, event: Event) -> list[str]:
+    """The actors an event involves (taking part, held responsible, attributing it), each once, in order."""
+    ids = [p.actor for p in event.actors] + [a.actor for a in event.attribution]
+    ids += [a.by for a in event.attribution if a.by]
+    return [i for i in dict.fromkeys(ids) if i in kb.actors]
+
+
 def relations(kb: KnowledgeBase) -> Relations:
     """The relations of `kb`, worked out on first use and kept with it."""
     return kb.memo("relations", Relations.of)

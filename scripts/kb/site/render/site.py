@@ -28,6 +28,7 @@ from kb.site.render import (
     actor,
     assessment,
     briefing,
+    cards,
     cite,
     downloads,
     event,
@@ -128,7 +129,10 @@ def _continuations(kb: KnowledgeBase, ids: Iterable[str] | None = None) -> Files
 def _fact_pages(fact_type: str, render: Callable[[KnowledgeBase, Any], str]) -> Emitter:
     def about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
         facts = kb.of_type(fact_type)
-        return ((page_of(facts[i]), facts[i]) for i in ids if i in facts)
+        found = {i: facts[i] for i in ids if i in facts}
+        if fact_type == "briefing":  # a briefing's fact cards show the facts it links and their sources
+            found.update((b.id, b) for b in kb.briefings.values() if cards.shows(kb, b, ids))
+        return ((page_of(f), f) for f in found.values())
 
     return Emitter(
         f"{fact_type} pages",

@@ -135,8 +135,11 @@ def build_option(opt: Option, n: int, data: Path, work: Path, built: dict[str, O
         pagefind(opt, where, reuse)
     else:
         index = opt.site / "search" / "search_index.json"
-        docs = json.loads(index.read_text("utf-8"))["docs"]
-        opt.index = dict(file="search/search_index.json", raw=index.stat().st_size, gz=gzipped_size(index), entries=len(docs))
+        whole = json.loads(index.read_text("utf-8"))
+        start = time.perf_counter()
+        json.dumps(whole, separators=(",", ":"), default=str)  # what a preview keeping the entries would redo per edit
+        opt.index = dict(file="search/search_index.json", raw=index.stat().st_size, gz=gzipped_size(index),
+                         entries=len(whole["docs"]), dump_seconds=time.perf_counter() - start)
 
 
 def prototype_applied(docs: Path) -> bool:
@@ -185,6 +188,49 @@ def pagefind(opt: Option, where: Path, reuse: bool, runs: int = 3) -> None:
     opt.index.update(file="pagefind/", raw=sum(p.stat().st_size for p in files), files=len(files),
                      fragments=sum(1 for p in files if p.parent.name == "fragment"),
                      index_chunks=sum(1 for p in files if p.parent.name == "index"))
+
+
+def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:
+    """What a preview keeping a Pagefind index in memory would pay (its Python API, a long-lived service):
+    the whole site added and written once, then `k` changed pages added again (same URL: replaced) and
+    the bundle written again."""
+    import asyncio
+
+    try:
+        from pagefind.index import IndexConfig, PagefindIndex
+    except ImportError:
+        return {"error": "pagefind is not installed"}
+    out = site.parent / "pagefind-service"
+    shutil.rmtree(out, ignore_errors=True)
+    pages = sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+    async def run() -> dict:
+        config = IndexConfig(root_selector="article.md-content__inner", exclude_selectors=["[data-search-exclude]", ".headerlink"],
+                             keep_index_url=True, output_path=str(out))
+        times: dict = {}
+        async with PagefindIndex(config=config) as index:
+            start = time.perf_counter()
+            await index.add_directory(path=str(site), glob="**/*.html")
+            times["add_directory"] = time.perf_counter() - start
+            start = time.perf_counter()
+            await index.write_files(output_path=str(out))
+            times["write"] = time.perf_counter() - start
+            for k in changed:
+                start = time.perf_counter()
+                for p in pages[:k]:
+                    await index.add_html_file(content=p.read_text("utf-8").replace("</h1>", " (edited)</h1>", 1),
+                                              url="/" + p.relative_to(site).as_posix())
+                added = time.perf_counter() - start
+                await index.write_files(output_path=str(out))
+                times[f"edit_{k}"] = dict(add=added, total=time.perf_counter() - start)
+        return times
+
+    try:
+        return asyncio.run(run())
+    except Exception as exc:  # noqa: BLE001
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def zensical_bin() -> str | None:
@@ -514,6 +560,9 @@ def run_size(pw, n: int, args: argparse.Namespace) -> dict:  # noqa: ANN001
                                                                 args.reuse)
         if "c" in built and built["c"].error is None:
             result["pagefind_file"] = pagefind_from_file(pw, built["c"].site)
+    if "c" in built and built["c"].error is None:
+        print(f"  {n}: Pagefind as a service (incremental updates)", flush=True)
+        result["pagefind_service"] = pagefind_service(built["c"].site)
     return result
 
 
@@ -573,6 +622,12 @@ def report(results: list[dict], gzip_on: bool) -> None:
                 print(f"  ({key}) works: {len(s)}/{len(o['samples'])} searches; search_index.js {mb(o['index_raw'])}; "
                       f"first result {first.show()} (after typing {typed.show()}); on the next page again "
                       f"{second.show()}; renderer {mb(pss.median)}; internet URLs in pages: {o['fetches_internet'] or 'none'}")
+        if "pagefind_service" in r:
+            print(f"  (c) Pagefind's Python API, index kept in memory: {json.dumps(r['pagefind_service'], default=lambda x: round(x, 2))}")
+        dumps = {k: o["index"].get("dump_seconds") for k, o in r["options"].items() if o["index"].get("dump_seconds")}
+        if dumps:
+            print("  writing search_index.json from entries kept in memory (json.dumps): "
+                  + ", ".join(f"({k}) {v:.2f} s" for k, v in dumps.items()))
         if "pagefind_file" in r:
             print(f"  (c) Pagefind from file://: {'works' if r['pagefind_file']['works'] else 'no result'}: "
                   f"{r['pagefind_file']['detail'][:300]}")

@@ -225,12 +225,21 @@ def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:
                 times[f"edit_{k}"] = dict(add=added, total=time.perf_counter() - start)
         return times
 
-    try:
-        return asyncio.run(run())
-    except Exception as exc:  # noqa: BLE001
-        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+    import threading
+
+    found: dict = {}
+
+    def in_thread() -> None:  # Playwright's sync API holds this thread's event loop
+        try:
+            found.update(asyncio.run(run()))
+        except Exception as exc:  # noqa: BLE001
+            found["error"] = f"{type(exc).__name__}: {exc}"[:300]
+
+    worker = threading.Thread(target=in_thread)
+    worker.start()
+    worker.join()
+    shutil.rmtree(out, ignore_errors=True)
+    return found
 
 
 def zensical_bin() -> str | None:

@@ -10,8 +10,9 @@ real proportions), so the proportions of fact types, the fields each fact fills 
 page (infoboxes, attribution tables, roles, briefings with 33-59 links and 2-4 judgement boxes) stay
 those of the real content. In each clone:
 
-- ids and names are new: every proper name of an actor or place that is not a hub is replaced, in that
-  generation's names, titles, summaries and briefing prose alike, by an invented word (Kallas ->
+- ids and names are new: every proper name that is not a hub's (names of actors and places, and any
+  word written with a capital inside a sentence: Estlink, Shangri-La, Kasekamp) is replaced, in that
+  generation's ids, names, titles, summaries and briefing prose alike, by an invented word (Kallas ->
   "Dravek"), so a search for one name finds one entity, as in reality; titles that would stay the same
   get a varied ending; event dates move by a few years (the year in their ids and titles with them),
   briefing and source dates too, figure values by a few percent;
@@ -79,8 +80,14 @@ STOP = set("""The Of And For In On At To A An New North Southeast Eastern Wester
 Presence Cooperative Centre Center Excellence Defence Defense Force Forces Infantry Brigade Battalion Scouts League
 Union United States Kingdom Nations Organisation Organization Treaty Institute College School Studies Association
 Advancement Commission Congress Mechanism Policy Foreign Affairs President Senator Prime Minister Sea Region
-Engineering Expeditionary Cyber Atlantic Asian""".split())
+Engineering Expeditionary Cyber Atlantic Asian Security State International National Order War World West GDP GPS Act
+Article High Small Second Test Mission Week Greatest Reliable Initiative Strategic Comprehensive Partnership Concept
+Representative Five Vessel Aggression Vulnerability Shadow University Maritime Littoral Dialogue America American British
+French""".split())
+"""Capitalised words that are not names (kept as they are), and forms of hub names (America, British)."""
 TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z]*|1st")
+MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;:()] )([A-Z][A-Za-z]+|[A-Z]{2,})")
+MONTHS = set("January February March April May June July August September October November December".split())
 TEXT_KEYS = {"title", "name", "summary", "note", "basis", "disputed", "publisher", "locator"}
 LIST_TEXT_KEYS = {"aliases", "authors"}
 LINK = re.compile(r"\]\((?P<type>actor|place|event|figure|source|briefing):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)")
@@ -189,6 +196,13 @@ class Tree:
                 self._add_event(f.data["date"], {a["actor"] for a in f.data.get("actors", [])}, f.data["title"])
             if f.kind == "figure":
                 self.points[self._point(f.data, f.data["actor"])] = f.data["value"]
+        # Proper names that are not actors or places (Estlink, Shangri-La, Kasekamp, Locked Shields): the words
+        # written with a capital in the middle of a sentence of any title, summary or briefing.
+        for f in real:
+            texts = [f.data.get(k) for k in ("title", "summary", "note", "basis")] + [f.body]
+            for text in filter(None, texts):
+                vocab.update(t for t in MID_SENTENCE.findall(text) if len(t) >= 3)
+        vocab -= STOP | MONTHS
         self.hub_tokens = hub_tokens
         # Proper names replaced in text: those of lesser actors and places, never a hub's name or a form of it
         # ("Estonian" stays with "Estonia").

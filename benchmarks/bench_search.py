@@ -46,8 +46,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scale  # noqa: E402
-from scale import OUT, ROOT, Stat, env, gzipped_size, kb_build_cmd, mb, project, timed, tree  # noqa: E402
+import scale
+from scale import OUT, Stat, env, gzipped_size, kb_build_cmd, mb, project, timed, tree
 
 CHROMIUM = "/usr/bin/chromium"
 IFRAME_WORKER = "iframe-worker@1.0.4"
@@ -78,8 +78,12 @@ class UI:
 
 MATERIAL = UI(None, ".md-search__input", ".md-search-result__item", ".md-search-result__item > a")
 PAGEFIND = UI(None, ".pagefind-ui__search-input", ".pagefind-ui__result", ".pagefind-ui__result-link")
-ZENSICAL = UI(".md-search__button", 'input[role="combobox"]', 'ol[aria-label="Search results"] > li',
-              'ol[aria-label="Search results"] a[role="option"]')
+ZENSICAL = UI(
+    ".md-search__button",
+    'input[role="combobox"]',
+    'ol[aria-label="Search results"] > li',
+    'ol[aria-label="Search results"] a[role="option"]',
+)
 
 
 @dataclass
@@ -100,13 +104,16 @@ def options() -> dict[str, Option]:
     return {
         "a": Option("a", "Material search, as built today", MATERIAL),
         "b": Option("b", "Material search, lean index (prototype markup)", MATERIAL, prototype="lean"),
-        "c": Option("c", "Pagefind, default UI (prototype markup)", PAGEFIND, prototype="lean", plugins="plugins: []\n"),
+        "c": Option(
+            "c", "Pagefind, default UI (prototype markup)", PAGEFIND, prototype="lean", plugins="plugins: []\n"
+        ),
         "d": Option("d", "Zensical build + search of (a)'s docs", ZENSICAL, zensical_of="a"),
         "e": Option("e", "Zensical build + search of (b)'s lean docs", ZENSICAL, zensical_of="b"),
     }
 
 
 # -- builds -------------------------------------------------------------------------------------------------
+
 
 def build_option(opt: Option, n: int, data: Path, work: Path, built: dict[str, Option], reuse: bool) -> None:
     where = work / opt.key
@@ -138,8 +145,13 @@ def build_option(opt: Option, n: int, data: Path, work: Path, built: dict[str, O
         whole = json.loads(index.read_text("utf-8"))
         start = time.perf_counter()
         json.dumps(whole, separators=(",", ":"), default=str)  # what a preview keeping the entries would redo per edit
-        opt.index = dict(file="search/search_index.json", raw=index.stat().st_size, gz=gzipped_size(index),
-                         entries=len(whole["docs"]), dump_seconds=time.perf_counter() - start)
+        opt.index = dict(
+            file="search/search_index.json",
+            raw=index.stat().st_size,
+            gz=gzipped_size(index),
+            entries=len(whole["docs"]),
+            dump_seconds=time.perf_counter() - start,
+        )
 
 
 def prototype_applied(docs: Path) -> bool:
@@ -156,7 +168,7 @@ exclude_selectors:
 keep_index_url: true
 """
 PAGEFIND_HEAD = '<link href="pagefind/pagefind-ui.css" rel="stylesheet"><script src="pagefind/pagefind-ui.js"></script>'
-PAGEFIND_BOX = ('<div id="kb-pagefind"></div><script>new PagefindUI({element: "#kb-pagefind"});</script>')
+PAGEFIND_BOX = '<div id="kb-pagefind"></div><script>new PagefindUI({element: "#kb-pagefind"});</script>'
 
 
 def pagefind(opt: Option, where: Path, reuse: bool, runs: int = 3) -> None:
@@ -178,16 +190,23 @@ def pagefind(opt: Option, where: Path, reuse: bool, runs: int = 3) -> None:
         home = opt.site / "index.html"
         html = home.read_text("utf-8")
         html = html.replace("</head>", PAGEFIND_HEAD + "</head>", 1)
-        html = html.replace('<article class="md-content__inner md-typeset">',
-                            '<article class="md-content__inner md-typeset">' + PAGEFIND_BOX, 1)
+        html = html.replace(
+            '<article class="md-content__inner md-typeset">',
+            '<article class="md-content__inner md-typeset">' + PAGEFIND_BOX,
+            1,
+        )
         home.write_text(html, "utf-8")
         (where / "pagefind-run.json").write_text(json.dumps(opt.index))
     else:
         opt.index = json.loads((where / "pagefind-run.json").read_text())
     files = [p for p in bundle.rglob("*") if p.is_file()]
-    opt.index.update(file="pagefind/", raw=sum(p.stat().st_size for p in files), files=len(files),
-                     fragments=sum(1 for p in files if p.parent.name == "fragment"),
-                     index_chunks=sum(1 for p in files if p.parent.name == "index"))
+    opt.index.update(
+        file="pagefind/",
+        raw=sum(p.stat().st_size for p in files),
+        files=len(files),
+        fragments=sum(1 for p in files if p.parent.name == "fragment"),
+        index_chunks=sum(1 for p in files if p.parent.name == "index"),
+    )
 
 
 def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:
@@ -205,8 +224,12 @@ def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:
     pages = sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
 
     async def run() -> dict:
-        config = IndexConfig(root_selector="article.md-content__inner", exclude_selectors=["[data-search-exclude]", ".headerlink"],
-                             keep_index_url=True, output_path=str(out))
+        config = IndexConfig(
+            root_selector="article.md-content__inner",
+            exclude_selectors=["[data-search-exclude]", ".headerlink"],
+            keep_index_url=True,
+            output_path=str(out),
+        )
         times: dict = {}
         async with PagefindIndex(config=config) as index:
             start = time.perf_counter()
@@ -218,8 +241,10 @@ def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:
             for k in changed:
                 start = time.perf_counter()
                 for p in pages[:k]:
-                    await index.add_html_file(content=p.read_text("utf-8").replace("</h1>", " (edited)</h1>", 1),
-                                              url="/" + p.relative_to(site).as_posix())
+                    await index.add_html_file(
+                        content=p.read_text("utf-8").replace("</h1>", " (edited)</h1>", 1),
+                        url="/" + p.relative_to(site).as_posix(),
+                    )
                 added = time.perf_counter() - start
                 await index.write_files(output_path=str(out))
                 times[f"edit_{k}"] = dict(add=added, total=time.perf_counter() - start)
@@ -232,7 +257,7 @@ def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:
     def in_thread() -> None:  # Playwright's sync API holds this thread's event loop
         try:
             found.update(asyncio.run(run()))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             found["error"] = f"{type(exc).__name__}: {exc}"[:300]
 
     worker = threading.Thread(target=in_thread)
@@ -265,8 +290,13 @@ def build_zensical(opt: Option, of: Option, where: Path, reuse: bool) -> None:
         shutil.rmtree(opt.site, ignore_errors=True)
         shutil.rmtree(of.site.parent / ".cache", ignore_errors=True)
         run = timed([zensical, "build", "--config-file", str(config)], of.site.parent, check=False)
-        opt.build = dict(wall=run.wall, cpu=run.cpu, peak_pss=run.peak_pss, returncode=run.returncode,
-                         error=next(iter(re.findall(r"(?m)^\w*Error: .*$", run.output)), None))
+        opt.build = dict(
+            wall=run.wall,
+            cpu=run.cpu,
+            peak_pss=run.peak_pss,
+            returncode=run.returncode,
+            error=next(iter(re.findall(r"(?m)^\w*Error: .*$", run.output)), None),
+        )
         (where / "build.json").write_text(json.dumps(opt.build))
     if opt.build.get("returncode"):
         opt.error = f"zensical build failed: {opt.build.get('error')}"
@@ -360,7 +390,7 @@ def is_search_file(path: str) -> bool:
     return path.startswith(("/search/", "/pagefind/", "/assets/javascripts/workers/", "/search.json"))
 
 
-def sample(pw, opt: Option, base: str, query: str, log: ServerLog | None, timeout: float = 180) -> dict:  # noqa: ANN001
+def sample(pw, opt: Option, base: str, query: str, log: ServerLog | None, timeout: float = 180) -> dict:
     """One cold search: a fresh profile, the home page, the query typed at once, until the first result."""
     profile = tempfile.mkdtemp(prefix="kb-bench-chromium-")
     ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True)
@@ -380,7 +410,7 @@ def sample(pw, opt: Option, base: str, query: str, log: ServerLog | None, timeou
         page.press(opt.ui.input, "End")
         try:
             page.wait_for_function("window.__kb.first !== undefined", timeout=timeout * 1000)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             out["error"] = f"no result within {timeout:.0f} s: {type(exc).__name__}; page errors: {errors[:3]}"
             return out
         out.update(page.evaluate(TIMINGS))
@@ -415,11 +445,13 @@ def sample(pw, opt: Option, base: str, query: str, log: ServerLog | None, timeou
 
 
 def citing_briefings(data: Path) -> dict[str, set[str]]:
-    from kb.check import read
+    from kb.check.run import read
 
     kb = read(data).kb
-    return {fact: {f"briefings/{r.origin.id}.html" for r in kb.cited_by.get(fact, ()) if r.origin.KIND == "briefing"}
-            for _, _, _, fact in QUERIES}
+    return {
+        fact: {f"briefings/{r.origin.id}.html" for r in kb.cited_by.get(fact, ()) if r.origin.KIND == "briefing"}
+        for _, _, _, fact in QUERIES
+    }
 
 
 def judge(s: dict, expected: str, citing: set[str]) -> None:
@@ -428,11 +460,12 @@ def judge(s: dict, expected: str, citing: set[str]) -> None:
     s["own_rank"] = ranking.index(expected) + 1 if expected in ranking else None
     k = min(5, len(citing))
     start = s["own_rank"] or 0
-    after = ranking[start:start + k]
+    after = ranking[start : start + k]
     s["briefings_after"] = (sum(1 for p in after if p in citing), k)
 
 
 # -- offline ----------------------------------------------------------------------------------------------
+
 
 def vendored_shim() -> Path | None:
     """The iframe-worker shim from npm (`npm pack`), kept under benchmarks/out/scale/vendor/."""
@@ -457,7 +490,7 @@ OFFLINE_PLUGINS = "plugins:\n  - search\n  - offline\n"
 OFFLINE_EXTRA = "extra:\n  polyfills:\n    - assets/iframe-worker/shim.js\n"
 
 
-def offline(pw, n: int, data: Path, work: Path, of: Option, queries: list, repeat: int, reuse: bool) -> dict:  # noqa: ANN001
+def offline(pw, n: int, data: Path, work: Path, of: Option, queries: list, repeat: int, reuse: bool) -> dict:
     """Option `of` built with the offline plugin and the vendored shim, searched from file://."""
     shim = vendored_shim()
     if shim is None:
@@ -476,8 +509,12 @@ def offline(pw, n: int, data: Path, work: Path, of: Option, queries: list, repea
     index = site / "search" / "search_index.js"
     result["index_raw"] = index.stat().st_size if index.exists() else 0
     html = "".join(p.read_text("utf-8", "replace") for p in site.rglob("*.html"))
-    result["fetches_internet"] = sorted(set(re.findall(r"""<(?:script|img|iframe)[^>]* src=["'](https?://[^"']+)""", html)
-                                            + re.findall(r"""<link[^>]* href=["'](https?://[^"']+)""", html)))[:5]
+    result["fetches_internet"] = sorted(
+        set(
+            re.findall(r"""<(?:script|img|iframe)[^>]* src=["'](https?://[^"']+)""", html)
+            + re.findall(r"""<link[^>]* href=["'](https?://[^"']+)""", html)
+        )
+    )[:5]
     opt = Option(f"offline-{of.key}", f"{of.label}, offline plugin, file://", MATERIAL, site=site)
     samples, second = [], []
     for _ in range(repeat):
@@ -488,7 +525,7 @@ def offline(pw, n: int, data: Path, work: Path, of: Option, queries: list, repea
     return result
 
 
-def next_page(pw, site: Path, query: str = "Narva") -> dict:  # noqa: ANN001
+def next_page(pw, site: Path, query: str = "Narva") -> dict:
     """Open the home page, search, then follow a link to another page and search again from there: with
     instant navigation off, the index is read again by every page."""
     profile = tempfile.mkdtemp(prefix="kb-bench-chromium-")
@@ -504,14 +541,14 @@ def next_page(pw, site: Path, query: str = "Narva") -> dict:  # noqa: ANN001
         page.press(MATERIAL.input, "End")
         page.wait_for_function("window.__kb.first !== undefined", timeout=180_000)
         return {"first": page.evaluate("window.__kb.first"), "after_typing_s": time.perf_counter() - start}
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
     finally:
         ctx.close()
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def pagefind_from_file(pw, site: Path) -> dict:  # noqa: ANN001
+def pagefind_from_file(pw, site: Path) -> dict:
     """Pagefind's UI opened from file://: does a search show anything?"""
     opt = Option("c-file", "Pagefind from file://", PAGEFIND, site=site)
     s = sample(pw, opt, site.as_uri(), "Narva", None, timeout=15)
@@ -520,7 +557,8 @@ def pagefind_from_file(pw, site: Path) -> dict:  # noqa: ANN001
 
 # -- the run ------------------------------------------------------------------------------------------------
 
-def run_size(pw, n: int, args: argparse.Namespace) -> dict:  # noqa: ANN001
+
+def run_size(pw, n: int, args: argparse.Namespace) -> dict:
     data = tree(n)
     work = OUT / f"search-{n}"
     chosen = {k: o for k, o in options().items() if k in args.options}
@@ -552,21 +590,31 @@ def run_size(pw, n: int, args: argparse.Namespace) -> dict:  # noqa: ANN001
                     s.update(size=n, rep=rep, kind=kind)
                     judge(s, expected, citing[fact])
                     samples.append(s)
-                    print(f"    {n} ({key}) {query!r}: " + (s["error"] if "error" in s else
-                          f"first result {s['first'] / 1000:.2f} s, {mb(s.get('sent', 0))} sent, own page #{s['own_rank']}"),
-                          flush=True)
+                    print(
+                        f"    {n} ({key}) {query!r}: "
+                        + (
+                            s["error"]
+                            if "error" in s
+                            else f"first result {s['first'] / 1000:.2f} s, {mb(s.get('sent', 0))} sent, own page #{s['own_rank']}"
+                        ),
+                        flush=True,
+                    )
     finally:
         for server in servers.values():
             server.__exit__()
-    result = {"size": n, "options": {k: dict(label=o.label, index=o.index, build=o.build, error=o.error)
-                                     for k, o in built.items()},
-              "samples": samples, "citing": {k: len(v) for k, v in citing.items()}}
+    result = {
+        "size": n,
+        "options": {k: dict(label=o.label, index=o.index, build=o.build, error=o.error) for k, o in built.items()},
+        "samples": samples,
+        "citing": {k: len(v) for k, v in citing.items()},
+    }
     if args.offline:
         for key in ("a", "b"):
             if key in built and built[key].error is None:
                 print(f"  {n}: offline edition of ({key})", flush=True)
-                result.setdefault("offline", {})[key] = offline(pw, n, data, work, built[key], queries, args.repeat,
-                                                                args.reuse)
+                result.setdefault("offline", {})[key] = offline(
+                    pw, n, data, work, built[key], queries, args.repeat, args.reuse
+                )
         if "c" in built and built["c"].error is None:
             result["pagefind_file"] = pagefind_from_file(pw, built["c"].site)
     if "c" in built and built["c"].error is None:
@@ -576,18 +624,27 @@ def run_size(pw, n: int, args: argparse.Namespace) -> dict:  # noqa: ANN001
 
 
 def report(results: list[dict], gzip_on: bool) -> None:
-    print(f"\nSearch, cold cache, over http on 127.0.0.1, gzip {'on' if gzip_on else 'off'}; "
-          "median [min-max] of all samples (queries x rounds)")
+    print(
+        f"\nSearch, cold cache, over http on 127.0.0.1, gzip {'on' if gzip_on else 'off'}; "
+        "median [min-max] of all samples (queries x rounds)"
+    )
     for r in results:
         n = r["size"]
         print(f"\n== {n} facts ==")
-        print(f"{'option':<48} {'index raw / gz':>20} {'first result':>20} {'after typing':>20} "
-              f"{'index ready':>20} {'fetched raw / sent':>22} {'search part sent':>16} {'renderer PSS':>14}")
+        print(
+            f"{'option':<48} {'index raw / gz':>20} {'first result':>20} {'after typing':>20} "
+            f"{'index ready':>20} {'fetched raw / sent':>22} {'search part sent':>16} {'renderer PSS':>14}"
+        )
         for key, o in r["options"].items():
             s = [x for x in r["samples"] if x["option"] == key and "error" not in x]
             idx = o["index"]
-            size = (f"{mb(idx['raw'])} / {mb(idx['gz'])}" if "gz" in idx else
-                    f"{mb(idx['raw'])} in {idx.get('files', 0)} files" if idx else "-")
+            size = (
+                f"{mb(idx['raw'])} / {mb(idx['gz'])}"
+                if "gz" in idx
+                else f"{mb(idx['raw'])} in {idx.get('files', 0)} files"
+                if idx
+                else "-"
+            )
             if o["error"]:
                 print(f"({key}) {o['label']:<44} {o['error'][:150]}")
                 continue
@@ -597,15 +654,17 @@ def report(results: list[dict], gzip_on: bool) -> None:
             raw, sent = Stat([x.get("raw", 0) for x in s]), Stat([x.get("sent", 0) for x in s])
             part = Stat([x.get("search_sent", 0) for x in s])
             pss = Stat([x.get("renderer_pss", 0) for x in s])
-            print(f"({key}) {o['label']:<44} {size:>20} {first.show():>20} {typed.show():>20} {ready.show():>20} "
-                  f"{mb(raw.median) + ' / ' + mb(sent.median):>22} {mb(part.median):>16} {mb(pss.median):>14}")
+            print(
+                f"({key}) {o['label']:<44} {size:>20} {first.show():>20} {typed.show():>20} {ready.show():>20} "
+                f"{mb(raw.median) + ' / ' + mb(sent.median):>22} {mb(part.median):>16} {mb(pss.median):>14}"
+            )
             failed = [x for x in r["samples"] if x["option"] == key and "error" in x]
             if failed:
                 print(f"     {len(failed)} samples without a result: {failed[0]['error'][:200]}")
         print("\n  ranking: own page's rank in the first ten (- = not there); citing briefings among the next k")
         keys = list(r["options"])
         print(f"  {'query':<28}" + "".join(f"{'(' + k + ')':>16}" for k in keys))
-        for query, kind, expected, fact in QUERIES:
+        for query, kind, _expected, _fact in QUERIES:
             cells = []
             for key in keys:
                 s = [x for x in r["samples"] if x["option"] == key and x["query"] == query and "error" not in x]
@@ -628,18 +687,26 @@ def report(results: list[dict], gzip_on: bool) -> None:
                 typed = Stat([(x["first"] - x["input"]) / 1000 for x in s if x.get("input") is not None])
                 pss = Stat([x.get("renderer_pss", 0) for x in s])
                 second = Stat([x["first"] / 1000 for x in o["second_page"] if "first" in x])
-                print(f"  ({key}) works: {len(s)}/{len(o['samples'])} searches; search_index.js {mb(o['index_raw'])}; "
-                      f"first result {first.show()} (after typing {typed.show()}); on the next page again "
-                      f"{second.show()}; renderer {mb(pss.median)}; internet URLs in pages: {o['fetches_internet'] or 'none'}")
+                print(
+                    f"  ({key}) works: {len(s)}/{len(o['samples'])} searches; search_index.js {mb(o['index_raw'])}; "
+                    f"first result {first.show()} (after typing {typed.show()}); on the next page again "
+                    f"{second.show()}; renderer {mb(pss.median)}; internet URLs in pages: {o['fetches_internet'] or 'none'}"
+                )
         if "pagefind_service" in r:
-            print(f"  (c) Pagefind's Python API, index kept in memory: {json.dumps(r['pagefind_service'], default=lambda x: round(x, 2))}")
+            print(
+                f"  (c) Pagefind's Python API, index kept in memory: {json.dumps(r['pagefind_service'], default=lambda x: round(x, 2))}"
+            )
         dumps = {k: o["index"].get("dump_seconds") for k, o in r["options"].items() if o["index"].get("dump_seconds")}
         if dumps:
-            print("  writing search_index.json from entries kept in memory (json.dumps): "
-                  + ", ".join(f"({k}) {v:.2f} s" for k, v in dumps.items()))
+            print(
+                "  writing search_index.json from entries kept in memory (json.dumps): "
+                + ", ".join(f"({k}) {v:.2f} s" for k, v in dumps.items())
+            )
         if "pagefind_file" in r:
-            print(f"  (c) Pagefind from file://: {'works' if r['pagefind_file']['works'] else 'no result'}: "
-                  f"{r['pagefind_file']['detail'][:300]}")
+            print(
+                f"  (c) Pagefind from file://: {'works' if r['pagefind_file']['works'] else 'no result'}: "
+                f"{r['pagefind_file']['detail'][:300]}"
+            )
 
 
 def main(argv: list[str]) -> int:

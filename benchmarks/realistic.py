@@ -43,7 +43,7 @@ import random
 import re
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,23 +52,47 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from kb.loader import load, load_front_matter  # noqa: E402  (kb's own strict reader: no YAML surprises)
+from kb.core.loader import load, load_front_matter  # noqa: E402  (kb's own strict reader: no YAML surprises)
 
-FOLDERS = {"source": "sources", "actor": "actors", "place": "places", "event": "events", "figure": "figures",
-           "briefing": "briefings"}
+FOLDERS = {
+    "source": "sources",
+    "actor": "actors",
+    "place": "places",
+    "event": "events",
+    "figure": "figures",
+    "briefing": "briefings",
+}
 MARKER = ".realistic.json"
 
 HUBS = {
     # actors: the states the knowledge base is about, and its alliance
-    "estonia": 0.97, "russia": 0.97, "nato": 0.93,
-    "united-states": 0.85, "latvia": 0.8, "lithuania": 0.8, "ukraine": 0.8, "european-union": 0.75,
-    "vladimir-putin": 0.7, "finland": 0.6, "poland": 0.6, "sweden": 0.6, "germany": 0.6, "united-kingdom": 0.6,
-    "france": 0.5, "china": 0.5, "baltic-states": 0.6,
+    "estonia": 0.97,
+    "russia": 0.97,
+    "nato": 0.93,
+    "united-states": 0.85,
+    "latvia": 0.8,
+    "lithuania": 0.8,
+    "ukraine": 0.8,
+    "european-union": 0.75,
+    "vladimir-putin": 0.7,
+    "finland": 0.6,
+    "poland": 0.6,
+    "sweden": 0.6,
+    "germany": 0.6,
+    "united-kingdom": 0.6,
+    "france": 0.5,
+    "china": 0.5,
+    "baltic-states": 0.6,
     # places
-    "narva": 0.9, "tallinn": 0.85, "baltic-sea": 0.8, "baltic-sea-region": 0.8,
+    "narva": 0.9,
+    "tallinn": 0.85,
+    "baltic-sea": 0.8,
+    "baltic-sea-region": 0.8,
     # landmark events, cited again and again
-    "russia-full-scale-invasion-of-ukraine-2022": 0.7, "crimea-annexation-2014": 0.6,
-    "baltic-nato-accession-2004": 0.5, "baltic-independence-1991": 0.5,
+    "russia-full-scale-invasion-of-ukraine-2022": 0.7,
+    "crimea-annexation-2014": 0.6,
+    "baltic-nato-accession-2004": 0.5,
+    "baltic-independence-1991": 0.5,
 }
 """Probability that a clone's reference to this fact goes to the original rather than to its clone."""
 SOURCE_SHARE = 0.3
@@ -76,24 +100,159 @@ SOURCE_SHARE = 0.3
 MAIN_HUBS = {"actor": {"russia": 0.4, "estonia": 0.35, "nato": 0.25}, "place": {"narva": 0.6, "tallinn": 0.4}}
 REWIRE = 0.25
 """Share of a clone briefing's links to lesser actors and places sent to a main hub instead."""
-STOP = set("""The Of And For In On At To A An New North Southeast Eastern Western Global Public Joint Enhanced Forward
-Presence Cooperative Centre Center Excellence Defence Defense Force Forces Infantry Brigade Battalion Scouts League
-Union United States Kingdom Nations Organisation Organization Treaty Institute College School Studies Association
-Advancement Commission Congress Mechanism Policy Foreign Affairs President Senator Prime Minister Sea Region
-Engineering Expeditionary Cyber Atlantic Asian Security State International National Order War World West GDP GPS Act
-Article High Small Second Test Mission Week Greatest Reliable Initiative Strategic Comprehensive Partnership Concept
-Representative Five Vessel Aggression Vulnerability Shadow University Maritime Littoral Dialogue America American British
-French""".split())
+STOP = {
+    "The",
+    "Of",
+    "And",
+    "For",
+    "In",
+    "On",
+    "At",
+    "To",
+    "A",
+    "An",
+    "New",
+    "North",
+    "Southeast",
+    "Eastern",
+    "Western",
+    "Global",
+    "Public",
+    "Joint",
+    "Enhanced",
+    "Forward",
+    "Presence",
+    "Cooperative",
+    "Centre",
+    "Center",
+    "Excellence",
+    "Defence",
+    "Defense",
+    "Force",
+    "Forces",
+    "Infantry",
+    "Brigade",
+    "Battalion",
+    "Scouts",
+    "League",
+    "Union",
+    "United",
+    "States",
+    "Kingdom",
+    "Nations",
+    "Organisation",
+    "Organization",
+    "Treaty",
+    "Institute",
+    "College",
+    "School",
+    "Studies",
+    "Association",
+    "Advancement",
+    "Commission",
+    "Congress",
+    "Mechanism",
+    "Policy",
+    "Foreign",
+    "Affairs",
+    "President",
+    "Senator",
+    "Prime",
+    "Minister",
+    "Sea",
+    "Region",
+    "Engineering",
+    "Expeditionary",
+    "Cyber",
+    "Atlantic",
+    "Asian",
+    "Security",
+    "State",
+    "International",
+    "National",
+    "Order",
+    "War",
+    "World",
+    "West",
+    "GDP",
+    "GPS",
+    "Act",
+    "Article",
+    "High",
+    "Small",
+    "Second",
+    "Test",
+    "Mission",
+    "Week",
+    "Greatest",
+    "Reliable",
+    "Initiative",
+    "Strategic",
+    "Comprehensive",
+    "Partnership",
+    "Concept",
+    "Representative",
+    "Five",
+    "Vessel",
+    "Aggression",
+    "Vulnerability",
+    "Shadow",
+    "University",
+    "Maritime",
+    "Littoral",
+    "Dialogue",
+    "America",
+    "American",
+    "British",
+    "French",
+}
 """Capitalised words that are not names (kept as they are), and forms of hub names (America, British)."""
 TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z]*|1st")
 MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;:()] )([A-Z][A-Za-z]+|[A-Z]{2,})")
-MONTHS = set("January February March April May June July August September October November December".split())
+MONTHS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
 TEXT_KEYS = {"title", "name", "summary", "note", "basis", "disputed", "publisher", "locator"}
 LIST_TEXT_KEYS = {"aliases", "authors"}
 LINK = re.compile(r"\]\((?P<type>actor|place|event|figure|source|briefing):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)")
 YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
-ONSETS = "b d f g k l m n p r s t v z br dr gr kr st tr sk sl vr".split()
-VOWELS = "a e i o u a e o ai ei".split()
+ONSETS = [
+    "b",
+    "d",
+    "f",
+    "g",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "z",
+    "br",
+    "dr",
+    "gr",
+    "kr",
+    "st",
+    "tr",
+    "sk",
+    "sl",
+    "vr",
+]
+VOWELS = ["a", "e", "i", "o", "u", "a", "e", "o", "ai", "ei"]
 CODAS = ["", "", "n", "r", "s", "l", "k", "m", "sk", "nd", "rt"]
 
 
@@ -146,12 +305,17 @@ class Words:
             h = hashlib.sha256(f"{token}|{gen}|{salt}".encode()).digest()
             bare = token.replace(".", "")
             if bare.isupper() and len(bare) > 1:
-                letters = "".join(chr(65 + b % 26) for b in h[:max(3, len(bare))])
+                letters = "".join(chr(65 + b % 26) for b in h[: max(3, len(bare))])
                 word = ".".join(letters) + "." if "." in token else letters
             else:
                 syllables = 2 + h[0] % 2 if len(token) > 4 else 2
-                word = "".join(ONSETS[h[1 + 2 * i] % len(ONSETS)] + VOWELS[h[2 + 2 * i] % len(VOWELS)]
-                               for i in range(syllables)) + CODAS[h[9] % len(CODAS)]
+                word = (
+                    "".join(
+                        ONSETS[h[1 + 2 * i] % len(ONSETS)] + VOWELS[h[2 + 2 * i] % len(VOWELS)]
+                        for i in range(syllables)
+                    )
+                    + CODAS[h[9] % len(CODAS)]
+                )
                 word = word.capitalize()
             if word.casefold() not in self.used:
                 self.used.add(word.casefold())
@@ -206,8 +370,11 @@ class Tree:
         self.hub_tokens = hub_tokens
         # Proper names replaced in text: those of lesser actors and places, never a hub's name or a form of it
         # ("Estonian" stays with "Estonia").
-        self.vocab = sorted((t for t in vocab if not any(t[:5] == h[:5] for h in hub_tokens if len(h) >= 5)
-                             and t not in hub_tokens), key=len, reverse=True)
+        self.vocab = sorted(
+            (t for t in vocab if not any(t[:5] == h[:5] for h in hub_tokens if len(h) >= 5) and t not in hub_tokens),
+            key=len,
+            reverse=True,
+        )
         self.vocab_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(t) for t in self.vocab) + r")(?![\w])")
 
     @staticmethod
@@ -220,8 +387,10 @@ class Tree:
     def event_clashes(self, when: str, actors: set[str], title: str) -> bool:
         if not actors:
             return False
-        return any(difflib.SequenceMatcher(None, t, title.casefold()).ratio() >= 0.6
-                   for t in self.events.get((when, frozenset(actors)), ()))
+        return any(
+            difflib.SequenceMatcher(None, t, title.casefold()).ratio() >= 0.6
+            for t in self.events.get((when, frozenset(actors)), ())
+        )
 
     def new_id(self, base: str, gen: int) -> str:
         base = base[:70].strip("-") or "fact"
@@ -271,8 +440,13 @@ class Generation:
                 words = [lower.get(w, w) for w in words]
                 base = "-".join(words)
                 if f.kind == "event":
-                    base = YEAR.sub(lambda m: str(int(m[1]) + self.years[f.id]) if m[1] == f.data["date"][:4] else m[1], base)
-            self.clone_id[f.id] = self.tree.new_id(base if base != f.id else f"{f.id}-{slug(self.word('@gen'))}", self.gen)
+                    base = YEAR.sub(
+                        lambda m, f=f: str(int(m[1]) + self.years[f.id]) if m[1] == f.data["date"][:4] else m[1],
+                        base,
+                    )
+            self.clone_id[f.id] = self.tree.new_id(
+                base if base != f.id else f"{f.id}-{slug(self.word('@gen'))}", self.gen
+            )
 
     # references ---------------------------------------------------------------------------------------------
     def target(self, orig: str, kind: str, origin: Fact, link: bool = False) -> Slot:
@@ -291,7 +465,7 @@ class Generation:
                 if self.rng.random() >= share:
                     chosen = self.clone_id[orig]
             slot.id = chosen
-            if chosen != orig and origin != orig:
+            if orig not in (chosen, origin):
                 incoming[chosen] = incoming.get(chosen, 0) + 1
         # no clone left without a reference from another fact: the first one that went to the original comes here
         for orig, clone in self.clone_id.items():
@@ -315,15 +489,17 @@ class Generation:
                 d["aliases"] = [self.forced(a) for a in d["aliases"]]
         if f.kind == "event":
             years = self.years[f.id]
-            d["title"] = self.varied(f.data["title"], f.id, ("{t} near {w}", "{t}: the {w} case", "{t} ({w} sector)",
-                                                              "{t}, {w} round"))
+            d["title"] = self.varied(
+                f.data["title"], f.id, ("{t} near {w}", "{t}: the {w} case", "{t} ({w} sector)", "{t}, {w} round")
+            )
             d["title"] = YEAR.sub(lambda m: str(int(m[1]) + years) if m[1] == f.data["date"][:4] else m[1], d["title"])
             d["date"] = shift_date(d["date"], years)
             if "end" in d:
                 d["end"] = shift_date(d["end"], years)
         if f.kind == "source":
-            d["title"] = self.varied(f.data["title"], f.id, ("{t}: the {w} papers", "{w} Review: {t}",
-                                                             "{t} ({w} edition)"))
+            d["title"] = self.varied(
+                f.data["title"], f.id, ("{t}: the {w} papers", "{w} Review: {t}", "{t} ({w} edition)")
+            )
             if "published" in d:
                 d["published"] = shift_date(d["published"], -self.rng.randint(0, 6))
             if "authors" in d:
@@ -381,7 +557,7 @@ class Generation:
         body = f.body or ""
         pos = 0
         for m in LINK.finditer(body):
-            parts.append(self.text(body[pos:m.start("id")]))
+            parts.append(self.text(body[pos : m.start("id")]))
             parts.append(self.target(m["id"], m["type"], f, link=True))
             pos = m.end("id")
         parts.append(self.text(body[pos:]))
@@ -437,6 +613,7 @@ def distinct_event(tree: Tree, g: Generation, f: Fact, d: dict[str, Any]) -> dic
     """The clone `d` of event `f`, moved so that no other event has its date, actors and a similar title:
     first to another year of its range (-8..+1 years from the real date), then with its hub actors, one by
     one, replaced by their clones of this generation."""
+
     def actors(e: dict[str, Any]) -> set[str]:
         return {a["actor"] for a in e.get("actors", [])}
 
@@ -450,8 +627,9 @@ def distinct_event(tree: Tree, g: Generation, f: Fact, d: dict[str, Any]) -> dic
     candidates = [d] + [moved(d, y) for y in range(-8, 2) if y != g.years[f.id]]
     swapped = copy.deepcopy(d)
     for a in reversed(swapped.get("actors", [])):
-        if a["actor"] in g.clone_id and a["actor"] == next((o["actor"] for o in f.data["actors"]
-                                                             if o["actor"] == a["actor"]), None):
+        if a["actor"] in g.clone_id and a["actor"] == next(
+            (o["actor"] for o in f.data["actors"] if o["actor"] == a["actor"]), None
+        ):
             a["actor"] = g.clone_id[a["actor"]]
             candidates.append(copy.deepcopy(swapped))
     for e in candidates:
@@ -483,15 +661,15 @@ def write_generation(tree: Tree, gen: int, members: list[Fact], out: Path) -> No
             body = "".join(p if isinstance(p, str) else p.id for p in parts)
             path.write_text(f"---\n{dump(fm)}---\n{body}", "utf-8")
             continue
-        d = chosen(d)
+        d = chosen(d)  # noqa: PLW2901
         if f.kind == "event":
-            d = distinct_event(tree, g, f, d)
+            d = distinct_event(tree, g, f, d)  # noqa: PLW2901
             tree._add_event(d["date"], {a["actor"] for a in d.get("actors", [])}, d["title"])
         if f.kind == "figure":
             series = f"{f.data['actor']}|{f.data['metric']}|{gen}"
             factor = 0.9 + 0.2 * (int(hashlib.sha256(series.encode()).hexdigest(), 16) % 1000) / 1000
             value = f.data["value"] * factor
-            d["value"] = int(round(value)) if isinstance(f.data["value"], int) else round(value, 1)
+            d["value"] = round(value) if isinstance(f.data["value"], int) else round(value, 1)
             if d["unit"] in ("percent", "percent-of-gdp"):
                 d["value"] = min(d["value"], 100)
             for step in [0] + [s for n in range(1, 40) for s in (-n, n)]:
@@ -500,7 +678,7 @@ def write_generation(tree: Tree, gen: int, members: list[Fact], out: Path) -> No
                     moved["period_end"] = shift_date(f.data["period_end"], step)
                 key = tree._point(moved, d["actor"])
                 if tree.points.get(key, d["value"]) == d["value"]:
-                    d = moved
+                    d = moved  # noqa: PLW2901
                     tree.points[key] = d["value"]
                     break
             else:
@@ -530,8 +708,9 @@ def generate(out: Path, facts: int, seed: int = 1, data_dir: Path = ROOT / "data
         left -= take
         gen += 1
     counts = {folder: len(list((out / folder).iterdir())) for folder in FOLDERS.values()}
-    (out / MARKER).write_text(json.dumps({"facts": facts, "seed": seed, "generations": gen - 1, "counts": counts},
-                                         indent=1) + "\n")
+    (out / MARKER).write_text(
+        json.dumps({"facts": facts, "seed": seed, "generations": gen - 1, "counts": counts}, indent=1) + "\n"
+    )
     return counts
 
 

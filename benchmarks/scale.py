@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "scale"
@@ -38,6 +39,7 @@ def env(**extra: str) -> dict[str, str]:
 
 
 # -- trees and projects ------------------------------------------------------------------------------------
+
 
 def tree(n: int, seed: int = 1) -> Path:
     """The realistic tree of `n` facts (benchmarks/realistic.py), made once and reused."""
@@ -77,8 +79,9 @@ def project(where: Path, plugins: str | None = None, extra: str | None = None) -
 
 
 def kb_build_cmd(data: Path, config: Path, site: Path, jobs: int | None = None) -> list[str]:
-    return [sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(config), "--site-dir", str(site)] \
-        + ([] if jobs is None else ["--jobs", str(jobs)])
+    return [sys.executable, "-m", "kb.cli", "build", str(data), "--config", str(config), "--site-dir", str(site)] + (
+        [] if jobs is None else ["--jobs", str(jobs)]
+    )
 
 
 def stages(output: str) -> dict[str, float]:
@@ -88,6 +91,7 @@ def stages(output: str) -> dict[str, float]:
 
 
 # -- runs: wall, CPU, peak memory of the whole process tree -----------------------------------------------
+
 
 @dataclass
 class Run:
@@ -110,7 +114,7 @@ def _children() -> dict[int, list[int]]:
         try:
             with open(f"/proc/{d}/stat", "rb") as f:
                 stat = f.read().decode("latin-1")
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
         kids.setdefault(ppid, []).append(int(d))
@@ -147,15 +151,21 @@ def tree_memory(pids: list[int]) -> tuple[int, int]:
     return total[0], total[1]
 
 
-def timed(cmd: list[str], cwd: Path | None = None, env_: dict[str, str] | None = None, interval: float = 0.1,
-          check: bool = True) -> Run:
+def timed(
+    cmd: list[str],
+    cwd: Path | None = None,
+    env_: dict[str, str] | None = None,
+    interval: float = 0.1,
+    check: bool = True,
+) -> Run:
     """Run `cmd` to completion: wall time, CPU time of it and its children, peak memory of its process tree
     (sampled every `interval` seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env_ or env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env_ or env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peak = [0, 0]
     done = threading.Event()
 
@@ -180,6 +190,7 @@ def timed(cmd: list[str], cwd: Path | None = None, env_: dict[str, str] | None =
 
 
 # -- numbers ------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Stat:
@@ -224,12 +235,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     use_gzip = False
     log: str | None = None  # one line per response: path, file bytes, bytes sent
-    cache: dict[str, bytes] = {}
+    cache: ClassVar[dict[str, bytes]] = {}
     lock = threading.Lock()
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                      ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+        ".wasm": "application/wasm",
+    }
 
-    def log_message(self, *args) -> None:  # noqa: ANN002
+    def log_message(self, *args) -> None:
         pass
 
     def record(self, raw: int, sent: int) -> None:
@@ -237,13 +253,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             with self.lock, open(self.log, "a") as f:
                 f.write(f"{self.path.split('?')[0]}\t{raw}\t{sent}\n")
 
-    def send_head(self):  # noqa: ANN201
+    def send_head(self):
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             path = os.path.join(path, "index.html")
         suffix = os.path.splitext(path)[1]
-        if not (self.use_gzip and suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
-                and os.path.isfile(path)):
+        if not (
+            self.use_gzip
+            and suffix in COMPRESSIBLE
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+            and os.path.isfile(path)
+        ):
             f = super().send_head()
             size = os.fstat(f.fileno()).st_size if f is not None and hasattr(f, "fileno") else 0
             self.record(size, size)
@@ -262,6 +282,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.record(os.path.getsize(path), len(body))
         import io
+
         return io.BytesIO(body)
 
 
@@ -277,9 +298,13 @@ class Server:
     measuring process), on a free port of 127.0.0.1."""
 
     def __init__(self, directory: Path, use_gzip: bool, log: Path | None = None) -> None:
-        self.proc = subprocess.Popen([sys.executable, __file__, "serve", str(directory)]
-                                     + (["--gzip"] if use_gzip else []) + (["--log", str(log)] if log else []),
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "serve", str(directory)]
+            + (["--gzip"] if use_gzip else [])
+            + (["--log", str(log)] if log else []),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         self.port = int(self.proc.stdout.readline())
         self.url = f"http://127.0.0.1:{self.port}"
 

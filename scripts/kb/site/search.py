@@ -90,11 +90,15 @@ class Service:
         self.thread = threading.Thread(target=self.loop.run_forever, name="kb-pagefind", daemon=True)
         self.thread.start()
         self.index: Any = None
-        self.pending: concurrent.futures.Future[None] | None = None
-        self._call(self._fresh())
+        self.turn = asyncio.Lock()  # one job at a time, in the order given
+        self.pending: concurrent.futures.Future[None] | None = self._call(self._fresh())
 
     def _call(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        async def in_turn() -> T:
+            async with self.turn:
+                return await coroutine
+
+        return asyncio.run_coroutine_threadsafe(in_turn(), self.loop)
 
     async def _fresh(self) -> None:
         from pagefind.index import PagefindIndex
@@ -119,6 +123,11 @@ class Service:
         changed = [uri for uri in changed if uri.endswith(".html")]
         whole = any(uri.endswith(".html") for uri in removed)
         self.pending = self._call(self._fresh() if whole else self._update(changed))
+        return self.pending
+
+    def rebuild(self) -> concurrent.futures.Future[None]:
+        """Index the whole site afresh (after a full build)."""
+        self.pending = self._call(self._fresh())
         return self.pending
 
     def wait(self, timeout: float | None = None) -> None:

@@ -68,13 +68,14 @@ def project(where: Path, plugins: str | None = None, extra: str | None = None) -
     (where / "docs").mkdir(parents=True)
     text = (ROOT / "mkdocs.yml").read_text("utf-8")
     if plugins is not None:
-        text, n = re.subn(r"(?m)^plugins:\n(?:  - .*\n)+", plugins, text)
+        text, n = re.subn(r"(?m)^plugins:(?: \[\]\n|\n(?:  - .*\n)+)", plugins, text)
         assert n == 1, "mkdocs.yml has no plugins block in the expected form"
     if extra:
         text += "\n" + extra
     (where / "mkdocs.yml").write_text(text, "utf-8")
     shutil.copy(ROOT / "docs" / "about.md", where / "docs" / "about.md")
     shutil.copytree(ROOT / "docs" / "assets", where / "docs" / "assets")
+    shutil.copytree(ROOT / "overrides", where / "overrides")  # the theme override (custom_dir)
     return where / "mkdocs.yml"
 
 

@@ -88,13 +88,23 @@ SVG_ATTRIBUTES = {  # the static charts (kb.render.charts)
     "line": {"class", "x1", "y1", "x2", "y2"},
     "text": {"class", "x", "y", "text-anchor"},
 }
+# data-search-exclude: sections search leaves out (the templates' `unsearched` sections, the "Cite this"
+# block); hidden and data-pagefind-*: the names and filters the theme prints for Pagefind
+# (overrides/partials/kb-search-facets.html), values from the front matter, escaped there.
 PAGE_ATTRIBUTES = {  # what the page templates, Python-Markdown's toc and footnotes, and about.md add
-    **{f"h{n}": {"id"} for n in range(1, 7)},
+    **{f"h{n}": {"id", "data-search-exclude"} for n in range(1, 7)},
     "a": {"class"},  # a.headerlink (toc permalinks), a.kb-fact, the footnotes' links
-    "p": {"class", "data-search-exclude"},  # data-search-exclude: the "Cite this" block (kb.site.render.cite)
+    "p": {
+        "class",
+        "data-search-exclude",
+        "hidden",
+        "data-pagefind-weight",
+        "data-pagefind-meta",
+        "data-pagefind-ignore",
+    },
     "pre": {"class", "data-search-exclude"},
-    "div": {"class"},
-    "span": {"id", "class", "data-sort"},
+    "div": {"class", "data-search-exclude"},
+    "span": {"id", "class", "data-sort", "data-pagefind-filter"},
     "code": {"class"},
     "kbd": {"class"},
     "figure": {"class"},

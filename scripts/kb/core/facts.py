@@ -7,13 +7,16 @@ exact line of any field without reaching into the loader.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar, TypeVar, cast
 
 from kb.core import judgement, prose
 from kb.core.dates import PartialDate, date_key
 from kb.core.loader import Document, Path_, Position
+
+T = TypeVar("T")
 
 
 def label_of(data: Mapping[str, Any]) -> str | None:
@@ -100,6 +103,16 @@ class Fact:
     tags: list[str] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What later steps work out from this fact alone (a row of the downloads), kept with it: a fact is read
+    anew when its file changes, so nothing here outlives what it was made from (the preview keeps the
+    facts of unchanged files). Never what depends on other facts: that is `KnowledgeBase.memo`."""
+
+    def memo(self, key: str, make: Callable[[Fact], T]) -> T:
+        """`make(self)`, worked out on first use and kept with the fact."""
+        if key not in self.derived:
+            self.derived[key] = make(self)
+        return cast(T, self.derived[key])
 
     @property
     def label(self) -> str:
@@ -127,7 +140,12 @@ class Fact:
         """Every reference this fact holds in a field, citations included."""
         yield from _cite(self.sources)
 
-    def references(self) -> Iterator[Reference]:
+    def references(self) -> list[Reference]:
+        """Every reference this fact holds, worked out once (it depends on the fact alone; the index of who
+        cites whom is rebuilt from these after each edit)."""
+        return self.memo("references", lambda fact: list(fact.find_references()))
+
+    def find_references(self) -> Iterator[Reference]:
         for where, target, types, locator in self.fields():
             yield Reference(self, target, types, where, locator=locator)
 
@@ -526,7 +544,10 @@ class Briefing(Fact):
         """A position in the body as a position in the file."""
         return Position(self.body_line + line - 1, col)
 
+    @cached_property
     def judgements(self) -> list[Judgement]:
+        """Its judgement boxes, read once (the checker's rules, its page, its sources' pages and the Key
+        judgements page all ask)."""
         links: dict[int, list[prose.Link]] = defaultdict(list)
         for link in self.parsed.links:
             if link.judgement is not None:
@@ -547,8 +568,8 @@ class Briefing(Fact):
     def links(self, kind: prose.LinkKind) -> Iterator[prose.Link]:
         return (link for link in self.parsed.links if link.kind == kind)
 
-    def references(self) -> Iterator[Reference]:
-        yield from super().references()
+    def find_references(self) -> Iterator[Reference]:
+        yield from super().find_references()
         for link in self.links("fact"):
             yield Reference(
                 self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kb.check.rules.base import finding, rule
+from kb.check.rules.base import fact_rule, finding, rule
 from kb.core.dates import PartialDate
 from kb.core.facts import Fact
 from kb.core.findings import Finding
@@ -27,28 +27,23 @@ DATE_FIELDS = {
 }
 
 
-@rule(
+@fact_rule(
     "date-invalid",
     "error",
     "Every date is a real calendar date (no month 13, no 30 February).",
     'Correct the date; give only the precision you know: "2025", "2025-09" or "2025-09-19".',
 )
-def dates_are_valid(kb: KnowledgeBase) -> Iterator[Finding]:
-    for fact in kb.all_facts():
-        for where in fact.doc.values:
-            if where and where[-1] in DATE_FIELDS:
-                value: Any = _at(fact.doc.data, where)
-                if isinstance(value, str):
-                    try:
-                        PartialDate.parse(value)
-                    except ValueError as exc:
-                        yield finding(
-                            fact,
-                            "date-invalid",
-                            str(exc),
-                            "use a real date; drop the day or month if unknown",
-                            where=where,
-                        )
+def dates_are_valid(fact: Fact) -> Iterator[Finding]:
+    for where in fact.doc.values:
+        if where and where[-1] in DATE_FIELDS:
+            value: Any = _at(fact.doc.data, where)
+            if isinstance(value, str):
+                try:
+                    PartialDate.parse(value)
+                except ValueError as exc:
+                    yield finding(
+                        fact, "date-invalid", str(exc), "use a real date; drop the day or month if unknown", where=where
+                    )
 
 
 def _at(data: Any, where: Path_) -> Any:

@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check fmt bench bench-site clean
+.PHONY: site serve test lint check fmt bench bench-site bench-search bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,15 @@ bench: $(VENV)/.installed-base
 
 bench-site: $(VENV)/.installed-base
 	$(BIN)/python benchmarks/bench_site.py
+
+# Issue 11 (scale), on realistic trees (benchmarks/realistic.py): search side by side in Chromium
+# (needs `pip install 'pagefind[extended]'` for the Pagefind option, npm for the offline edition),
+# and build time, memory, page sizes and Zensical. ARGS: sizes and options, e.g. ARGS="10000 --offline".
+bench-search: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_search.py $(ARGS)
+
+bench-build: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_build.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) site build .pytest_cache $(BROWSER_DIR)/node_modules

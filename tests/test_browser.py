@@ -16,14 +16,26 @@ def heading(page) -> str:
     return page.locator("article h1").inner_text().replace("¶", "").strip()
 
 
-def search(page, text: str, results: str = ".md-search-result__item a"):
-    """Type `text` into the site's search on the home page; the result links, once the first shows."""
+def search(page, text: str, results: str = ".kb-search__result a"):
+    """Type `text` into the site's search (assets/kb-search.js, Pagefind) on the home page; the result
+    links, once the first shows."""
     page.goto(f"{page.base}/index.html")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially(text, delay=20)
+    page.locator(".kb-search__input").click()
+    page.locator(".kb-search__input").press_sequentially(text, delay=20)
+    page.wait_for_function(
+        "t => document.querySelector('.kb-search__input').value === t"
+        " && document.querySelector('.kb-search__status').textContent !== ''",
+        arg=text,
+        timeout=15000,
+    )
+    page.wait_for_timeout(200)  # the last keystroke's answer replaces an earlier one's
     found = page.locator(results)
     found.first.wait_for(timeout=15000)
     return found
+
+
+def hrefs(found) -> list[str]:
+    return [found.nth(i).get_attribute("href").rsplit("/", 2)[-2:] for i in range(found.count())]
 
 
 def test_search_by_alias_lands_on_the_actor_page(page) -> None:
@@ -33,17 +45,47 @@ def test_search_by_alias_lands_on_the_actor_page(page) -> None:
     assert heading(page) == "Eastland"
 
 
-def test_search_by_id_finds_the_event(page) -> None:
+def test_search_by_id_finds_the_event_first(page) -> None:
     first = search(page, "border-exercise-2023").first
     assert "events/border-exercise-2023.html" in first.get_attribute("href")
 
 
-def test_briefings_rank_above_the_fact_pages_they_cite(page) -> None:
-    # "Eastland" names an actor page and appears on many fact pages, and in one briefing.
-    results = search(page, "Eastland", ".md-search-result__item > a")
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-    assert len(hrefs) > 2
-    assert "briefings/eastern-pressure.html" in hrefs[0], hrefs
+def test_an_entitys_own_page_comes_first_for_its_name_and_the_briefings_citing_it_next(page) -> None:
+    # "Eastland" names an actor page and appears on many fact pages, and is cited by one briefing.
+    found = hrefs(search(page, "Eastland"))
+    assert len(found) > 2
+    assert found[0] == ["actors", "eastland.html"], found
+    assert found[1] == ["briefings", "eastern-pressure.html"], found
+    # ... also when typed in another case, and for an alias.
+    assert hrefs(search(page, "eastland"))[0] == ["actors", "eastland.html"]
+
+
+def test_results_can_be_filtered_by_fact_type_and_year(page) -> None:
+    search(page, "Eastland")
+    page.locator(".kb-search__filter[name=type]").focus()
+    page.wait_for_function("() => document.querySelectorAll('.kb-search__filter[name=type] option').length > 2")
+    page.locator(".kb-search__filter[name=type]").select_option("Event")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.kb-search__result a')].every(a => a.href.includes('/events/'))"
+    )
+    events = hrefs(page.locator(".kb-search__result a"))
+    assert events and all(folder == "events" for folder, _ in events), events
+    assert page.locator(".kb-search__result .kb-search__type").first.inner_text() == "Event"
+    page.locator(".kb-search__filter[name=year]").select_option("2023")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.kb-search__result a')].some(a => a.href.includes('2023'))"
+        " && document.querySelectorAll('.kb-search__result a').length <= n",
+        arg=len(events),
+    )
+    assert ["events", "border-exercise-2023.html"] in hrefs(page.locator(".kb-search__result a"))
+
+
+def test_search_results_show_excerpts_as_text_and_marks_only(page) -> None:
+    search(page, "Eastland")
+    assert page.locator(".kb-search__excerpt mark").count() >= 1
+    assert page.locator(".kb-search__excerpt :not(mark)").count() == 0
+    page.keyboard.press("Enter")  # the first result
+    page.wait_for_url("**/actors/eastland.html*")
 
 
 def test_briefing_fact_link_names_its_fact_and_navigates(page) -> None:

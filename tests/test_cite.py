@@ -46,7 +46,7 @@ def test_the_citation_goes_into_the_front_matter_and_the_cite_block_at_the_end()
         "publisher": "Test Briefings",
         "public_url": "https://example.org/kb/briefings/eastern-pressure.html",
     }
-    cite_block = page[page.index("## Cite this") :]
+    cite_block = page[page.index(">Cite this</h2>") :]
     assert "Test Editors, R. Analyst. “Pressure from the east”. Test Briefings, briefing, last changed 10" in cite_block
     assert "@misc{eastern-pressure,&#10;  author = {{Test Editors} and {R. Analyst}}," in cite_block
     fact = yaml.safe_load(files["events/harbour-cable-cut-2024.md"].decode().split("---\n")[1])["citation"]

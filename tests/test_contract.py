@@ -90,13 +90,25 @@ SVG_ATTRIBUTES = {  # the static charts (kb.render.charts); a link chart is aria
     "circle": {"class", "cx", "cy", "r"},
     "text": {"class", "x", "y", "text-anchor"},
 }
+# data-search-exclude: sections search leaves out (the templates' `unsearched` sections, the "Cite this"
+# block); hidden and data-pagefind-*: the names and filters the theme prints for Pagefind
+# (overrides/partials/kb-search-facets.html), values from the front matter, escaped there.
 PAGE_ATTRIBUTES = {  # what the page templates, Python-Markdown's toc and footnotes, and about.md add
-    **{f"h{n}": {"id"} for n in range(1, 7)},
-    "a": {"class", "tabindex"},  # a.headerlink (toc permalinks), a.kb-fact, the footnotes' links; a link chart's
-    "p": {"class", "data-search-exclude"},  # data-search-exclude: the "Cite this" block (kb.site.render.cite)
+    **{f"h{n}": {"id", "data-search-exclude"} for n in range(1, 7)},
+    # a.headerlink (toc permalinks), a.kb-fact, the footnotes' links; a link chart's links, out of the tab order
+    "a": {"class", "tabindex"},
+    "p": {
+        "class",
+        "data-search-exclude",  # the "Cite this" block (kb.site.render.cite), sections readers never search
+        "hidden",
+        "data-pagefind-weight",
+        "data-pagefind-meta",
+        "data-pagefind-ignore",
+    },
     "pre": {"class", "data-search-exclude"},
-    "div": {"class"},
-    "span": {"id", "class", "data-sort"},  # and a filter's marker, data-f-<facet> (kb.site.render.filters)
+    "div": {"class", "data-search-exclude"},
+    # and a filter's marker, data-f-<facet> (kb.site.render.filters)
+    "span": {"id", "class", "data-sort", "data-pagefind-filter"},
     "code": {"class"},
     "kbd": {"class"},
     "figure": {"class"},

@@ -129,8 +129,12 @@ def test_the_kept_site_is_the_site_a_whole_build_makes(preview: Preview, origina
     publish.build(whole, jobs=1)
     ours, theirs = Path(preview.site.config.site_dir), tmp_path / "whole"
 
-    def tree(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    def tree(root: Path) -> dict[str, bytes]:  # MkDocs's site; Pagefind's bundle has a test of its own
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).parts[0] != "pagefind"
+        }
 
     mine, built = tree(ours), tree(theirs)
     assert mine.keys() == built.keys()
@@ -167,3 +171,37 @@ def test_with_indexes_in_parts_the_preview_still_shows_what_a_whole_build_render
         kb = check(data).kb
         assert preview.docs == pages(kb, site=preview.project.site), rel
         assert {p: sorted(w) for p, w in preview.writers.items()} == {p: sorted(w) for p, w in all_writers(kb).items()}
+
+
+def _indexed_words(site: Path) -> str:
+    """Every page's text as Pagefind's bundle holds it (fragments: gzip of 'pagefind_dcd' + JSON)."""
+    import gzip
+    import json
+
+    texts = []
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        data = json.loads(raw[len(b"pagefind_dcd") :])
+        texts.append(data["meta"].get("title", "") + " " + data["content"])
+    return "\n".join(texts)
+
+
+def test_the_search_index_follows_an_edit(preview: Preview, original: Path) -> None:
+    assert preview.pagefind is not None, "the site's search is Pagefind's"
+    preview.pagefind.wait(60)
+    site = preview.pagefind.site_dir
+    assert "Eastland Zorvanian" not in _indexed_words(site)
+    path = preview.data_dir / "actors" / "eastland.yaml"
+    path.write_text(
+        (original / "actors" / "eastland.yaml").read_text().replace("name: Eastland", "name: Eastland Zorvanian")
+    )
+    _bump(path)
+    try:
+        assert preview.refresh(io.StringIO()).errors == 0
+        preview.pagefind.wait(60)
+        assert "Eastland Zorvanian" in _indexed_words(site)
+    finally:
+        path.write_text((original / "actors" / "eastland.yaml").read_text())
+        _bump(path)
+        preview.refresh(io.StringIO())
+        preview.pagefind.wait(60)

@@ -33,7 +33,7 @@ from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.site import publish
+from kb.site import publish, search
 from kb.site.doclinks import check_docs, collision_findings
 from kb.site.publish import Record, captured
 from kb.site.render.cite import Site
@@ -357,10 +357,11 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None) -> None:
-    """MkDocs's strict build (kb.site.publish, on `jobs` processes) into a new directory beside site/, then
-    swap it in. Whatever happens (a failure, a full disk, a signal), site/ is the old site or the new one
-    and the new directory is gone."""
+def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None) -> float:
+    """MkDocs's strict build (kb.site.publish, on `jobs` processes) into a new directory beside site/, and
+    its search index (kb.site.search), then swap it in. Whatever happens (a failure, a full disk, a
+    signal), site/ is the old site or the new one and the new directory is gone. Returns the seconds the
+    search index took."""
     site = project.site_dir
     tmp = None
     records: list[Record] = []
@@ -382,6 +383,17 @@ def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None)
                 raise _failure(exc, records, tmp, site) from None
             finally:
                 config.plugins.on_shutdown()
+        indexed = time.perf_counter()
+        if search.uses_pagefind(config):
+            try:
+                search.index_site(tmp)
+            except Exception as exc:  # the binary missing or failing: said, not dumped
+                raise BuildError(
+                    f"the search index (Pagefind) could not be written: {exc}",
+                    "pip install -e . installs Pagefind (pagefind[extended]); or build with Material's search "
+                    "plugin (plugins: [search] in the config), as the offline edition does",
+                ) from None
+        search_seconds = time.perf_counter() - indexed
         try:
             swap(tmp, site)
         except OSError as exc:
@@ -391,6 +403,7 @@ def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None)
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    return search_seconds
 
 
 def swap(new: Path, site: Path) -> None:
@@ -421,8 +434,9 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int
     kb, rendered = render(data_dir, project, out, timings, jobs)
     out.write(f"kb build: docs: {rendered.summary()}\n")
     mkdocs_started = time.perf_counter()
-    mkdocs_build(project, mkdocs_env(kb), jobs)
-    timings["mkdocs"] = time.perf_counter() - mkdocs_started
+    indexed = mkdocs_build(project, mkdocs_env(kb), jobs)
+    timings["mkdocs"] = time.perf_counter() - mkdocs_started - indexed
+    timings["search"] = indexed
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")
     out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + "\n")

@@ -47,7 +47,9 @@ def policy(script_hashes: Iterable[str] = ()) -> str:
     """The site's policy, given the `'sha256-...'` sources of a page's inline scripts.
 
     The one place the policy is made (an offline edition would widen it here, and only here)."""
-    scripts = " ".join(["'self'", *sorted(set(script_hashes))])
+    # 'wasm-unsafe-eval': Pagefind's search (kb.site.search) runs as WebAssembly, compiled from the site's
+    # own pagefind/*.pagefind file; it allows compiling WebAssembly only, not eval() or new Function().
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *sorted(set(script_hashes))])
     return "; ".join(
         [
             "default-src 'self'",  # our own files only: no CDN, no web fonts, no other host

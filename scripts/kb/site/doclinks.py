@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _LINK = re.compile(r"!?\[[^\]\n]*\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.+?)(?:[ \t]+\{#(?P<id>[\w-]+)\})?[ \t#]*$", re.M)
+# A heading written as HTML for md_in_html (the templates' sections that search leaves out: `<h2
+# data-search-exclude markdown>Sources</h2>`): the toc extension gives it a slug all the same.
+_HTML_HEADING = re.compile(r"^<h[1-6]\b[^>]*\bmarkdown\b[^>]*>(?P<text>.+?)</h[1-6]>[ \t]*$", re.M)
 _ID = re.compile(r"""\bid=["']([^"']+)["']|\{#([\w-]+)\}""")
 
 
@@ -38,6 +41,7 @@ def anchors(markdown_text: str) -> set[str]:
     """The ids a Markdown page will have: heading slugs (as mkdocs' toc makes them) and explicit ids."""
     text = _FENCE.sub("", markdown_text)
     ids = {m["id"] or slugify(re.sub(r"[`*_\[\]]|\(.*?\)", "", m["text"]), "-") for m in _HEADING.finditer(text)}
+    ids |= {slugify(re.sub(r"[`*_\[\]]|\(.*?\)", "", m["text"]), "-") for m in _HTML_HEADING.finditer(text)}
     ids |= {a or b for a, b in _ID.findall(text)}
     return ids
 

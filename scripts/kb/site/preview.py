@@ -10,7 +10,8 @@ build kept as a `publish.Site`). `Preview.refresh` then takes an edit:
    and one step further through events: an actor's page lists the places of its events), are the facts
    whose pages, continuation pages, index parts and downloads are rendered again (`render.site.showing`);
 4. the files whose bytes changed are written to docs/, and MkDocs's kept site rebuilds just those pages
-   and writes the whole search index.
+   and writes the whole search index; with Pagefind's search (kb.site.search), its service indexes the
+   rebuilt pages again in the background and rewrites its bundle.
 
 Hand-written pages and assets (docs/about.md, docs/assets/) are rebuilt when they change; a change to
 mkdocs.yml or the templates starts over.
@@ -32,7 +33,7 @@ from kb.core.facts import Event, Fact
 from kb.core.files import scan, write_if_changed
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.site import publish
+from kb.site import publish, search
 from kb.site.build import BuildError, Project, mkdocs_env
 from kb.site.doclinks import collision_findings
 from kb.site.render.site import Work, Writers, all_writers, pages, rendered, rewritten, showing, write_site
@@ -78,6 +79,7 @@ class Preview:
     site: publish.Site | None  # None: plugins whose state is not kept (each refresh builds everything)
     config: Any = None
     writers: Writers = field(default_factory=dict)  # who writes each generated file, for page collisions
+    pagefind: search.Service | None = None  # Pagefind's index, kept; None: Material's search (in the site)
 
     @classmethod
     def start(cls, data_dir: Path, project: Project, site_dir: Path, out: TextIO) -> Preview:
@@ -96,9 +98,10 @@ class Preview:
         os.environ.update(mkdocs_env(result.kb))
         config = publish.load(project.config, site_dir, strict=False, policy=False)
         site = publish.build(config, cpus())
+        index = search.Service(site_dir) if search.uses_pagefind(config) else None
         gc.freeze()  # what is read and built stays: the collector need not walk it after every edit
         hand = _hand_written(project, docs)
-        return cls(data_dir, project, seen, outcomes, special, result, docs, hand, site, config, known)
+        return cls(data_dir, project, seen, outcomes, special, result, docs, hand, site, config, known, index)
 
     def refresh(self, out: TextIO) -> Refresh:
         """Take what changed on disk since the last refresh; see the module's docstring."""
@@ -151,16 +154,26 @@ class Preview:
             (self.project.docs_dir / uri).unlink(missing_ok=True)
             done.removed.append(uri)
         if self.site is not None:
-            done.rebuilt = len(self.site.update([*done.written, *hand_changed], [*done.removed, *hand_gone]))
+            rebuilt = self.site.update([*done.written, *hand_changed], [*done.removed, *hand_gone])
+            done.rebuilt = len(rebuilt)
+            if self.pagefind is not None:
+                self.pagefind.update([_built(uri) for uri in rebuilt], [_built(uri) for uri in done.removed])
         else:
             publish.build(self.config, 1)
             done.rebuilt = len(self.docs)
+            if self.pagefind is not None:
+                self.pagefind.rebuild()
         self.seen = {path: _signature(path) for path in now if path in self.seen and path not in changed}
         self.seen.update((path, _signature(path)) for path in changed)
         self.outcomes, self.special, self.result, self.docs, self.hand = outcomes, special, result, docs, hand
         self.writers = known
         done.seconds = time.perf_counter() - started
         return done
+
+
+def _built(uri: str) -> str:
+    """The page a docs file becomes (links end in .html: use_directory_urls is off)."""
+    return uri[: -len(".md")] + ".html" if uri.endswith(".md") else uri
 
 
 def _checked(outcomes: dict[Path, FileOutcome], special: list[Finding]) -> CheckResult:

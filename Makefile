@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check fmt bench bench-site bench-search bench-build clean
+.PHONY: site serve test lint check fmt bench bench-site bench-search bench-build bench-preview clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ bench-search: $(VENV)/.installed-test
 
 bench-build: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)
+
+# The live preview (kb serve) after typical edits, on a realistic tree of FACTS facts (default 10,000).
+FACTS ?= 10000
+bench-preview: $(VENV)/.installed-base
+	$(BIN)/python benchmarks/realistic.py benchmarks/out/realistic-$(FACTS) --facts $(FACTS)
+	$(BIN)/python benchmarks/bench_preview.py benchmarks/out/realistic-$(FACTS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) site build .pytest_cache $(BROWSER_DIR)/node_modules

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from kb.core import prose
 from kb.core.dates import PartialDate, date_key
+from kb.core.fielddiff import dotted
 from kb.core.loader import Document, Path_, Position
 
 
@@ -69,7 +70,7 @@ class Reference:
     @property
     def field(self) -> str:
         """The field it comes from, as messages name it ("actors[0].actor"), or "text"."""
-        return "text" if self.where is None else _dotted(self.where)
+        return "text" if self.where is None else dotted(self.where)
 
 
 def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
@@ -132,13 +133,6 @@ def _cite(citations: list[Citation]) -> Iterator[Field]:
 
 def _ref(where: Path_, target: str, fact_type: str) -> Field:
     return where, target, (fact_type,), None
-
-
-def _dotted(where: Path_) -> str:
-    out = ""
-    for step in where:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
 
 
 @dataclass(kw_only=True)

@@ -4,6 +4,7 @@ the history read from git (between commits) both compare facts this way."""
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,3 +63,17 @@ def field_changes(old: Any, new: Any, where: Path_ = ()) -> Iterator[FieldChange
                 yield FieldChange(dotted((*where, j)), None, new[j], "added")
     elif type(old) is not type(new) or old != new:
         yield FieldChange(dotted(where), old, new, "changed")
+
+
+def line_changes(old: str | None, new: str | None) -> tuple[int, int]:
+    """Lines added and removed between two texts (a briefing's body)."""
+    if old == new:
+        return 0, 0
+    added = removed = 0
+    lines = difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), n=0, lineterm="")
+    for line in itertools.islice(lines, 2, None):  # after the two header lines (--- and +++)
+        if line.startswith("+"):
+            added += 1
+        elif line.startswith("-"):
+            removed += 1
+    return added, removed

@@ -10,7 +10,6 @@ is plain data (`KbDiff`), written as text for people or as Markdown for a CI job
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import tempfile
@@ -23,7 +22,7 @@ from kb.check.run import read
 from kb.core import git, prose
 from kb.core.facts import Reference, label_of
 from kb.core.facttypes import LINKABLE, names
-from kb.core.fielddiff import FieldChange, field_changes
+from kb.core.fielddiff import FieldChange, field_changes, line_changes
 from kb.core.files import data_files
 from kb.core.git import GitError
 from kb.core.loader import LoadError
@@ -143,16 +142,6 @@ def _links(body: str | None) -> set[str]:
     return {f"{link.type}:{link.target}" for link in prose.parse(body or "", LINKABLE).links if link.kind == "fact"}
 
 
-def _body_lines(old: str | None, new: str | None) -> tuple[int, int]:
-    added = removed = 0
-    for line in difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), n=0, lineterm=""):
-        if line.startswith("+") and not line.startswith("+++"):
-            added += 1
-        elif line.startswith("-") and not line.startswith("---"):
-            removed += 1
-    return added, removed
-
-
 def _order(key: tuple[str, str]) -> tuple[int, str]:
     return names().index(key[0]), key[1]
 
@@ -193,7 +182,7 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
         if a.path != b.path:
             fields.insert(0, FieldChange("(file)", a.path, b.path, "changed"))
         if key[0] == "briefing":
-            text = _body_lines(a.body, b.body)
+            text = line_changes(a.body, b.body)
             la, lb = _links(a.body), _links(b.body)
             if fields or text != (0, 0):
                 result.briefings_changed.append(Changed(a, b, fields, text, sorted(lb - la), sorted(la - lb)))

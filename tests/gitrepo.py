@@ -47,6 +47,15 @@ class Repo:
         if data is not None:
             shutil.copytree(data, self.data)
 
+    @classmethod
+    def clone(cls, source: Repo, root: Path, depth: int | None = None) -> Repo:
+        """A clone of `source` at `root`; a shallow one of the last `depth` commits."""
+        shallow = ["--depth", str(depth)] if depth else []
+        git(root.parent, "clone", "-q", *shallow, f"file://{source.root}", str(root))
+        clone = cls.__new__(cls)
+        clone.root, clone.data = root, root / "data"
+        return clone
+
     def write(self, rel: str, text: str) -> None:
         path = self.data / rel
         path.parent.mkdir(parents=True, exist_ok=True)

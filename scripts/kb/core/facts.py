@@ -430,6 +430,7 @@ class Briefing(Fact):
     body: str
     body_line: int  # file line on which the body starts
     authors: list[str] = field(default_factory=list)
+    reviewed: PartialDate | None = None
     parsed: prose.Prose = field(default_factory=prose.Prose, repr=False, compare=False)
 
     @property
@@ -452,8 +453,17 @@ class Briefing(Fact):
             body=body,
             body_line=body_line,
             authors=list(d.get("authors", [])),
+            reviewed=date_or_none(d.get("reviewed")),
             parsed=prose.parse(body, link_types),
         )
+
+    @property
+    def as_of(self) -> PartialDate | None:
+        """The date its citations were last read against the facts: when it was reviewed, or its date if
+        that is later (a fact revised after this is "revised since cited")."""
+        if self.reviewed is None or self.date is None:
+            return self.reviewed or self.date
+        return self.reviewed if self.reviewed.compare(self.date) > 0 else self.date
 
     def position(self, line: int, col: int) -> Position:
         """A position in the body as a position in the file."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -77,3 +78,26 @@ def line_changes(old: str | None, new: str | None) -> tuple[int, int]:
         elif line.startswith("-"):
             removed += 1
     return added, removed
+
+
+_WORD = re.compile(r"[\w.:/@+-]+")
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """A value in one short line for a message: words as they are, other text quoted, lists and mappings in
+    flow style, cut at `limit` characters."""
+    if value is None:
+        text = "(none)"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value if _WORD.fullmatch(value) else json.dumps(" ".join(value.split()), ensure_ascii=False)
+    elif isinstance(value, list):
+        text = "[" + ", ".join(short(v, limit) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {short(v, limit)}" for k, v in value.items()) + "}"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -2,10 +2,11 @@
 and what each commit changed in it, field by field (old -> new), with the citations the new version rests
 on; renames (a file renamed, or a new id listing the old one in `former_ids`) and removals too.
 
-Three git processes, however large the knowledge base: `git log` once over the data folder (first-parent,
-renames detected, the blob of every file after each commit), then `git cat-file --batch` once for all
-those blobs, each parsed once. Dates are committer dates (when a change landed), never the clock, so the
-same commit always gives the same history. Outside git there is no history, and a shallow clone's history
+The same few git processes however large the knowledge base: where the checkout is, then `git log` once
+over the data folder (first parent, renames detected, the blob of every file after each commit), then
+`git cat-file --batch` once for all those blobs. A version is parsed only when it is compared with
+another or its fields are asked for (most are recorded once and never change). Dates are committer
+dates (when a change landed), never the clock, so the same commit always gives the same history. Outside git there is no history, and a shallow clone's history
 starts at its edge: `History.status` says which, and pages say so.
 """
 
@@ -15,7 +16,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from kb.core import git, prose
@@ -54,6 +55,40 @@ class Commit:
         return self.sha[:7]
 
 
+class Version:
+    """One version of a fact file, read when first asked for: most versions are recorded and never
+    compared with another, and their fields are never needed (the knowledge base holds the newest)."""
+
+    __slots__ = ("_body", "_data", "blob", "path", "raw", "type")
+
+    def __init__(self, fact_type: FactType, blob: str, path: str, raw: bytes | None) -> None:
+        self.type, self.blob, self.path, self.raw = fact_type, blob, path, raw
+        self._data: dict[str, Any] | None = None
+        self._body: str | None = None
+
+    def _read(self) -> None:
+        if self._data is None:
+            self._data = {}  # a version that did not load has no fields (it failed kb check when committed)
+            if self.raw is not None:
+                try:
+                    doc, body, _ = self.type.parse_bytes(self.raw, Path(self.path))
+                    self._data, self._body = doc.data, prose.normalise(body) if body is not None else None
+                except LoadError:
+                    pass
+            self.raw = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        self._read()
+        assert self._data is not None
+        return self._data
+
+    @property
+    def body(self) -> str | None:
+        self._read()
+        return self._body
+
+
 @dataclass(slots=True)
 class Change:
     """What one commit did to one fact."""
@@ -62,12 +97,22 @@ class Change:
     type: str  # its fact type after the commit (before it, for a removal)
     id: str  # its id after the commit (before it, for a removal)
     what: What
-    data: Mapping[str, Any]  # its fields after the commit (before it, for a removal)
+    version: Version  # the fact after the commit (before it, for a removal)
+    before: Version | None = None  # the fact before the commit (None: it did not exist)
     fields: tuple[FieldChange, ...] = ()  # changed and renamed: every field that differs
     text: tuple[int, int] = (0, 0)  # a briefing's text: lines added, removed
     former: str | None = None  # a rename: the id before
-    old_status: str | None = None  # a briefing's status before the commit (None: it did not exist)
     now: str = ""  # the id it has now (had last, if removed): where its page is
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """Its fields after the commit (before it, for a removal)."""
+        return self.version.data
+
+    @property
+    def old_status(self) -> Any:
+        """A briefing's status before the commit (None: it did not exist)."""
+        return self.before.data.get("status") if self.before is not None else None
 
     @property
     def label(self) -> str:
@@ -137,35 +182,31 @@ class History:
         return [c for c in self.of(fact_id) if c.revises and c.commit.day.compare(since) > 0]
 
 
-@dataclass(frozen=True, slots=True)
-class _Version:
-    type: str
-    data: dict[str, Any]
-    body: str | None
+def revised_fields(revisions: list[Change]) -> list[FieldChange]:
+    """What a run of revisions changed, field by field, from the first one's old value to the last one's new
+    value (a field changed and changed back is left out); a briefing's text as the field "text"."""
+    merged: dict[str, FieldChange] = {}
+    for change in revisions:
+        for f in change.revision:
+            first = merged.get(f.path)
+            merged[f.path] = FieldChange(f.path, first.old if first else f.old, f.new, f.what)
+        if change.text != (0, 0):
+            merged.setdefault("text", FieldChange("text"))
+    return [f for f in merged.values() if f.path == "text" or f.old != f.new]
 
 
-def _fact_file(path: str, prefix: PurePosixPath) -> tuple[FactType, str] | None:
-    """The fact type and id of a file at repository path `path`, if it is a fact file of the data folder."""
-    try:
-        rel = PurePosixPath(path).relative_to(prefix)
-    except ValueError:
+def _fact_file(path: str, prefix: str) -> tuple[FactType, str] | None:
+    """The fact type and id of the file at repository path `path`, if it is a fact file of the data folder
+    `prefix` ("" for the top of the repository)."""
+    if prefix:
+        if not path.startswith(prefix) or path[len(prefix) : len(prefix) + 1] != "/":
+            return None
+        path = path[len(prefix) + 1 :]
+    folder, _, name = path.partition("/")
+    fact_type = BY_FOLDER.get(folder)
+    if fact_type is None or "/" in name or not name.endswith(fact_type.suffix):
         return None
-    if len(rel.parts) != 2:
-        return None
-    fact_type = BY_FOLDER.get(rel.parts[0])
-    if fact_type is None or rel.suffix != fact_type.suffix:
-        return None
-    return fact_type, rel.stem
-
-
-def _parse(fact_type: FactType, raw: bytes | None, path: str) -> _Version | None:
-    if raw is None:
-        return None
-    try:
-        doc, body, _ = fact_type.parse_bytes(raw, Path(path))
-    except LoadError:
-        return None  # a version that did not load: the fact keeps its last readable one
-    return _Version(fact_type.name, doc.data, prose.normalise(body) if body is not None else None)
+    return fact_type, name[: -len(fact_type.suffix)]
 
 
 def read(data_dir: Path, rev: str = "HEAD") -> History:
@@ -184,54 +225,43 @@ def read(data_dir: Path, rev: str = "HEAD") -> History:
 
 
 def of_commits(checkout: git.Checkout, prefix: str, rev: str = "HEAD") -> History:
-    """The history of the facts under `prefix` (a folder of `checkout`), up to `rev`."""
+    """The history of the facts under `prefix` (a folder of `checkout`, "" for all of it), up to `rev`."""
+    prefix = "" if prefix == "." else prefix
     commits = git.log(checkout.root, prefix, rev)
-    wanted = [
-        t.blob for c in commits for t in c.touched if t.blob is not None and _fact_file(t.path, PurePosixPath(prefix))
-    ]
-    contents = git.blobs(checkout.root, wanted)
+    contents = git.blobs(
+        checkout.root, [t.blob for c in commits for t in c.touched if t.blob and _fact_file(t.path, prefix)]
+    )
     history = History("complete", "")
-    edge = next((c for c in commits if c.sha in checkout.shallow), None)
     if checkout.shallow:
+        edge = next((c for c in commits if c.sha in checkout.shallow), None)
         history.status = "shallow"
         history.reason = "this is a shallow clone of the repository: earlier history is not in it"
         history.edge = Commit(edge.sha, edge.time) if edge else None
-    _Replay(history, PurePosixPath(prefix), contents).run(commits, checkout.shallow)
+    _Replay(history, prefix, contents).run(commits, checkout.shallow)
     return history
 
 
 class _Replay:
-    """The commits replayed in order: each fact's last readable version, and its changes by its id now."""
+    """The commits replayed in order: each fact's last version, and its changes by its id now."""
 
-    def __init__(self, history: History, prefix: PurePosixPath, contents: dict[str, bytes]) -> None:
+    def __init__(self, history: History, prefix: str, contents: dict[str, bytes]) -> None:
         self.history, self.prefix, self.contents = history, prefix, contents
-        self.known: dict[str, _Version] = {}  # id -> its last readable version
-        self.parsed: dict[tuple[str, str], _Version | None] = {}  # (blob, type) -> its reading
-
-    def version(self, fact_type: FactType, blob: str | None, path: str) -> _Version | None:
-        if blob is None:
-            return None
-        key = (blob, fact_type.name)  # identical files are read once (the same bytes in two folders: twice)
-        if key not in self.parsed:
-            self.parsed[key] = _parse(fact_type, self.contents.get(blob), path)
-        return self.parsed[key]
+        self.known: dict[str, Version] = {}  # id -> its version now
 
     def run(self, commits: list[git.LogCommit], edge: frozenset[str]) -> None:
         for c in commits:
-            commit = Commit(c.sha, c.time)
             if c.sha in edge:  # a shallow clone's first commit: what was there, not what it changed
                 for t in c.touched:
-                    if (found := _fact_file(t.path, self.prefix)) and (v := self.version(found[0], t.blob, t.path)):
-                        self.known[found[1]] = v
+                    if t.blob and (found := _fact_file(t.path, self.prefix)):
+                        self.known[found[1]] = Version(found[0], t.blob, t.path, self.contents.get(t.blob))
                 continue
-            self.commit(commit, c.touched)
-        lineage = self.history.by_fact
-        for now, changes in lineage.items():
+            self.commit(Commit(c.sha, c.time), c.touched)
+        for now, changes in self.history.by_fact.items():
             for change in changes:
                 change.now = now
 
     def commit(self, commit: Commit, touched: tuple[git.Touched, ...]) -> None:
-        added: dict[str, _Version] = {}
+        added: dict[str, Version] = {}
         gone: set[str] = set()
         renamed: dict[str, str] = {}  # new id -> old id
         for t in touched:
@@ -242,76 +272,61 @@ class _Replay:
             if new is None:
                 continue
             fact_type, fact_id = new
-            version = self.version(fact_type, t.blob, t.path)
-            if t.status == "D":
+            if t.blob is None:
                 gone.add(fact_id)
-            elif version is not None:
-                added[fact_id] = version
-                if old and old[1] != fact_id:
-                    renamed[fact_id] = old[1]
-        for fact_id, version in added.items():
-            if fact_id not in renamed and fact_id not in self.known:
-                former = version.data.get("former_ids")
+                continue
+            added[fact_id] = Version(fact_type, t.blob, t.path, self.contents.get(t.blob))
+            if old and old[1] != fact_id:
+                renamed[fact_id] = old[1]
+        unmatched = gone - added.keys() - set(renamed.values())
+        if unmatched:  # a removal and an addition may be one rename, the new file naming the old id
+            for fact_id, version in added.items():
+                former = (
+                    version.data.get("former_ids") if fact_id not in renamed and fact_id not in self.known else None
+                )
                 for old_id in former if isinstance(former, list) else []:
-                    if isinstance(old_id, str) and old_id in gone and old_id not in added:
+                    if old_id in unmatched:
                         renamed[fact_id] = old_id
+                        unmatched.discard(old_id)
                         break
         out: list[Change] = []
-        for fact_id in sorted(gone - added.keys() - set(renamed.values())):
+        for fact_id in sorted(unmatched):
             if (last := self.known.pop(fact_id, None)) is not None:
-                old_status = last.data.get("status")
-                out.append(
-                    self._record(Change(commit, last.type, fact_id, "removed", last.data, old_status=old_status))
-                )
+                out.append(self._record(Change(commit, last.type.name, fact_id, "removed", last, last)))
         for fact_id, version in sorted(added.items()):
             former_id = renamed.get(fact_id)
             if former_id is not None and former_id in self.known:
                 before = self.known.pop(former_id)
                 self._move(former_id, fact_id)
                 fields = tuple(f for f in self._fields(before, version) if f.top not in ("id", "former_ids"))
+                text = line_changes(before.body, version.body)
                 out.append(
                     self._record(
-                        Change(
-                            commit,
-                            version.type,
-                            fact_id,
-                            "renamed",
-                            version.data,
-                            fields,
-                            line_changes(before.body, version.body),
-                            former_id,
-                            before.data.get("status"),
-                        )
+                        Change(commit, version.type.name, fact_id, "renamed", version, before, fields, text, former_id)
                     )
                 )
             elif (last := self.known.get(fact_id)) is not None:
+                if last.blob == version.blob and last.type is version.type:
+                    continue  # the same bytes: a revert's twin, or a file touched only in mode
+                if not version.data and last.data:
+                    continue  # a version that does not load: the fact keeps its last readable one
                 fields = self._fields(last, version)
                 text = line_changes(last.body, version.body)
-                if fields or text != (0, 0):
-                    out.append(
-                        self._record(
-                            Change(
-                                commit,
-                                version.type,
-                                fact_id,
-                                "changed",
-                                version.data,
-                                fields,
-                                text,
-                                old_status=last.data.get("status"),
-                            )
-                        )
-                    )
+                if not fields and text == (0, 0):
+                    continue  # formatting only: the same fields, the same text
+                out.append(
+                    self._record(Change(commit, version.type.name, fact_id, "changed", version, last, fields, text))
+                )
             else:
-                out.append(self._record(Change(commit, version.type, fact_id, "added", version.data)))
+                out.append(self._record(Change(commit, version.type.name, fact_id, "added", version)))
             self.known[fact_id] = version
         self.history.changes.extend(out)
 
     @staticmethod
-    def _fields(before: _Version, after: _Version) -> tuple[FieldChange, ...]:
+    def _fields(before: Version, after: Version) -> tuple[FieldChange, ...]:
         fields = tuple(field_changes(before.data, after.data))
-        if before.type != after.type:  # moved to another type's folder: the same id, another kind of fact
-            fields = (FieldChange("(type)", before.type, after.type), *fields)
+        if before.type is not after.type:  # moved to another type's folder: the same id, another kind of fact
+            fields = (FieldChange("(type)", before.type.name, after.type.name), *fields)
         return fields
 
     def _record(self, change: Change) -> Change:

@@ -21,7 +21,8 @@ import threading
 import time
 from calendar import timegm
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -29,10 +30,11 @@ import yaml
 
 from kb.check.report import write_text
 from kb.check.run import CheckResult, read, rule_findings
+from kb.core import history
 from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
-from kb.core.model import KnowledgeBase
+from kb.core.model import KnowledgeBase, Publication
 from kb.site import publish
 from kb.site.doclinks import collision_findings
 from kb.site.publish import Record, captured
@@ -47,6 +49,7 @@ class Project:
     config: Path
     docs_dir: Path
     site_dir: Path
+    publication: Publication = field(default_factory=Publication)
 
     @classmethod
     def locate(cls, config: Path, data_dir: Path, site_dir: Path | None = None) -> Project:
@@ -61,7 +64,17 @@ class Project:
     def from_config(cls, config: Path, site_dir: Path | None = None) -> Project:
         settings = yaml.safe_load(config.read_text("utf-8")) or {}
         root = config.parent
-        return cls(config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"))
+        publication = Publication(
+            str(settings.get("site_name") or ""),
+            _address(settings.get("site_url")),
+            _address(settings.get("repo_url")),
+        )
+        return cls(
+            config,
+            root / settings.get("docs_dir", "docs"),
+            site_dir or root / settings.get("site_dir", "site"),
+            publication,
+        )
 
     def check_site_dir(self, data_dir: Path) -> None:
         """Refuse (BuildError, usage) a site directory whose replacement by the new site would destroy
@@ -102,6 +115,12 @@ class Project:
             "mkdocs.yml (`site_dir` there), or --site-dir with a new folder",
             usage=True,
         )
+
+
+def _address(value: object) -> str | None:
+    """An http(s) address from mkdocs.yml, without its trailing slash; None for anything else."""
+    text = str(value or "").strip()
+    return text.rstrip("/") if text.startswith(("https://", "http://")) else None
 
 
 class BuildError(Exception):
@@ -206,6 +225,15 @@ def source_date_epoch(kb: KnowledgeBase) -> int:
     return timegm(newest.first_day().timetuple())
 
 
+def history_summary(past: history.History) -> str:
+    """The history the pages show, in a line: how much of it, or why there is none."""
+    if past.status == "absent":
+        return f"none ({past.reason}); the pages say so"
+    commits = len({c.commit for c in past.changes})
+    said = f"{len(past.changes):,} changes in {commits:,} commits"
+    return f"{said} (incomplete: {past.reason})" if past.status == "shallow" else said
+
+
 def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(kb)))
@@ -223,7 +251,7 @@ def render(
     `timings`, when given, receives the seconds spent in "read" (loading, validating, the model),
     "render" (the rules run beside it) and "write"."""
     out = out or sys.stdout
-    result, files = checked_pages(data_dir, timings, jobs)
+    result, files = checked_pages(data_dir, timings, jobs, project.publication)
     if result.errors:
         write_text(result.findings, result.files, out)
         raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
@@ -254,14 +282,22 @@ def _pages_of_forked(share: tuple[int, int]) -> dict[str, bytes]:
 
 
 def checked_pages(
-    data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None
+    data_dir: Path,
+    timings: dict[str, float] | None = None,
+    jobs: int | None = None,
+    publication: Publication | None = None,
 ) -> tuple[CheckResult, dict[str, bytes] | None]:
-    """`kb check` of `data_dir`, and the pages when it found no errors. The rules and the rendering
-    only read the model, so with a second core they run at once: the rules and half the pages in
-    forked processes, the other half here."""
+    """`kb check` of `data_dir`, and the pages when it found no errors. The history is read from git while
+    the data is read (git works on another core). The rules and the rendering only read the model, so
+    with a second core they run at once: the rules and half the pages in forked processes, the other half
+    here."""
     started = time.perf_counter()
-    result = read(data_dir)
-    read_at = time.perf_counter()
+    with ThreadPoolExecutor(1, thread_name_prefix="kb-history") as beside:
+        past = beside.submit(history.read, data_dir)
+        result = read(data_dir)
+        read_at = time.perf_counter()
+        result.kb.history = past.result()
+    result.kb.publication = publication or Publication()
     files = None
     if result.errors or (cpus() if jobs is None else jobs) < 2 or not forkable():
         found = rule_findings(result.kb)
@@ -277,7 +313,8 @@ def checked_pages(
     if not result.errors and files is None:
         files = pages(result.kb)
     if timings is not None:
-        timings.update(read=read_at - started, render=time.perf_counter() - read_at)
+        # the history's own time, though it ran beside the read
+        timings.update(read=read_at - started, history=result.kb.history.seconds, render=time.perf_counter() - read_at)
     return result, None if result.errors else files
 
 
@@ -412,6 +449,7 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int
     started = time.perf_counter()
     timings: dict[str, float] = {}
     kb, rendered = render(data_dir, project, out, timings, jobs)
+    out.write(f"kb build: history: {history_summary(kb.history)}\n")
     out.write(f"kb build: docs: {rendered.summary()}\n")
     mkdocs_started = time.perf_counter()
     mkdocs_build(project, mkdocs_env(kb), jobs)

@@ -19,6 +19,7 @@ from kb.check.rules import (
     near_duplicates,
     orphans,
     references,
+    revisions,
     waivers,
 )
 from kb.check.rules.base import Rule
@@ -35,6 +36,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     briefings,
     near_duplicates,
     orphans,
+    revisions,
     waivers,
 )
 

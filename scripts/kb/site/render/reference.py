@@ -34,6 +34,7 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "actor": "Meaning across facts",
     "figure": "Figures",
     "judgement": "Briefings",
+    "revised": "Briefings against the history (from git)",
     "orphan": "Orphans",
     "waiver": "Waivers",
     "doc": "Pages and links (before the build)",

@@ -161,6 +161,7 @@ def bare_project(where: Path, count: int) -> Path:
     shutil.rmtree(where, ignore_errors=True)
     docs = where / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copytree(ROOT / "overrides", where / "overrides")
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
     for rel in nav_pages(ROOT / "mkdocs.yml"):
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +178,7 @@ def kb_project(where: Path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
     shutil.copy(ROOT / "docs" / "about.md", where / "docs" / "about.md")
     shutil.copytree(ROOT / "docs" / "assets", where / "docs" / "assets")
+    shutil.copytree(ROOT / "overrides", where / "overrides")
     return where / "mkdocs.yml"
 
 

@@ -73,12 +73,13 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 def make_project(where: Path, data: Path) -> tuple[Path, Path]:
-    """A project like the repository's (mkdocs.yml, hand-written docs) with a copy of `data`."""
+    """A project like the repository's (mkdocs.yml, hand-written docs, theme override) with a copy of `data`."""
     where.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
     (where / "docs").mkdir(exist_ok=True)
     shutil.copy(ROOT / "docs" / "about.md", where / "docs" / "about.md")
     shutil.copytree(ROOT / "docs" / "assets", where / "docs" / "assets", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "overrides", where / "overrides", dirs_exist_ok=True)
     shutil.copytree(data, where / "data", dirs_exist_ok=True)
     return where / "mkdocs.yml", where / "data"
 

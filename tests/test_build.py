@@ -243,6 +243,8 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
     briefing = (site / "briefings" / "eastern-pressure.html").read_text()
     assert 'href="../events/border-exercise-2023.html"' in briefing
     assert 'class="admonition judgement almost-certain"' in briefing
+    assert 'rel="alternate" type="application/atom+xml"' in briefing, "the theme override (overrides/main.html)"
+    assert (site / "feeds" / "changes.xml").is_file() and (site / "changes" / "index.html").is_file()
     assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()
 
 

@@ -135,6 +135,7 @@ def test_one_process_another_plugin_or_another_mkdocs_is_mkdocs_build_itself(
     other = tmp_path / "mkdocs.yml"
     other.write_text(config.read_text().replace("plugins:\n  - search\n", "plugins:\n  - search\n  - tags\n"))
     os.symlink(project / "docs", tmp_path / "docs")
+    os.symlink(project / "overrides", tmp_path / "overrides")
     assert not keeps_state(load_config(str(other)))
     monkeypatch.setattr("mkdocs.__version__", "1.6.2")
     assert not keeps_state(loaded), "another MkDocs's build steps may differ: its own build() runs"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kb.core.facts import Event
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import history, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
@@ -59,6 +59,7 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     listed = {e.id for e in near}
     return templates.render(
         "event.md.j2",
+        history=history.panel(kb, event, ln),
         e=event,
         when=when,
         kind=sentence_case(shown("event", "kind", event.kind)),

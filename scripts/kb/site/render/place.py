@@ -7,7 +7,7 @@ from collections import defaultdict
 from kb.core.facts import Place
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import history, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by
 from kb.site.render.citations import citation_lines
@@ -48,6 +48,7 @@ def render(kb: KnowledgeBase, place: Place) -> str:
     listed = {e.id for e in events} | {p.id for p in inside}
     return templates.render(
         "place.md.j2",
+        history=history.panel(kb, place, ln),
         p=place,
         kind=shown("place", "kind", place.kind),
         country=ln.to(place.country) if place.country else None,

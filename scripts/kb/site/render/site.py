@@ -23,7 +23,20 @@ from typing import Any
 from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
-from kb.site.render import actor, briefing, downloads, event, figure, home, place, reference, source, spending
+from kb.site.render import (
+    actor,
+    briefing,
+    changes,
+    downloads,
+    event,
+    feeds,
+    figure,
+    home,
+    place,
+    reference,
+    source,
+    spending,
+)
 from kb.site.render.indexes import INDEXES
 from kb.site.render.relations import relations
 
@@ -91,6 +104,9 @@ EMITTERS: list[Emitter] = [
         lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
         lambda kb, s: figure.render(kb, *s),
     ),
+    _one("changes page", changes.INDEX, changes.render_index),
+    Emitter("changes pages", lambda kb: ((p.path, p) for p in changes.parts(kb)), changes.render_part),
+    Emitter("feeds", lambda kb: ((p, p) for p in feeds.FILES), feeds.render),
 ]
 """Everything the site generates, in a fixed order."""
 

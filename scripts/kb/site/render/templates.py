@@ -16,17 +16,24 @@ def joined(items: list[object], sep: str = ", ") -> Safe:
 
 
 def front_matter(
-    title: str, boost: float | None = None, description: str | None = None, search_names: list[str] | None = None
+    title: str,
+    boost: float | None = None,
+    description: str | None = None,
+    search_names: list[str] | None = None,
+    unsearched: bool = False,
 ) -> Safe:
     """YAML front matter: the page title (HTML-escaped, as the theme prints it raw), search boost, and
     names the page is found by. Material's search weighs `tags` a thousand times a title; without
-    its tags plugin the theme does not show them, so they only rank the page for those names."""
+    its tags plugin the theme does not show them, so they only rank the page for those names.
+    `unsearched`: the page is left out of search (a log of changes would answer every name)."""
     lines = ["---", f"title: {yaml_string(html_text(title))}"]
     if description:
         lines.append(f"description: {yaml_string(html_text(description))}")
     if search_names:
         lines.append(f"tags: [{', '.join(yaml_string(html_text(n)) for n in search_names)}]")
-    if boost is not None:
+    if unsearched:
+        lines += ["search:", "  exclude: true"]
+    elif boost is not None:
         lines += ["search:", f"  boost: {boost:g}"]
     lines.append("---")
     return Safe("\n".join(lines))

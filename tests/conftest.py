@@ -13,8 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kb.check.run import CheckResult, check
+
+# Hypothesis: in CI the same examples every run and nothing written to .hypothesis/ (a red run is
+# reproduced by running it again); locally random, failures remembered in .hypothesis/ and tried first.
+# HYPOTHESIS_PROFILE=ci (or dev) chooses either anywhere.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 REPO = ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -109,14 +109,53 @@ def test_sortable_index_table(page) -> None:
     assert first_cell.inner_text() == "about 2023"
 
 
+def test_key_judgements_sort_and_lead_to_their_box(page) -> None:
+    page.goto(f"{page.base}/judgements.html")
+    likelihood = page.locator(".kb-sortable tbody tr td:nth-child(2)")
+    assert likelihood.count() == 3
+    page.locator(".kb-sortable th button", has_text="Likelihood").click()
+    assert likelihood.first.inner_text() == "realistic possibility (40–50%)"
+    page.locator(".kb-sortable th button", has_text="Confidence").click()
+    assert page.locator(".kb-sortable tbody tr:first-child td:nth-child(3)").inner_text() == "low"
+    page.locator(".kb-sortable tbody tr:first-child td:first-child a").click()
+    page.wait_for_url("**/briefings/eastern-pressure.html#judgement-cable-repeat")
+    box = page.locator("#judgement-cable-repeat")
+    assert box.is_visible() and "low confidence" in box.locator(".admonition-title").inner_text()
+    assert page.evaluate("() => document.querySelector(':target').id") == "judgement-cable-repeat"
+
+
+def test_a_fact_page_can_be_cited(page) -> None:
+    page.goto(f"{page.base}/events/harbour-cable-cut-2024.html")
+    assert page.locator("#cite-this").is_visible()
+    assert "“Harbour cable severed”. Baltic Security Briefings, event" in page.locator(".kb-cite").inner_text()
+    entry = page.locator("pre.kb-bibtex").inner_text()
+    assert entry.startswith("@misc{harbour-cable-cut-2024,\n  author = {{Baltic Security Briefings}},\n")
+
+
+def test_an_actor_page_lists_the_assessments_it_holds_as_its_view(page) -> None:
+    page.goto(f"{page.base}/actors/ada-minister.html")
+    held = page.locator("#assessments-held + ul li")
+    assert held.count() == 1
+    assert "Ada Minister judges that more cables under the harbour may be cut" in held.inner_text()
+    held.locator("a").first.click()
+    page.wait_for_url("**/assessments/ada-minister-more-cable-cuts.html")
+    view = page.locator(".kb-assessment")
+    assert view.is_visible() and "The source's own word is may." in view.inner_text()
+    assert page.locator("article .admonition.judgement").count() == 0, "someone else's view is never our box"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "path",
     [
         "index.html",
         "briefings/eastern-pressure.html",
+        "judgements.html",
         "actors/eastland.html",
         "events/harbour-cable-cut-2024.html",
+        "sources/sample-article.html",
+        "assessments/ada-minister-more-cable-cuts.html",
+        "assessments/index.html",
         "figures/northland/defence-spending-share-of-gdp.html",
     ],
 )

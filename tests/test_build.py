@@ -36,10 +36,13 @@ def test_strict_build_produces_every_page(built_site: Path) -> None:
         "spending.html",
         "downloads/index.html",
         "briefings/eastern-pressure.html",
+        "judgements.html",
         "actors/eastland.html",
         "places/east-strait.html",
         "events/border-exercise-2023.html",
         "sources/inferred-report.html",
+        "assessments/eastland-strait-claim.html",
+        "assessments/index.html",
         "figures/northland/defence-spending-share-of-gdp.html",
         "downloads/events.csv",
     ]:
@@ -149,8 +152,19 @@ def test_a_failing_mkdocs_build_keeps_the_old_site_and_says_why(tmp_path: Path) 
     project, data = project_for(tmp_path)
     build(data, project, out=io.StringIO())
     before = tree_bytes(project.site_dir)
-    (project.docs_dir / "about.md").write_text("# About\n\nSee [the missing page](missing.md).\n")
-    with pytest.raises(BuildError, match=r"missing\.md"):
+    # A broken link in a hand-written page: found by kb's own link check, before MkDocs runs.
+    about = (project.docs_dir / "about.md").read_text()
+    (project.docs_dir / "about.md").write_text(about + "\nSee [the missing page](missing.md).\n")
+    out = io.StringIO()
+    with pytest.raises(BuildError):
+        build(data, project, out=out)
+    assert "[doc-link]" in out.getvalue() and "missing.md" in out.getvalue()
+    assert tree_bytes(project.site_dir) == before
+    # What only MkDocs checks (the navigation): its strict build fails, and says why.
+    (project.docs_dir / "about.md").write_text(about)
+    config = project.config.read_text()
+    project.config.write_text(config.replace("  - Home: index.md\n", "  - Home: index.md\n  - Gone: gone.md\n"))
+    with pytest.raises(BuildError, match=r"gone\.md"):
         build(data, project, out=io.StringIO())
     assert tree_bytes(project.site_dir) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")], "temporary build dirs are cleaned up"
@@ -216,6 +230,11 @@ def test_hostile_text_cannot_inject_markup(tmp_path: Path) -> None:
     actor = article_text(project.site_dir / "actors" / "evil-actor.html")
     assert "<script>alert('summary')</script> [x](javascript:alert('summary-link')) *em* {{ config }}" in actor
     assert "{: onclick=\"alert('attr')\" }" in actor and "# Heading?" in actor
+    claim = article_text(project.site_dir / "assessments" / "evil-assessment.html")
+    assert "claims that <script>alert('statement')</script> *em* | pipe {{ config }}" in claim
+    assert "The source's own word is <b onmouseover=alert('hedge')>may</b>." in claim
+    source = article_text(project.site_dir / "sources" / "evil-source.html")
+    assert "<script>alert('rationale')</script> *graded* [x](javascript:alert('r'))" in source
     briefing_html = (project.site_dir / "briefings" / "evil-briefing.html").read_text()
     assert "<code>&lt;script&gt;</code>" in briefing_html, "code spans still show code"
     briefing = article_text(project.site_dir / "briefings" / "evil-briefing.html")
@@ -242,8 +261,9 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
     site = project.site_dir
     briefing = (site / "briefings" / "eastern-pressure.html").read_text()
     assert 'href="../events/border-exercise-2023.html"' in briefing
-    assert 'class="admonition judgement almost-certain"' in briefing
-    assert 'rel="alternate" type="application/atom+xml"' in briefing, "the theme override (overrides/main.html)"
+    assert 'class="admonition judgement almost-certain confidence-high"' in briefing
+    assert '<meta name="citation_title" content="Pressure from the east">' in briefing, "the theme override"
+    assert 'rel="alternate" type="application/atom+xml"' in briefing, "the theme override's feeds partial"
     assert (site / "feeds" / "changes.xml").is_file() and (site / "changes" / "index.html").is_file()
     assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()
 

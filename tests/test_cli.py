@@ -28,7 +28,7 @@ def kb(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_clean_tree_exits_0():
     r = kb("check", str(VALID))
     assert r.returncode == 0, r.stdout
-    assert r.stdout.strip() == "0 errors, 0 warnings in 11 files"
+    assert r.stdout.strip() == "0 errors, 0 warnings in 12 files"
 
 
 def test_dangling_reference_exits_1_with_file_line_and_hint(tree):
@@ -41,7 +41,7 @@ def test_dangling_reference_exits_1_with_file_line_and_hint(tree):
         "'actors[0].actor' names actor 'nortland', which does not exist"
     )
     assert lines[1] == "    hint: did you mean 'northland'?"
-    assert lines[-1] == "1 error, 0 warnings in 11 files"
+    assert lines[-1] == "1 error, 0 warnings in 12 files"
 
 
 def test_warnings_pass_unless_strict(tree):

@@ -36,3 +36,16 @@ def test_fact_files_name_the_schema_of_their_type() -> None:
             first = path.read_text("utf-8").split("\n", 1)[0]
             if first.startswith(prefix):
                 assert (path.parent / first[len(prefix) :]).resolve() == schema_file(t.schema).resolve(), path
+
+
+def test_every_generated_page_is_gitignored() -> None:
+    import subprocess
+
+    from kb.core.model import KnowledgeBase
+    from kb.site.render.site import page_paths
+
+    # Every kind of generated file (the pages an empty knowledge base has name every generated folder).
+    shown = sorted({p if "/" not in p else p.split("/", 1)[0] + "/x.md" for p in page_paths(KnowledgeBase())})
+    paths = [f"docs/{p}" for p in shown]
+    run = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=REPO, capture_output=True, text=True)
+    assert sorted(run.stdout.split()) == sorted(paths), "add the missing ones to .gitignore"

@@ -192,3 +192,11 @@ def test_ordinary_text_is_accepted(tmp_path):
     title = "a\ttab, a non-breaking\u00a0space, é, 😀 and a zero-width\ufeffno-break space"
     path.write_bytes(f'id: x\r\ntitle: "{title}"\r\n'.encode())
     assert load(path).data["title"] == title
+
+
+@pytest.mark.parametrize(
+    "escape, code", [("\\u202e", "U+202E"), ("\\x00", "U+0000"), ("\\x7f", "U+007F"), ("\\uFFFE", "U+FFFE")]
+)
+def test_invisible_characters_written_as_escapes_are_refused_too(parser, escape, code, tmp_path):
+    message = fails(f'id: x\ntitle: "a{escape}b"\n', "text-character", 2, tmp_path)
+    assert code in message and "escape" in message

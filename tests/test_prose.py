@@ -66,7 +66,7 @@ def resolver() -> prose.Resolver:
         link_types=TYPES,
         fact=fact,
         page=lambda link: link.replace(".md", ".html"),
-        judgement=lambda title: prose.JudgementBox(((f"Judgement: {title}", None),), "likely"),
+        judgement=lambda box: prose.JudgementBox(((f"Judgement: {box.title}", None),), "likely", "judgement-x"),
     )
 
 
@@ -164,6 +164,31 @@ def test_fact_links_and_citations_resolve() -> None:
     assert rendered.notes == [prose.Note("s1", "para 2", 1)]
 
 
+def test_a_level_one_heading_is_a_section_heading_shown_as_text() -> None:
+    # Its text once stood bare in the page's Markdown after the sanitizer dropped the <h1>: escaped link
+    # syntax became a javascript: link that kb check never saw (found by tests/test_contract.py).
+    body = "# \\[x\\](javascript:alert(1)) `[y](javascript:alert(2))`\n\nText.\n"
+    assert prose.render(prose.parse(body, TYPES), body, resolver()).segments == [
+        prose.Segment(2, "[x](javascript:alert(1)) [y](javascript:alert(2))"),
+        prose.Segment(0, "<p>Text.</p>"),
+    ]
+    setext = "\\[x\\](javascript:alert(1))\n===\n"
+    assert prose.render(prose.parse(setext, TYPES), setext, resolver()).segments == [
+        prose.Segment(2, "[x](javascript:alert(1))")
+    ]
+
+
+def test_a_citation_in_a_heading_is_shown_as_text_and_makes_no_note() -> None:
+    # A heading goes back to MkDocs as plain text, so its note mark was lost while its note was listed: the
+    # note's back link named no mark, and MkDocs's strict build refused what kb check had accepted.
+    body = '## Outlook, [as the report says](source:s1 "p. 2")\n\nText [cited](source:s1 "p. 3").\n'
+    rendered = prose.render(prose.parse(body, TYPES), body, resolver())
+    assert rendered.segments[0] == prose.Segment(2, "Outlook, as the report says")
+    assert rendered.notes == [prose.Note("s1", "p. 3", 1)]
+    assert '<a class="footnote-ref" href="#fn:src-1">1</a>' in rendered.segments[1].text
+    assert [link.title for link in prose.parse(body, TYPES).links] == ["p. 2", "p. 3"], "the checker sees both"
+
+
 def test_unknown_facts_are_shown_as_text() -> None:
     assert page("A [cut](event:nope) here.") == "<p>A cut here.</p>"
 
@@ -228,3 +253,9 @@ def test_preformatted_text_survives_page_tidying() -> None:
 def test_sanitizer_allows_only_the_list() -> None:
     dirty = '<p onclick="x" style="color:red" class="evil kb-fact">a<script>b</script><a href="javascript:c">d</a></p>'
     assert prose.sanitize(dirty) == '<p class="">a<a>d</a></p>'
+
+
+def test_a_blank_body_renders_to_nothing() -> None:
+    # Python-Markdown skips its tree processors for a blank text: the kept tree is empty, not missing.
+    for body in ("", "  \n", "\n\n\t\n"):
+        assert prose.render(prose.parse(body, TYPES), body, resolver()).segments == []

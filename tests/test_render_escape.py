@@ -91,6 +91,8 @@ def test_link_title_is_attribute_safe_and_short() -> None:
         ("javascript:alert(1)", None),
         ("data:text/html,<script>", None),
         ("https:/no-host", None),
+        ("http://[bad-host", None),  # once a ValueError: kb check accepted the source, kb build crashed
+        ("https://a]b/c", None),
     ],
 )
 def test_only_http_urls_become_links(address: str, expected: str | None) -> None:
@@ -132,12 +134,16 @@ def test_csv_cells_cannot_start_a_formula(tree) -> None:
 
 
 def test_judgement_synonym_renders_as_its_yardstick_term(tree) -> None:
-    tree.edit("briefings/harbour-security.md", '!!! judgement "likely"', '!!! judgement "Probable"')
+    tree.edit("briefings/harbour-security.md", '!!! judgement "likely,', '!!! judgement "Probable,')
     result = tree.check()
     assert result.findings == []  # the checker accepts the synonym ...
-    html = briefing_html(result.kb)  # ... and so does the page
-    assert '<div class="admonition judgement likely">' in html
-    assert 'Judgement: <a href="../about.html#likelihood-yardstick">Probable</a> (55–75%)' in html
+    html = briefing_html(result.kb)  # ... and so does the page, which names the term
+    assert (
+        '<div class="admonition judgement likely confidence-moderate" id="judgement-more-cable-incidents-are-likely-the">'
+        in html
+    )
+    assert 'Judgement: <a href="../about.html#likelihood-yardstick">likely</a> (55–75%), ' in html
+    assert '<a href="../about.html#confidence">moderate confidence</a>' in html
 
 
 @given(

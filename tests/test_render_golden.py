@@ -16,6 +16,7 @@ import pytest
 
 from conftest import FIXTURES
 from kb.check.run import check
+from kb.site.render.cite import Site
 from kb.site.render.site import pages
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -26,7 +27,9 @@ def rendered(tree: str) -> dict[str, bytes]:
     result = check(FIXTURES / tree)
     assert not result.errors, result.errors
     # Reference pages and schemas do not depend on the data: tests/test_reference_pages.py covers them.
-    return {rel: data for rel, data in pages(result.kb).items() if not rel.startswith(("reference/", "schemas/"))}
+    # A site with an address, as mkdocs.yml's site_url gives it, so the citations carry their URLs.
+    files = pages(result.kb, site=Site("Test Briefings", "https://example.org/kb/"))
+    return {rel: data for rel, data in files.items() if not rel.startswith(("reference/", "schemas/"))}
 
 
 @pytest.mark.parametrize("tree", TREES)
@@ -52,15 +55,19 @@ def test_pages_match_goldens(tree: str, update_goldens: bool) -> None:
     "page_type, path",
     [
         ("briefing", "briefings/harbour-security.md"),
+        ("key judgements", "judgements.md"),
         ("actor", "actors/northland.md"),
         ("place", "places/port-north.md"),
         ("event", "events/harbour-cable-cut-2024.md"),
         ("figure series", "figures/northland/defence-spending-share-of-gdp.md"),
         ("source", "sources/sample-article.md"),
+        ("assessment", "assessments/ada-minister-more-cable-cuts.md"),
+        ("assessments index", "assessments/index.md"),
         ("home", "index.md"),
         ("timeline", "timeline.md"),
         ("spending", "spending.md"),
         ("downloads", "downloads/index.md"),
+        ("citation file", "downloads/CITATION.cff"),
     ],
 )
 def test_every_page_type_has_a_golden(page_type: str, path: str) -> None:

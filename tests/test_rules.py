@@ -15,7 +15,7 @@ BRIEF = "briefings/harbour-security.md"
 def test_the_valid_tree_has_no_findings(tree):
     result = tree.check()
     assert result.findings == []
-    assert result.files == 11
+    assert result.files == 12
     assert len(result.kb.references) > 10
 
 
@@ -291,3 +291,9 @@ def test_web_links_in_briefings_are_not_fact_references(tree):
 def test_script_links_in_briefings_are_rejected(tree):
     tree.edit(BRIEF, "left [Port North]", "left [x](javascript:alert(1)) [Port North]")
     assert only(tree, "ref-type") == [(BRIEF, 9, "ref-type")]
+
+
+def test_a_source_url_must_be_a_web_address(tree):
+    # `http://[x` passed the schema and stopped kb build in urlsplit (found by tests/test_contract.py).
+    tree.edit("sources/sample-article.yaml", "type: article", 'url: "http://[x"\ntype: article')
+    assert only(tree, "ref-url") == [("sources/sample-article.yaml", 7, "ref-url")]

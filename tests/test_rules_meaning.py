@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from test_rules import BRIEF, EVENT, VISIT, only
 
 
@@ -88,15 +90,104 @@ def test_alias_that_names_another_actor(tree):
 
 
 def test_judgement_off_the_yardstick(tree):
-    tree.edit(BRIEF, '!!! judgement "likely"', '!!! judgement "quite possible"')
+    tree.edit(BRIEF, '!!! judgement "likely,', '!!! judgement "quite possible,')
     assert only(tree, "judgement-term") == [(BRIEF, 12, "judgement-term")]
 
 
 def test_judgement_synonym_probable_is_likely(tree):
-    tree.edit(BRIEF, '!!! judgement "likely"', '!!! judgement "Probable"')
+    tree.edit(BRIEF, '!!! judgement "likely,', '!!! judgement "Probable,')
     assert tree.findings() == []
 
 
 def test_judgement_without_a_source(tree):
     tree.edit(BRIEF, '[the article argues](source:sample-article "para 7")', "the editors think")
     assert only(tree, "judgement-source") == [(BRIEF, 12, "judgement-source")]
+
+
+@pytest.mark.parametrize(
+    "title, message",
+    [
+        ("likely", "judgement gives no confidence"),
+        ("likely, medium confidence", "'medium confidence' is not a confidence"),
+        ("likely, moderate", "'moderate' is not a confidence"),
+        ("likely, high confidence, or so", "'or so' follows the confidence"),
+    ],
+)
+def test_judgement_without_a_confidence(tree, title, message):
+    tree.edit(BRIEF, '"likely, moderate confidence"', f'"{title}"')
+    assert only(tree, "judgement-confidence") == [(BRIEF, 12, "judgement-confidence")]
+    assert message in tree.check().findings[0].message
+
+
+def test_judgement_confidence_is_read_whatever_the_case_and_spacing(tree):
+    tree.edit(BRIEF, '"likely, moderate confidence"', '"Likely ,  High  Confidence"')
+    assert tree.findings() == []
+
+
+def test_judgement_with_the_scales_swapped(tree):
+    tree.edit(BRIEF, '"likely, moderate confidence"', '"moderate confidence, likely"')
+    assert {r for _, _, r in tree.findings()} == {"judgement-term", "judgement-confidence"}
+
+
+def test_judgement_anchors_are_unique_in_a_briefing(tree):
+    box = '!!! judgement "likely, moderate confidence"\n    More cable incidents are likely, [the article argues](source:sample-article "para 7").\n'
+    text = (tree.root / BRIEF).read_text()
+    (tree.root / BRIEF).write_text(text + "\n" + box)
+    assert only(tree, "judgement-anchor") == [(BRIEF, 15, "judgement-anchor")]
+    # a name of its own after `judgement` gives the second box an anchor of its own
+    (tree.root / BRIEF).write_text(text + "\n" + box.replace("judgement ", "judgement again "))
+    assert tree.findings() == []
+
+
+@pytest.mark.parametrize("name", ["two words", "Narva_2026"])
+def test_judgement_anchor_name_is_one_slug(tree, name):
+    tree.edit(BRIEF, "!!! judgement ", f"!!! judgement {name} ")
+    assert only(tree, "judgement-anchor") == [(BRIEF, 12, "judgement-anchor")]
+
+
+SOURCE = "sources/sample-article.yaml"
+
+
+def test_a_grade_needs_the_editors_rationale(tree):
+    tree.edit(SOURCE, "reliability_rationale: A signed article", "#reliability_rationale: A signed article")
+    assert only(tree, "grade-rationale") == [(SOURCE, 9, "grade-rationale")]
+
+
+def test_a_rationale_needs_a_grade(tree):
+    tree.edit(SOURCE, "reliability: B\n", "")
+    assert only(tree, "grade-rationale") == [(SOURCE, 9, "grade-rationale")]
+
+
+def test_credibility_is_one_to_six(tree):
+    tree.edit(
+        EVENT,
+        '{source: sample-article, locator: "para 4"}',
+        '{source: sample-article, locator: "para 4", credibility: 7}',
+    )
+    assert only(tree, "schema-enum") == [(EVENT, 10, "schema-enum")]
+
+
+@pytest.mark.parametrize("grade", ["D", "E", "F"])
+def test_a_judgement_resting_only_on_weak_sources(tree, grade):
+    tree.edit(SOURCE, "reliability: B", f"reliability: {grade}")
+    assert only(tree, "judgement-weak-sources") == [(BRIEF, 12, "judgement-weak-sources")]
+
+
+def test_a_judgement_with_one_better_source_is_not_weak(tree):
+    tree.edit(SOURCE, "reliability: B", "reliability: E")
+    # the event linked in the box also cites a source graded C: not all its ground is weak
+    tree.write(
+        "sources/second-report.yaml",
+        'id: second-report\ntitle: A Second Report\ntype: report\nreliability: C\nreliability_rationale: "Invented."\n',
+    )
+    tree.edit(
+        EVENT,
+        '  - {source: sample-article, locator: "para 4"}',
+        '  - {source: sample-article, locator: "para 4"}\n  - {source: second-report, locator: "p. 2"}',
+    )
+    tree.edit(
+        BRIEF,
+        "    More cable incidents are likely,",
+        "    More [cable incidents](event:harbour-cable-cut-2024) are likely,",
+    )
+    assert tree.findings() == []

@@ -61,6 +61,7 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
     assert new(data, "place", "Narva") == 0
     assert new(data, "event", "Estlink 2 cable cut") == 0
     assert new(data, "figure", "Estonia defence spending 2026") == 0
+    assert new(data, "assessment", "Estonia: the cable cut was sabotage") == 0
     assert new(data, "briefing", "Baltic cables: a year on") == 0
     out = capsys.readouterr().out
     assert "created " in out and "id: estlink-2-cable-cut" in out
@@ -88,6 +89,10 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
             "status": "planned",
         },
     )
+    fill(
+        paths["assessment"],
+        {**common, "holder": "estonia", "kind": "claim", "statement": "the cable was cut on purpose"},
+    )
     fill(paths["briefing"], {"summary": "A test briefing."})
     with paths["briefing"].open("a", encoding="utf-8") as fh:
         fh.write("In 2025 [a cable was cut](event:estlink-2-cable-cut) near [Narva](place:narva).\n")
@@ -97,6 +102,7 @@ def test_new_event_cited_in_briefing_passes_check_once_filled(data: Path, capsys
     assert doc_of(paths["event"]).data["date"] == TODAY
     assert doc_of(paths["figure"]).data["period"] == "2025"
     assert doc_of(paths["source"]).data["retrieved"] == TODAY
+    assert doc_of(paths["assessment"]).data["date"] == TODAY
     assert doc_of(paths["briefing"]).data["status"] == "draft"
     assert main(["fmt", "--check", str(data)]) == 0  # a filled-in skeleton is already in canonical form
 

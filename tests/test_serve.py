@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -106,18 +107,20 @@ def test_serve_rerenders_on_change_keeps_pages_on_error_and_does_not_loop(served
     )
     wait_for(lambda: "Eastland Again" in fetch(f"{base}/actors/eastland.html"))
     time.sleep(2)
-    renders, builds = out.count("kb serve: docs:"), out.count("Documentation built")
+    refreshes = out.count("page(s) written")
     time.sleep(4)
-    assert (out.count("kb serve: docs:"), out.count("Documentation built")) == (renders, builds), out.text()[-2000:]
+    assert out.count("page(s) written") == refreshes, out.text()[-2000:]
 
 
 def start_serve(tmp_path: Path, port: int, config: Path | None = None) -> tuple[subprocess.Popen, Output]:
-    """`kb serve` on the site fixture, in a session of its own (so the tests can clean up after it)."""
+    """`kb serve` on the site fixture, in a session of its own (so the tests can clean up after it), its
+    temporary files under tmp_path/tmp."""
     made, data = make_project(tmp_path, FIXTURES / "site")
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kb.cli", "serve", str(data), "--config", str(config or made), "--port", str(port)],
         cwd=tmp_path,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        env=dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(tmp_path / "tmp")),
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -151,10 +154,12 @@ def test_a_signal_takes_the_preview_server_down_too(tmp_path: Path, signum: int)
     proc, out = start_serve(tmp_path, port)
     try:
         wait_for(lambda: fetch(f"http://127.0.0.1:{port}/index.html"))
-        [mkdocs] = children(proc.pid)
+        assert list((tmp_path / "tmp").glob("kb-serve-*")), "the preview's site is in a folder of its own"
+        started = children(proc.pid)
         proc.send_signal(signum)  # to kb serve alone, not its process group: a closed terminal, `kill`
         assert proc.wait(20) == 0, out.text()[-2000:]
-        wait_for(lambda: not alive(mkdocs), timeout=15)
+        wait_for(lambda: not any(alive(pid) for pid in started), timeout=15)
+        assert not list((tmp_path / "tmp").glob("kb-serve-*")), "and it is gone"
 
         def port_closed() -> bool:
             with socket.socket() as s:
@@ -166,7 +171,7 @@ def test_a_signal_takes_the_preview_server_down_too(tmp_path: Path, signum: int)
         stop_group(proc)
 
 
-def test_a_port_in_use_is_said_plainly_before_mkdocs_starts(tmp_path: Path) -> None:
+def test_a_port_in_use_is_said_plainly_before_anything_is_built(tmp_path: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         proc, out = start_serve(tmp_path, port)
@@ -176,18 +181,19 @@ def test_a_port_in_use_is_said_plainly_before_mkdocs_starts(tmp_path: Path) -> N
             stop_group(proc)
     text = out.text()
     assert f"kb serve: port {port} on 127.0.0.1 is in use\n    hint: " in text and "--port" in text, text
-    assert "Traceback" not in text and "Building documentation" not in text  # MkDocs was never started
+    assert "Traceback" not in text and "watching" not in text  # nothing was built
 
 
-def test_mkdocs_stopping_early_is_reported_briefly(tmp_path: Path) -> None:
+def test_a_failing_first_build_is_reported_briefly(tmp_path: Path) -> None:
     (tmp_path / "boom.py").write_text("def on_config(config):\n    raise RuntimeError('the hook failed')\n")
     config = tmp_path / "broken.yml"
     config.write_text((REPO / "mkdocs.yml").read_text() + "\nhooks: [boom.py]\n")
+    shutil.copytree(REPO / "overrides", tmp_path / "overrides")
     proc, out = start_serve(tmp_path, free_port(), config)
     try:
         assert proc.wait(60) == 2
     finally:
         stop_group(proc)
     text = out.text()
-    assert "kb serve: mkdocs serve stopped (exit 1): RuntimeError: the hook failed\n    hint: " in text, text
+    assert "kb serve: the first build failed: RuntimeError: the hook failed\n    hint: " in text, text
     assert "Traceback" not in text and 'File "' not in text

@@ -196,9 +196,10 @@ def _serve(args: argparse.Namespace) -> int:
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "serve",
-        help="live preview: re-render on data changes, served by mkdocs serve",
-        description="Render the docs tree, start `mkdocs serve` on 127.0.0.1, and re-render whenever "
-        "a data file changes. Data errors are printed; the last good pages stay up.",
+        help="live preview: an edit rebuilds the pages it touches, and the open page reloads",
+        description="Build the site once, serve it on 127.0.0.1 with live reload, and on every saved edit "
+        "of the data or the hand-written pages rebuild only the pages it touches (backlinks, indexes, "
+        "briefings and the search index stay current). Data errors are printed; the last good pages stay up.",
     )
     c.add_argument(
         "data", nargs="?", type=Path, default=Path("data"), metavar="DATA", help="data directory (default: data)"
@@ -238,7 +239,7 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "pins it). Never overwrites a file or reuses an id. Exit 0 when created, "
         "1 when the id is taken, 2 on bad input.",
     )
-    c.add_argument("type", metavar="TYPE", help="source, actor, place, event, figure or briefing")
+    c.add_argument("type", metavar="TYPE", help="event, actor, place, figure, assessment, source or briefing")
     c.add_argument("title", metavar="TITLE", help="the title (or, for actors and places, the name), in quotes")
     c.add_argument("--id", help="the id to use instead of one made from the title")
     c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")

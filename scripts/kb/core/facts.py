@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from kb.core import prose
+from kb.core import judgement, prose
 from kb.core.dates import PartialDate, date_key
 from kb.core.fielddiff import dotted
 from kb.core.loader import Document, Path_, Position
@@ -39,6 +39,7 @@ class Citation:
     locator: str
     note: str | None
     where: Path_
+    credibility: int | None = None  # the editors' grade of the information cited, 1 (confirmed) ... 6
 
 
 @dataclass(slots=True)
@@ -55,7 +56,7 @@ class Reference:
 
     origin: Fact
     target: str
-    types: tuple[str, ...]  # fact types the target may be
+    types: tuple[str, ...]  # fact types the target may be; ANY (empty): a fact of any type
     where: Path_ | None  # the field path it comes from; None for a link in briefing text
     at: Position | None = None  # where a briefing link stands (fields are located on demand)
     label: str | None = None  # link text in a briefing
@@ -72,10 +73,20 @@ class Reference:
         """The field it comes from, as messages name it ("actors[0].actor"), or "text"."""
         return "text" if self.where is None else dotted(self.where)
 
+    @property
+    def expected(self) -> str:
+        """What the target should be, as messages name it: its first allowed type, or "fact" for any."""
+        return self.types[0] if self.types else "fact"
+
+
+ANY: tuple[str, ...] = ()
+"""The allowed types of a reference that may name a fact of any type (what an assessment is about)."""
+
 
 def _citations(data: dict[str, Any], where: Path_) -> list[Citation]:
     return [
-        Citation(c["source"], c["locator"], c.get("note"), (*where, i)) for i, c in enumerate(data.get("sources", []))
+        Citation(c["source"], c["locator"], c.get("note"), (*where, i), c.get("credibility"))
+        for i, c in enumerate(data.get("sources", []))
     ]
 
 
@@ -135,6 +146,10 @@ def _ref(where: Path_, target: str, fact_type: str) -> Field:
     return where, target, (fact_type,), None
 
 
+def _any(where: Path_, target: str) -> Field:
+    return where, target, ANY, None
+
+
 @dataclass(kw_only=True)
 class Source(Fact):
     TYPE: ClassVar[str] = "source"
@@ -149,7 +164,8 @@ class Source(Fact):
     archive_url: str | None = None
     retrieved: PartialDate | None = None
     language: str | None = None
-    reliability: str | None = None
+    reliability: str | None = None  # the editors' grade, A ... F
+    reliability_rationale: str | None = None
     summary: str | None = None
 
     @classmethod
@@ -169,6 +185,7 @@ class Source(Fact):
             retrieved=date_or_none(d.get("retrieved")),
             language=d.get("language"),
             reliability=d.get("reliability"),
+            reliability_rationale=d.get("reliability_rationale"),
             summary=d.get("summary"),
         )
 
@@ -410,12 +427,56 @@ class Figure(Fact):
             yield _ref(("compared_to",), self.compared_to, "figure")
 
 
+@dataclass(kw_only=True)
+class Assessment(Fact):
+    """A judgement, position, prescription or claim that a named actor holds, as a source reports it: the
+    holder's view, kept apart from our own key judgements in briefings."""
+
+    TYPE: ClassVar[str] = "assessment"
+    title: str
+    holder: str
+    statement: str  # what is held, in our words, to follow "<holder> judges that"
+    kind: str  # judgement, position, prescription or claim
+    date: PartialDate | None  # when it was held; None only when the date string is invalid
+    hedge: str | None = None  # the source's own modal word: may, could, likely, must ...
+    about: list[str] = field(default_factory=list)
+
+    @property
+    def order(self) -> tuple[tuple[int, int, int], str]:
+        """Its place in time: by date (an unknown date first), then by id."""
+        return date_key(self.date), self.id
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Assessment:
+        d = doc.data
+        return cls(
+            **cls.common(doc),
+            title=d["title"],
+            holder=d["holder"],
+            statement=d["statement"],
+            kind=d["kind"],
+            date=date_or_none(d["date"]),
+            hedge=d.get("hedge"),
+            about=list(d.get("about", [])),
+        )
+
+    def fields(self) -> Iterator[Field]:
+        yield from super().fields()
+        yield _ref(("holder",), self.holder, "actor")
+        for i, target in enumerate(self.about):
+            yield _any(("about", i), target)
+
+
 @dataclass(slots=True)
 class Judgement:
-    """A judgement box of a briefing: what stands in its title's quotes, its text, where it starts."""
+    """A judgement box of a briefing: what stands in its title's quotes and what that says (both scales),
+    its text, its anchor on the page, where it starts, and the links in it (what it rests on)."""
 
-    term: str
+    title: str
+    heading: judgement.Heading
     text: str
+    anchor: str
+    names: tuple[str, ...]  # the words after `judgement` on its opening line (the anchor's name)
     pos: Position
     links: list[prose.Link]
 
@@ -475,7 +536,15 @@ class Briefing(Fact):
             if link.judgement is not None:
                 links[link.judgement].append(link)
         return [
-            Judgement(j.title or "", j.text, self.position(j.line, j.col), links[n])
+            Judgement(
+                j.title or "",
+                judgement.heading(j.title),
+                j.text,
+                judgement.anchor(j.classes, j.text),
+                judgement.names(j.classes),
+                self.position(j.line, j.col),
+                links[n],
+            )
             for n, j in enumerate(self.parsed.judgements)
         ]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.facts import Actor, Briefing, Event, Fact, Figure, Place, Source
+from kb.core.facts import Actor, Assessment, Briefing, Event, Fact, Figure, Place, Source
 from kb.core.loader import Document, decode, load, load_front_matter, parse, parse_front_matter
 
 
@@ -33,7 +33,7 @@ class FactType:
     title: str  # "Event"
     plural: str  # "Events"
     model: type[
-        Source | Actor | Place | Event | Figure | Briefing
+        Source | Actor | Place | Event | Figure | Assessment | Briefing
     ]  # the dataclass its files become (read with its from_doc)
     cited_order: int  # its place in a briefing's facts-cited panel
     linkable: bool = True  # a briefing may link to it: `[text](name:id)`
@@ -89,7 +89,7 @@ FACT_TYPES: list[FactType] = [
         "Briefing",
         "Briefings",
         Briefing,
-        6,
+        7,
         suffix=".md",
         cites=False,
         example="Harbour security in Northland",
@@ -169,12 +169,30 @@ FACT_TYPES: list[FactType] = [
         ),
     ),
     FactType(
+        "assessment",
+        "assessments",
+        "Assessment",
+        "Assessments",
+        Assessment,
+        5,
+        example="Harbour minister: more cable cuts are likely",
+        skeleton=(
+            _TITLE,
+            Skeleton("holder"),
+            _KIND,
+            Skeleton("statement"),
+            Skeleton("hedge", optional=True),
+            Skeleton("date", "today", extra="today by default"),
+            Skeleton("about", "[]", optional=True),
+        ),
+    ),
+    FactType(
         "source",
         "sources",
         "Source",
         "Sources",
         Source,
-        5,
+        6,
         cites=False,
         example="Example Review: Harbour Security",
         skeleton=(

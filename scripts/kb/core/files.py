@@ -15,7 +15,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from kb.core.facttypes import FactType, of_path
+from kb.core.facttypes import BY_FOLDER, FactType
 from kb.core.findings import Finding
 
 # Environment problems, said as what the environment lacks rather than as a bug in kb.
@@ -139,12 +139,17 @@ def scan(data_dir: Path) -> tuple[list[tuple[Path, FactType | None]], list[Findi
     if data_dir.is_symlink():
         return out, [_not_a_file(data_dir)]
     for path in regular_files(data_dir, special):
-        if path.suffix not in DATA_SUFFIXES:
+        suffix = path.suffix
+        if suffix not in DATA_SUFFIXES:
             continue
-        fact_type = of_path(path, data_dir)
-        if fact_type is None and path.suffix == ".md" and of_path(path.with_suffix(".yaml"), data_dir) is None:
-            continue  # notes such as data/README.md are not facts
-        out.append((path, fact_type))
+        # Right under data/<folder>/, by string: pathlib's relative_to costs more than the rest of the scan.
+        folder = path.parent
+        fact_type = BY_FOLDER.get(folder.name) if folder.parent == data_dir else None
+        if fact_type is not None and suffix != fact_type.suffix:
+            out.append((path, None))  # in a fact folder with the wrong suffix: misplaced
+        elif fact_type is not None or suffix != ".md":
+            out.append((path, fact_type))
+        # else: notes such as data/README.md are not facts
     return out, special
 
 

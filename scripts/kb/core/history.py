@@ -163,6 +163,8 @@ class History:
     changes: list[Change] = field(default_factory=list)
     by_fact: dict[str, list[Change]] = field(default_factory=dict)
     seconds: float = 0.0  # spent reading it
+    repository: str | None = None
+    """The repository's web address (mkdocs.yml `repo_url`, set by the build), for links to commits."""
 
     def of(self, fact_id: str) -> list[Change]:
         return self.by_fact.get(fact_id, [])

@@ -128,25 +128,27 @@ _FORBIDDEN = re.compile(
 _NAMES = {"\x7f": "DEL", "\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 
+def _character_name(char: str) -> str:
+    return _NAMES.get(
+        char,
+        "bidirectional control"
+        if "\u202a" <= char <= "\u2069"
+        else "noncharacter"
+        if char >= "\ufdd0"
+        else "control character",
+    )
+
+
 def _check_characters(path: Path, text: str) -> None:
     m = _FORBIDDEN.search(text)
     if m:
         before = text[: m.start()]
         line, col = before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1
-        char = m[0]
-        name = _NAMES.get(
-            char,
-            "bidirectional control"
-            if "\u202a" <= char <= "\u2069"
-            else "noncharacter"
-            if char >= "\ufdd0"
-            else "control character",
-        )
         raise _fail(
             path,
             Position(line, col),
             "text-character",
-            f"invisible character U+{ord(char):04X} ({name})",
+            f"invisible character U+{ord(m[0]):04X} ({_character_name(m[0])})",
             "delete it (most editors do not show it); write a line break or a space if one was meant",
         )
 
@@ -157,6 +159,19 @@ def decode(path: Path, raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise _fail(path, Position(1, 1), "yaml-size", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}", "")
     return _decode(path, raw)
+
+
+def _check_escaped(doc: Document, value: str, mark: Any) -> None:
+    """The same characters written as escapes in a double-quoted scalar ("\\u202e"): refused at the value."""
+    m = _FORBIDDEN.search(value)
+    if m:
+        raise _fail(
+            doc.path,
+            _pos(mark),
+            "text-character",
+            f"invisible character U+{ord(m[0]):04X} ({_character_name(m[0])}), written as an escape",
+            "delete the escape: a fact's text holds no control or invisible characters",
+        )
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -385,6 +400,7 @@ def _node(parser: Any, doc: Document, where: Path_) -> Any:
     if cls is yaml.ScalarEvent:
         if event.implicit[0]:  # plain (unquoted) scalar; libyaml and PyYAML disagree on .style
             return _resolve_plain(event.value)
+        _check_escaped(doc, event.value, mark)  # the raw text was checked; an escape can still write one
         return event.value  # quoted, literal or folded: always text
     if cls is yaml.SequenceStartEvent:
         items: list[Any] = []

@@ -8,21 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from kb.core.dates import date_key
-from kb.core.facts import Actor, Briefing, Event, Fact, Figure, Place, Reference, Source
+from kb.core.facts import Actor, Assessment, Briefing, Event, Fact, Figure, Place, Reference, Source
 from kb.core.facttypes import FACT_TYPES
 from kb.core.history import History
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Where the knowledge base is published, as the project's configuration (mkdocs.yml) says: what pages
-    need to link outside themselves (feeds, commits). Empty when nobody said."""
-
-    name: str = ""  # site_name
-    url: str | None = None  # site_url: the site's address, for absolute links in feeds
-    repo_url: str | None = None  # the repository's web address: a commit is {repo_url}/commit/{sha}
 
 
 @dataclass
@@ -35,7 +25,6 @@ class KnowledgeBase:
     duplicates: list[Fact] = field(default_factory=list)  # facts whose id was already taken
     broken: set[str] = field(default_factory=set)  # ids of files that failed validation: not "missing"
     history: History = field(default_factory=History, repr=False, compare=False)  # from git, when read
-    publication: Publication = field(default_factory=Publication)
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What later steps work out once from these facts (the site's relations and link targets), kept
     with them rather than in module globals: emptied whenever the index is rebuilt."""
@@ -69,6 +58,10 @@ class KnowledgeBase:
     @property
     def figures(self) -> dict[str, Figure]:
         return cast(dict[str, Figure], self.of_type("figure"))
+
+    @property
+    def assessments(self) -> dict[str, Assessment]:
+        return cast(dict[str, Assessment], self.of_type("assessment"))
 
     @property
     def briefings(self) -> dict[str, Briefing]:

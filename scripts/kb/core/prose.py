@@ -37,6 +37,8 @@ from markdown import util
 from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
+from kb.core.judgement import ANCHOR_PREFIX
+
 EXTENSIONS = ("admonition", "tables")
 """The block syntax of briefings: the site's own (mkdocs.yml) without raw HTML, footnotes (citations
 are source links) and a table of contents (the page's headings are MkDocs's)."""
@@ -48,7 +50,7 @@ _SENTENCE_END = re.compile(r'(?<=[.!?])["”’)]?\s+(?=[A-Z0-9"“(\[])')
 # The admonition extension's own opening line (after the engine's tab expansion), in a quote or list too.
 _BOX_MARK = re.compile(r"(?m)^[ >]*(!!! ?([\w\-]+(?: +[\w\-]+)*))")
 _TEXT_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"}
-_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _PLACEHOLDER = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", r"([0-9]+)"))
 
 
@@ -95,12 +97,14 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Judgement:
-    """A judgement box (`!!! judgement "likely"` and its indented text), as the tree holds it."""
+    """A judgement box (`!!! judgement "likely, moderate confidence"` and its indented text), as the tree
+    holds it (kb.core.judgement reads its title and anchor)."""
 
     title: str | None  # what stands in the quotes; None for a box without a title
     text: str
     line: int
     col: int
+    classes: tuple[str, ...] = ()  # the words of its opening line: `judgement` and any others
 
 
 @dataclass(slots=True)
@@ -129,10 +133,11 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class JudgementBox:
-    """How a judgement box is shown: its title as (text, URL or None) runs, and its CSS classes."""
+    """How a judgement box is shown: its title as (text, URL or None) runs, its CSS classes and its anchor."""
 
     title: tuple[tuple[str, str | None], ...]
     css: str
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class Resolver:
     link_types: Collection[str]  # the fact types a link may name, as `parse` was given them
     fact: Callable[[str, str], Target | None]  # (type, id) -> a fact link's target; None: unknown
     page: Callable[[str], str]  # a relative link as written -> the URL of the built page
-    judgement: Callable[[str | None], JudgementBox]
+    judgement: Callable[[Judgement], JudgementBox]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,15 +197,25 @@ class _Walk(Treeprocessor):
             text = " ".join(self.plain(_text(c)) for c in box if c is not title)
             line, col = locate.box()
             self.prose.judgements.append(
-                Judgement(self.plain(_text(title)) if title is not None else None, " ".join(text.split()), line, col)
+                Judgement(
+                    self.plain(_text(title)) if title is not None else None,
+                    " ".join(text.split()),
+                    line,
+                    col,
+                    tuple((box.get("class") or "").split()),
+                )
             )
+        # The page shows a heading as plain text (`render`): a link there is its text, and a citation there
+        # makes no note (the page would list a note that nothing marks, which MkDocs's strict build refuses).
+        as_text = {id(e) for heading in root if heading.tag in _HEADINGS for e in heading.iter()}
         for text, anchors in _blocks(root):
             sentences = _sentences(self.plain(text))
             for element, at in anchors:
-                self._link(element, _sentence(sentences, len(self.plain(text[:at]))), locate, box_of.get(id(element)))
+                sentence = _sentence(sentences, len(self.plain(text[:at])))
+                self._link(element, sentence, locate, box_of.get(id(element)), shown=id(element) not in as_text)
         if self.resolver is not None:
             for box, judgement in zip(boxes, self.prose.judgements, strict=False):
-                self._show_box(box, judgement.title)
+                self._show_box(box, judgement)
             _replace_marked(root)
 
     def plain(self, text: str) -> str:
@@ -211,7 +226,9 @@ class _Walk(Treeprocessor):
         text = _PLACEHOLDER.sub(lambda m: html.unescape(str(stash[int(m[1])])), text)
         return html.unescape(text.replace(util.AMP_SUBSTITUTE, "&")).replace(util.STX, "").replace(util.ETX, "")
 
-    def _link(self, a: etree.Element, sentence: str, locate: _Locator, judgement: int | None) -> None:
+    def _link(
+        self, a: etree.Element, sentence: str, locate: _Locator, judgement: int | None, shown: bool = True
+    ) -> None:
         image = a.tag == "img"
         written = a.get("src" if image else "href") or ""
         # As the browser will read it: the serialiser keeps entities (`&#58;`) for the browser to decode.
@@ -222,7 +239,7 @@ class _Walk(Treeprocessor):
         title = a.get("title")
         line, col = locate.link(written, label)
         self.prose.links.append(Link(kind, type_, target, label, title, sentence, line, col, judgement, image))
-        if self.resolver is not None:
+        if self.resolver is not None and shown:
             self._show_link(a, kind, type_, target, written, title, image)
 
     def _show_link(
@@ -262,10 +279,11 @@ class _Walk(Treeprocessor):
             if found.note:
                 a.set("data-kb-after", found.note)
 
-    def _show_box(self, box: etree.Element, title: str | None) -> None:
+    def _show_box(self, box: etree.Element, judgement: Judgement) -> None:
         assert self.resolver is not None
-        shown = self.resolver.judgement(title)
+        shown = self.resolver.judgement(judgement)
         box.set("class", f"admonition judgement {shown.css}")
+        box.set("id", shown.anchor)
         if len(box) and box[0].get("class") == "admonition-title":
             box.remove(box[0])
         head = etree.Element("p", {"class": "admonition-title"})
@@ -435,7 +453,9 @@ class _Engine:
         self.walk.reset(body, link_types, None)
         self.md.convert(body)
         prose = self.walk.prose
-        prose.tree, prose.stash = self.walk.root, [str(b) for b in self.md.htmlStash.rawHtmlBlocks]
+        # Python-Markdown returns early for a blank body, before any tree processor: the tree is then empty.
+        tree = self.walk.root if self.walk.root is not None else etree.Element(self.md.doc_tag)
+        prose.tree, prose.stash = tree, [str(b) for b in self.md.htmlStash.rawHtmlBlocks]
         return prose
 
     def show(self, prose: Prose, body: str, resolver: Resolver) -> _Walk:
@@ -491,7 +511,10 @@ def render(prose: Prose, body: str, resolver: Resolver) -> Rendered:
     for child in walk.root:
         if child.tag in _HEADINGS:
             flush()
-            segments.append(Segment(int(child.tag[1]), walk.plain(_text(child))))
+            # A level-one heading is shown as a section heading (the page's title is its only h1). Left to the
+            # sanitizer, its tag went and its text stood bare in the page's Markdown, read as Markdown again:
+            # `# \[x\](javascript:...)` was a live link.
+            segments.append(Segment(max(int(child.tag[1]), 2), walk.plain(_text(child))))
         else:
             run.append(engine.serialise(child))
     flush()
@@ -552,6 +575,7 @@ ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "sup": {"id"},
     "li": {"id"},
+    "div": {"id"},  # a judgement box's anchor, and only that (see _kept)
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
@@ -568,6 +592,17 @@ def classes(judgement_classes: frozenset[str]) -> dict[str, set[str]]:
     }
 
 
+_JUDGEMENT_ID = re.compile(re.escape(ANCHOR_PREFIX) + r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+def _kept(tag: str, attribute: str, value: str) -> str | None:
+    """An allowed attribute's value, or None to drop it: a `div` keeps only a judgement's anchor as its id, so
+    nothing else can take an id the theme or a heading uses."""
+    if tag == "div" and attribute == "id" and not _JUDGEMENT_ID.match(value):
+        return None
+    return value
+
+
 @lru_cache(maxsize=1)
 def _cleaner() -> nh3.Cleaner:
     from kb.core.yardstick import CSS_CLASSES
@@ -575,6 +610,7 @@ def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(TAGS),
         attributes=ATTRIBUTES,
+        attribute_filter=_kept,
         allowed_classes=classes(CSS_CLASSES),
         url_schemes={"http", "https"},
         link_rel=None,

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_FILES = ("common", "source", "actor", "place", "event", "figure", "briefing")
+SCHEMA_FILES = ("common", "source", "actor", "place", "event", "figure", "assessment", "briefing")
 
 
 def schema_file(name: str) -> Path:

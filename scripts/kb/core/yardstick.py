@@ -1,7 +1,9 @@
-"""The likelihood words briefings may use for judgements: the UK PHIA probability yardstick.
+"""The two scales of a key judgement: likelihood, from the UK PHIA probability yardstick, and confidence.
 
-Likelihood (how probable) is kept apart from confidence (how sure we are of the evidence), as
-PHIA and US ICD 203 both require. A judgement names one term, as the source words it.
+Likelihood (how probable the outcome is) is kept apart from confidence (how good the evidence and
+reasoning behind the judgement are), as PHIA and US ICD 203 both require: "likely, low confidence" is a
+fair judgement. A judgement names one term of each, as the source's wording supports (kb.core.judgement
+reads them from a judgement box's title).
 """
 
 from __future__ import annotations
@@ -38,9 +40,33 @@ SYNONYMS = {"probable": "likely", "probably": "likely"}
 
 def term(words: str) -> Term | None:
     """The yardstick term for `words` (case-insensitive; 'probable' is 'likely'), or None."""
-    key = SYNONYMS.get(words.strip().lower(), words.strip().lower())
+    key = " ".join(words.lower().split())
+    key = SYNONYMS.get(key, key)
     return next((t for t in YARDSTICK if t.words == key), None)
 
 
-CSS_CLASSES = frozenset({t.slug for t in YARDSTICK} | {"unknown"})
-"""The classes a judgement box may carry: one per term, and one for a term outside the yardstick."""
+@dataclass(frozen=True)
+class Confidence:
+    """A level of confidence in a judgement: how well its evidence and reasoning carry it."""
+
+    words: str  # "moderate"
+    rank: int  # 1 low ... 3 high, for sorting
+
+    @property
+    def slug(self) -> str:
+        """Its CSS class on a judgement box."""
+        return f"confidence-{self.words}"
+
+
+CONFIDENCE = (Confidence("low", 1), Confidence("moderate", 2), Confidence("high", 3))
+
+
+def confidence(words: str) -> Confidence | None:
+    """The confidence level named by `words` ('moderate', case-insensitive), or None."""
+    key = words.strip().lower()
+    return next((c for c in CONFIDENCE if c.words == key), None)
+
+
+CSS_CLASSES = frozenset({t.slug for t in YARDSTICK} | {c.slug for c in CONFIDENCE} | {"unknown", "confidence-unknown"})
+"""The classes a judgement box may carry: one per term and one per confidence level, and one each for a
+term or level outside the scales."""

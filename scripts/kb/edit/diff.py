@@ -215,7 +215,7 @@ def broken_references(
             else str(path)
         )
         broken.append(
-            Broken(shown, ref.pos.line, ref.pos.col, ref.field, ref.types[0], ref.target, ref.target in removed)
+            Broken(shown, ref.pos.line, ref.pos.col, ref.field, ref.expected, ref.target, ref.target in removed)
         )
     return broken, len(before.keys() - after.keys())
 

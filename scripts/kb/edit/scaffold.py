@@ -24,30 +24,9 @@ from kb.core.facttypes import BY_FOLDER, BY_NAME, FACT_TYPES, FactType, names
 from kb.core.files import data_files, write_atomic
 from kb.core.loader import LoadError
 from kb.core.schema import Node, root, schema_file
-
-ID_MAX = 60
-"""Ids from titles are cut (at a hyphen) to this length; the schema allows 80 for hand-picked ones."""
+from kb.core.text import slug
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
-_FOLD = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "ø": "o",
-        "Ø": "o",
-        "œ": "oe",
-        "Œ": "oe",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "þ": "th",
-        "Þ": "th",
-        "ı": "i",
-        "&": " and ",
-    }
-)
 
 
 class NewError(Exception):
@@ -56,24 +35,6 @@ class NewError(Exception):
     def __init__(self, message: str, hint: str = "", *, usage: bool = True) -> None:
         super().__init__(message)
         self.message, self.hint, self.usage = message, hint, usage
-
-
-def slug(text: str, max_len: int = ID_MAX) -> str:
-    """A lowercase id from a title: accents dropped, anything else between words becomes one hyphen.
-
-    >>> slug("Narva–Ivangorod: bridge closed (2024)")
-    'narva-ivangorod-bridge-closed-2024'
-    """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    ascii_text = "".join("" if unicodedata.combining(ch) else ch if ch.isascii() else " " for ch in decomposed)
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    out = ""
-    for w in words:
-        candidate = f"{out}-{w}" if out else w
-        if len(candidate) > max_len:
-            break
-        out = candidate
-    return out or (words[0][:max_len] if words else "")
 
 
 def type_of(name: str) -> FactType:

@@ -123,7 +123,8 @@ HEADER = "| Field | Type | Required | Allowed values | Description |\n|---|---|-
 
 
 def _type_section(fact_type: FactType) -> str:
-    from kb.edit.scaffold import skeleton, slug
+    from kb.core.text import slug
+    from kb.edit.scaffold import skeleton
 
     node = root(fact_type.schema)
     title = node.schema.get("title", fact_type.title)
@@ -178,7 +179,7 @@ def _shared_section() -> str:
 
 def schema_reference_markdown() -> str:
     """The Markdown reference of every fact type, generated from the JSON Schemas."""
-    from kb.edit.scaffold import slug  # anchors: the slugs MkDocs and GitHub give the headings
+    from kb.core.text import slug  # anchors: the slugs MkDocs and GitHub give the headings
 
     titles = [root(t.schema).schema.get("title", t.title) for t in FACT_TYPES] + ["Shared building blocks"]
     toc = " · ".join(f"[{t}](#{slug(t, 200)})" for t in titles)

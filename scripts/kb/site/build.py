@@ -34,10 +34,11 @@ from kb.core import history
 from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
-from kb.core.model import KnowledgeBase, Publication
+from kb.core.model import KnowledgeBase
 from kb.site import publish
-from kb.site.doclinks import collision_findings
+from kb.site.doclinks import check_docs, collision_findings
 from kb.site.publish import Record, captured
+from kb.site.render.cite import Site
 from kb.site.render.relations import relations
 from kb.site.render.site import RenderResult, pages, write_site
 
@@ -49,7 +50,7 @@ class Project:
     config: Path
     docs_dir: Path
     site_dir: Path
-    publication: Publication = field(default_factory=Publication)
+    site: Site = field(default_factory=Site)  # its name and address, for the citations on its pages
 
     @classmethod
     def locate(cls, config: Path, data_dir: Path, site_dir: Path | None = None) -> Project:
@@ -64,16 +65,13 @@ class Project:
     def from_config(cls, config: Path, site_dir: Path | None = None) -> Project:
         settings = yaml.safe_load(config.read_text("utf-8")) or {}
         root = config.parent
-        publication = Publication(
-            str(settings.get("site_name") or ""),
-            _address(settings.get("site_url")),
-            _address(settings.get("repo_url")),
+        site = Site(
+            str(settings.get("site_name") or Site.name),
+            settings.get("site_url") or None,
+            settings.get("repo_url") or None,
         )
         return cls(
-            config,
-            root / settings.get("docs_dir", "docs"),
-            site_dir or root / settings.get("site_dir", "site"),
-            publication,
+            config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"), site
         )
 
     def check_site_dir(self, data_dir: Path) -> None:
@@ -115,12 +113,6 @@ class Project:
             "mkdocs.yml (`site_dir` there), or --site-dir with a new folder",
             usage=True,
         )
-
-
-def _address(value: object) -> str | None:
-    """An http(s) address from mkdocs.yml, without its trailing slash; None for anything else."""
-    text = str(value or "").strip()
-    return text.rstrip("/") if text.startswith(("https://", "http://")) else None
 
 
 class BuildError(Exception):
@@ -251,8 +243,10 @@ def render(
     `timings`, when given, receives the seconds spent in "read" (loading, validating, the model),
     "render" (the rules run beside it) and "write"."""
     out = out or sys.stdout
-    result, files = checked_pages(data_dir, timings, jobs, project.publication)
-    if result.errors:
+    result, files = checked_pages(data_dir, timings, jobs, project.site)
+    if files is not None:  # the links of briefings and hand-written pages, as `kb check` checks them
+        result.findings = sorted(result.findings + check_docs(project.docs_dir, result.kb, files))
+    if result.errors or files is None:
         write_text(result.findings, result.files, out)
         raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and build again")
     try:
@@ -277,15 +271,12 @@ def _rules_of_forked() -> list[Finding]:
     return rule_findings(_FORKED[0])
 
 
-def _pages_of_forked(share: tuple[int, int]) -> dict[str, bytes]:
-    return pages(_FORKED[0], share)
+def _pages_of_forked(share: tuple[int, int], site: Site) -> dict[str, bytes]:
+    return pages(_FORKED[0], share, site)
 
 
 def checked_pages(
-    data_dir: Path,
-    timings: dict[str, float] | None = None,
-    jobs: int | None = None,
-    publication: Publication | None = None,
+    data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None, site: Site | None = None
 ) -> tuple[CheckResult, dict[str, bytes] | None]:
     """`kb check` of `data_dir`, and the pages when it found no errors. The history is read from git while
     the data is read (git works on another core). The rules and the rendering only read the model, so
@@ -297,7 +288,7 @@ def checked_pages(
         result = read(data_dir)
         read_at = time.perf_counter()
         result.kb.history = past.result()
-    result.kb.publication = publication or Publication()
+    result.kb.history.repository = site.repo_url if site is not None else None
     files = None
     if result.errors or (cpus() if jobs is None else jobs) < 2 or not forkable():
         found = rule_findings(result.kb)
@@ -305,13 +296,13 @@ def checked_pages(
         relations(result.kb)  # worked out once, before the fork, for every process
         with forked_pool(2, _forked_with, result.kb) as pool:
             rules = pool.submit(_rules_of_forked)
-            other_half = pool.submit(_pages_of_forked, (1, 2))
-            files = dict(sorted((pages(result.kb, (0, 2)) | other_half.result()).items()))
+            other_half = pool.submit(_pages_of_forked, (1, 2), site or Site())
+            files = dict(sorted((pages(result.kb, (0, 2), site) | other_half.result()).items()))
             found = rules.result()
     result.findings.extend(found + collision_findings(result.kb))
     result.findings.sort()
     if not result.errors and files is None:
-        files = pages(result.kb)
+        files = pages(result.kb, site=site)
     if timings is not None:
         # the history's own time, though it ran beside the read
         timings.update(read=read_at - started, history=result.kb.history.seconds, render=time.perf_counter() - read_at)

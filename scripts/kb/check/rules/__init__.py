@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from types import ModuleType
 
 from kb.check.rules import (
+    assessments,
     briefings,
     chronology,
     dates,
     figures,
+    grades,
     hygiene,
     ids,
     near_duplicates,
@@ -33,6 +35,8 @@ FAMILIES: tuple[ModuleType, ...] = (
     dates,
     chronology,
     figures,
+    grades,
+    assessments,
     briefings,
     near_duplicates,
     orphans,

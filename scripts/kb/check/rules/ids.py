@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from markdown.extensions.toc import slugify
+
 from kb.check.rules.base import finding, rule
 from kb.core.findings import Finding
 from kb.core.loader import Position
@@ -67,3 +69,38 @@ def briefing_names_are_ids(kb: KnowledgeBase) -> Iterator[Finding]:
                 "use lowercase letters, digits and single hyphens in the file name",
                 at=Position(1, 1),
             )
+
+
+@rule(
+    "id-theme",
+    "error",
+    "A title, name or briefing heading does not begin with two underscores: its page heading would take "
+    "an element id of the theme's own (`__config`), and the theme's script would fail on that page.",
+    "Write the title without the leading underscores.",
+)
+def headings_take_no_theme_id(kb: KnowledgeBase) -> Iterator[Finding]:
+    for fact in kb.all_facts():
+        for key in ("title", "name"):
+            text = fact.doc.data.get(key)
+            if isinstance(text, str) and slugify(text, "-").startswith("__"):
+                yield finding(
+                    fact,
+                    "id-theme",
+                    f"{key} '{text}' would give its page heading the theme's id '{slugify(text, '-')}'",
+                    "drop the leading underscores",
+                    where=(key,),
+                )
+    for b in kb.briefings.values():
+        tree = b.parsed.tree
+        for heading in (
+            [] if tree is None else [h for h in tree.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        ):
+            text = "".join(heading.itertext())
+            if slugify(text, "-").startswith("__"):
+                yield finding(
+                    b,
+                    "id-theme",
+                    f"heading '{text}' would take the theme's id '{slugify(text, '-')}'",
+                    "drop the leading underscores",
+                    at=Position(b.body_line, 1),
+                )

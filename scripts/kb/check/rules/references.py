@@ -10,11 +10,12 @@ from kb.core.facts import Actor, Place, Reference
 from kb.core.facttypes import BY_NAME, LINKABLE
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
+from kb.core.text import url
 
 
 def nearest_id(kb: KnowledgeBase, target: str, types: tuple[str, ...]) -> str | None:
     """The existing id of an allowed type closest to `target` (a typo's likely intent)."""
-    ids = [i for t in types if t in BY_NAME for i in kb.of_type(t)]
+    ids = [i for t in types or BY_NAME if t in BY_NAME for i in kb.of_type(t)]
     close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -32,7 +33,7 @@ def _where(ref: Reference) -> str:
 def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.unresolved():
         near = nearest_id(kb, ref.target, ref.types)
-        expected = BY_NAME.get(ref.types[0])
+        expected = BY_NAME.get(ref.expected)
         hint = (
             f"did you mean '{near}'?"
             if near
@@ -43,7 +44,7 @@ def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
         yield finding(
             ref.origin,
             "ref-missing",
-            f"{_where(ref)} names {ref.types[0]} '{ref.target}', which does not exist",
+            f"{_where(ref)} names {ref.expected} '{ref.target}', which does not exist",
             hint,
             at=ref.pos,
         )
@@ -59,7 +60,7 @@ def references_resolve(kb: KnowledgeBase) -> Iterator[Finding]:
 def references_have_right_type(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
         target = kb.get(ref.target)
-        if target is not None and target.TYPE not in ref.types:
+        if target is not None and ref.types and target.TYPE not in ref.types:
             yield finding(
                 ref.origin,
                 "ref-type",
@@ -108,7 +109,7 @@ def country_is_state(kb: KnowledgeBase) -> Iterator[Finding]:
     "citation-locator",
     "error",
     "A source cited from a briefing gives a locator.",
-    'Add the locator as the link title: [text](source:id "para 4").',
+    'Add the locator as the link title: `[text](source:id "para 4")`.',
 )
 def briefing_citations_have_locators(kb: KnowledgeBase) -> Iterator[Finding]:
     for ref in kb.references:
@@ -120,3 +121,24 @@ def briefing_citations_have_locators(kb: KnowledgeBase) -> Iterator[Finding]:
                 f'write [{ref.label}](source:{ref.target} "para N")',
                 at=ref.pos,
             )
+
+
+@rule(
+    "ref-url",
+    "error",
+    "A source's `url` and `archive_url` are web addresses a browser can open (http or https, a host, "
+    "nothing malformed such as an unclosed `[`).",
+    "Copy the address again from the browser's address bar.",
+)
+def source_urls_parse(kb: KnowledgeBase) -> Iterator[Finding]:
+    for s in kb.sources.values():
+        for key in ("url", "archive_url"):
+            address = getattr(s, key)
+            if address and url(address) is None:
+                yield finding(
+                    s,
+                    "ref-url",
+                    f"{key} '{address}' is not a web address the site can link to",
+                    "an http:// or https:// address with a host",
+                    where=(key,),
+                )

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from kb.core.facts import Actor, Event
 from kb.core.facttypes import page_of, series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import history, templates
-from kb.site.render.backlinks import cited_in, mentioned_by
+from kb.site.render import assessment, history, templates
+from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
+from kb.site.render.more import Section, cut
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, figure_period, figure_value, label, period_words, series_title, shown
 
@@ -43,6 +44,43 @@ def path(actor: Actor) -> str:
     return page_of(actor)
 
 
+def _listed(kb: KnowledgeBase, actor: Actor) -> set[str]:
+    """Facts the page lists in sections of their own, so "Referenced by" need not list them again."""
+    rel = relations(kb)
+    events = events_of(kb, actor.id)
+    listed = {e.id for e in events} | {p.id for p in rel.places_in_country.get(actor.id, [])}
+    listed |= {p for e in events for p in e.places}
+    listed |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
+    listed |= {a.id for a in assessment.held_by(kb, actor.id) + assessment.about(kb, actor.id)}
+    return (
+        listed
+        | {a.id for a, _ in rel.members.get(actor.id, [])}
+        | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
+    )
+
+
+def lists(kb: KnowledgeBase, actor: Actor, ln: Linker) -> dict[str, Section]:
+    """The page's lists that grow with the knowledge base, for the page `ln` links from."""
+    timeline = [
+        Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
+        for e in events_of(kb, actor.id)
+    ]
+    rel = relations(kb)
+    place_ids = {p.id for p in rel.places_in_country.get(actor.id, [])}
+    place_ids |= {p for e in events_of(kb, actor.id) for p in e.places}
+    places = sorted(
+        (Row(ln.to(kb.places[p])) for p in place_ids if p in kb.places), key=lambda r: str(r.link).casefold()
+    )
+    return {
+        "events": Section("Timeline", "table_rows", timeline),
+        "places": Section("Places", "rows", places),
+        "briefings": Section("Cited in briefings", "quote_items", cited_in(kb, actor.id, ln)),
+        "references": Section(
+            "Referenced by", "mention_items", pairs(mentioned_by(kb, actor.id, ln, exclude=_listed(kb, actor)))
+        ),
+    }
+
+
 def render(kb: KnowledgeBase, actor: Actor) -> str:
     page = path(actor)
     ln = Linker(kb, page)
@@ -67,11 +105,7 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         ),
         key=lambda r: str(r.link).casefold(),
     )
-    events = events_of(kb, actor.id)
-    timeline = [
-        Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
-        for e in events
-    ]
+    long = {name: cut(actor, name, section, ln) for name, section in lists(kb, actor, ln).items()}
     series = [
         Row(
             ln.page_link(series_title(kb, a, m), series_page(a, m)),
@@ -79,14 +113,6 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         )
         for (a, m), figs in ((key, rel.series[key]) for key in rel.series_of_actor.get(actor.id, []))
     ]
-    place_ids = {p.id for p in rel.places_in_country.get(actor.id, [])}
-    place_ids |= {p for e in events for p in e.places}
-    places = sorted(
-        (Row(ln.to(kb.places[p])) for p in place_ids if p in kb.places), key=lambda r: str(r.link).casefold()
-    )
-    listed = {e.id for e in events} | place_ids
-    listed |= {f.id for key in rel.series_of_actor.get(actor.id, []) for f in rel.series[key]}
-    listed |= {a.id for a, _ in rel.members.get(actor.id, [])} | {a.id for a, _ in rel.office_holders.get(actor.id, [])}
     cites = (
         [(None, actor.sources)]
         + [(f"role: {r.title}", r.sources) for r in actor.roles]
@@ -108,10 +134,12 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
         memberships=memberships,
         members=members,
         holders=holders,
-        timeline=timeline,
+        timeline=long["events"],
         series=series,
-        places=places,
-        quotes=cited_in(kb, actor.id, ln),
-        mentions=mentioned_by(kb, actor.id, ln, exclude=listed),
+        places=long["places"],
+        held=assessment.lines(kb, assessment.held_by(kb, actor.id), ln),
+        assessed=assessment.lines(kb, assessment.about(kb, actor.id), ln),
+        quotes=long["briefings"],
+        mentions=long["references"],
         citations=citation_lines(ln, cites),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 from kb.core.dates import date_key
 from kb.core.facts import Briefing, Fact, Reference
@@ -12,6 +13,8 @@ from kb.core.model import KnowledgeBase
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
 from kb.site.render.text import words
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,8 @@ def linker_label(kb: KnowledgeBase, fact_id: str) -> str:
 
     fact = kb.get(fact_id)
     return label(kb, fact).casefold() if fact else fact_id
+
+
+def pairs(groups: dict[str, list[T]]) -> list[tuple[str, T]]:
+    """Grouped entries as one list of (group, entry), for lists that may be cut (more.Section)."""
+    return [(group, entry) for group, entries in groups.items() for entry in entries]

@@ -1,5 +1,6 @@
 """Briefing pages: the prose as the site's Markdown engine reads it (kb.core.prose: links resolved, citations
-as numbered notes, judgement boxes titled with their yardstick term), sanitized; then the facts cited.
+as numbered notes, judgement boxes titled with their likelihood and confidence and given their anchors),
+sanitized; then the facts cited.
 
 The body is HTML made by kb.core.prose and passed through its allow-list; only its headings go back to
 MkDocs as Markdown (escaped text), so that they join the page's table of contents.
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.core import prose, yardstick
+from kb.core import judgement, prose
 from kb.core.facts import Briefing, Event, Figure
 from kb.core.facttypes import BY_NAME, LINKABLE, page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import history, templates
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.links import YARDSTICK, Linker, built_url, relative
+from kb.site.render.links import CONFIDENCE, YARDSTICK, Linker, built_url, relative
 from kb.site.render.text import date_span, figure_period, hover, human_date, label
 
 BOOST = 3
@@ -38,14 +39,24 @@ def search_names(kb: KnowledgeBase, briefing: Briefing) -> list[str]:
     return sorted(names)
 
 
-def judgement_box(title: str | None, page: str) -> prose.JudgementBox:
-    """A judgement box's title: its term linked to the yardstick on the About page, and the term's band."""
-    known = yardstick.term(title or "")
-    words = title or "no likelihood given"
-    band = f" ({known.band})" if known else " (not a yardstick term)"
+def judgement_box(box: prose.Judgement, page: str) -> prose.JudgementBox:
+    """A judgement box as shown: its title gives the likelihood term (linked to the yardstick on the About page)
+    with the term's band, then the confidence (linked to its scale there); its classes name both, and its
+    anchor is the one the Key judgements page links to."""
+    read = judgement.heading(box.title)
+    likelihood = read.term.words if read.term else read.likelihood or "no likelihood given"
+    band = f" ({read.term.band})" if read.term else " (not a yardstick term)"
+    level = read.confidence
+    confidence = f"{level.words} confidence" if level else read.confidence_words or "no confidence given"
     return prose.JudgementBox(
-        (("Judgement: ", None), (words, built_url(relative(YARDSTICK, page))), (band, None)),
-        known.slug if known else "unknown",
+        (
+            ("Judgement: ", None),
+            (likelihood, built_url(relative(YARDSTICK, page))),
+            (band + ", ", None),
+            (confidence, built_url(relative(CONFIDENCE, page))),
+        ),
+        f"{read.term.slug if read.term else 'unknown'} {level.slug if level else 'confidence-unknown'}",
+        judgement.anchor(box.classes, box.text),
     )
 
 
@@ -61,7 +72,7 @@ def resolver(kb: KnowledgeBase, page: str, briefing: Briefing) -> prose.Resolver
         return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found), note)
 
     return prose.Resolver(
-        link_types=LINKABLE, fact=fact, page=built_url, judgement=lambda title: judgement_box(title, page)
+        link_types=LINKABLE, fact=fact, page=built_url, judgement=lambda box: judgement_box(box, page)
     )
 
 

@@ -74,6 +74,13 @@ def parts(kb: KnowledgeBase) -> list[Part]:
     return kb.memo("changes-parts", _parts)
 
 
+def shows(part: Part, ids: frozenset[str]) -> bool:
+    """Whether a page of the log names any of the facts `ids`: a fact changed, renamed from, or cited."""
+    return any(
+        c.now in ids or c.id in ids or c.former in ids or any(s in ids for s, _ in c.citations) for c in part.changes
+    )
+
+
 def _where(kb: KnowledgeBase) -> dict[tuple[str, str], str]:
     """The page holding each change (by commit and id), for links to it from the index and the feed."""
     return {(c.commit.sha, c.id): p.path for p in parts(kb) for c in p.changes}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection
 from typing import Any
 
 from kb.core.facts import Briefing
@@ -65,7 +66,8 @@ def _item(column: str, value: Any) -> str:
     if not isinstance(value, dict):
         return str(value)
     if column == "sources" or ("source" in value and "locator" in value):
-        return f"{value['source']} ({value['locator']})"
+        credibility = f", credibility {value['credibility']}" if value.get("credibility") is not None else ""
+        return f"{value['source']} ({value['locator']}{credibility})"
     if column == "actors":
         return f"{value['actor']} ({value['role']})"
     if column == "attribution":
@@ -105,9 +107,11 @@ def as_csv(kb: KnowledgeBase, fact_type: str) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def paths() -> list[str]:
-    """The docs path of every download, in table order."""
-    return [f"downloads/{t.folder}.{ext}" for t in FACT_TYPES for ext in ("json", "csv")]
+def paths(types: Collection[str] | None = None) -> list[str]:
+    """The docs path of every download (of the fact types `types`), in table order."""
+    return [
+        f"downloads/{t.folder}.{ext}" for t in FACT_TYPES if types is None or t.name in types for ext in ("json", "csv")
+    ]
 
 
 def file(kb: KnowledgeBase, path: str) -> bytes:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup as Safe
+
+from kb.core.text import url
 
 __all__ = ["Safe", "finalize", "html_text", "link_title", "md_paragraphs", "md_text", "url", "yaml_string"]
 
@@ -56,14 +57,6 @@ def link_title(text: object, limit: int = 280) -> Safe:
     if len(flat) > limit:
         flat = flat[: limit - 1].rsplit(" ", 1)[0] + "…"
     return Safe(flat.translate(_TITLE_TABLE))
-
-
-def url(address: str) -> str | None:
-    """An http(s) URL made safe for a Markdown link target, or None for any other scheme."""
-    parts = urlsplit(address.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(address.strip(), safe=":/?#@!$&+,;=%~-._")
 
 
 # What a YAML reader takes literally inside double quotes: printable characters (YAML 1.1's set, which

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from kb.core.facts import Event
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import history, templates
+from kb.site.render import assessment, history, templates
 from kb.site.render.actor import Row
-from kb.site.render.backlinks import cited_in, mentioned_by
+from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
+from kb.site.render.more import Section, cut
 from kb.site.render.relations import relations
 from kb.site.render.text import date_span, sentence_case, shown
 
@@ -38,9 +39,30 @@ def related_events(kb: KnowledgeBase, event: Event) -> list[Event]:
     return sorted(found, key=lambda e: e.order)
 
 
+def lists(kb: KnowledgeBase, event: Event, ln: Linker) -> dict[str, Section]:
+    """The page's lists that grow with the knowledge base, for the page `ln` links from."""
+    near = related_events(kb, event)
+    return {
+        "related": Section(
+            "Related events", "rows", [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
+        ),
+        "briefings": Section("Cited in briefings", "quote_items", cited_in(kb, event.id, ln)),
+        "references": Section(
+            "Referenced by",
+            "mention_items",
+            pairs(
+                mentioned_by(
+                    kb, event.id, ln, exclude={e.id for e in near} | {a.id for a in assessment.about(kb, event.id)}
+                )
+            ),
+        ),
+    }
+
+
 def render(kb: KnowledgeBase, event: Event) -> str:
     page = path(event)
     ln = Linker(kb, page)
+    long = {name: cut(event, name, section, ln) for name, section in lists(kb, event, ln).items()}
     when = date_span(event.date, event.end, event.approximate)
     if event.planned:
         when += " (planned)"
@@ -54,9 +76,6 @@ def render(kb: KnowledgeBase, event: Event) -> str:
         )
         for a in event.attribution
     ]
-    near = related_events(kb, event)
-    related = [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
-    listed = {e.id for e in near}
     return templates.render(
         "event.md.j2",
         history=history.panel(kb, event, ln),
@@ -66,8 +85,9 @@ def render(kb: KnowledgeBase, event: Event) -> str:
         places=[ln.to(p) for p in event.places],
         actors=actors,
         attribution=attribution,
-        related=related,
-        quotes=cited_in(kb, event.id, ln),
-        mentions=mentioned_by(kb, event.id, ln, exclude=listed),
+        related=long["related"],
+        assessed=assessment.lines(kb, assessment.about(kb, event.id), ln),
+        quotes=long["briefings"],
+        mentions=long["references"],
         citations=citation_lines(ln, [(None, event.sources)]),
     )

@@ -4,7 +4,8 @@ Dates are commit dates (a briefing outside git: its own date), so the same commi
 Each entry's id is a name-based UUID of the site's name and what the entry is about (a briefing's id; a
 change's commit and fact), so that it stays the same however the site is hosted; links are relative to
 the feed unless mkdocs.yml gives the site's address (`site_url`). Every page advertises both feeds with
-<link rel="alternate"> (overrides/main.html).
+<link rel="alternate"> (overrides/main.html). The feeds' entries come from the history read when the build
+(or the preview) started: an edit in the preview changes their titles, never their dates.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kb.core.facttypes import page_of
 from kb.core.history import Change
 from kb.core.model import KnowledgeBase
 from kb.site.render import changes
+from kb.site.render.cite import Site
 from kb.site.render.history import change_words, commit_url, status_note
 from kb.site.render.links import built_url, relative
 from kb.site.render.text import label, sentence_case
@@ -34,16 +36,14 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", " ".join(text.split()))
 
 
-def _id(kb: KnowledgeBase, key: str) -> str:
-    space = uuid.uuid5(uuid.NAMESPACE_URL, f"kb:{kb.publication.name}")
+def _id(site: Site, key: str) -> str:
+    space = uuid.uuid5(uuid.NAMESPACE_URL, f"kb:{site.name}")
     return f"urn:uuid:{uuid.uuid5(space, key)}"
 
 
-def _href(kb: KnowledgeBase, target: str, feed: str) -> str:
+def _href(site: Site, target: str, feed: str) -> str:
     """The address of docs page `target` (maybe with #anchor): absolute under site_url, else from the feed."""
-    if kb.publication.url:
-        return f"{kb.publication.url}/{built_url(target)}"
-    return built_url(relative(target, feed))
+    return site.address(target) or built_url(relative(target, feed))
 
 
 def _day_start(day: PartialDate) -> str:
@@ -57,15 +57,15 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _feed(kb: KnowledgeBase, path: str, title: str, subtitle: str, alternate: str) -> ET.Element:
+def _feed(site: Site, path: str, title: str, subtitle: str, alternate: str) -> ET.Element:
     feed = ET.Element("feed", {"xmlns": ATOM})
-    _add(feed, "title", f"{kb.publication.name}: {title}" if kb.publication.name else title)
+    _add(feed, "title", f"{site.name}: {title}")
     _add(feed, "subtitle", subtitle)
-    _add(feed, "id", _id(kb, f"feed/{path}"))
-    _add(feed, "link", rel="self", type="application/atom+xml", href=_href(kb, path, path))
-    _add(feed, "link", rel="alternate", type="text/html", href=_href(kb, alternate, path))
+    _add(feed, "id", _id(site, f"feed/{path}"))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=_href(site, path, path))
+    _add(feed, "link", rel="alternate", type="text/html", href=_href(site, alternate, path))
     author = _add(feed, "author")
-    _add(author, "name", kb.publication.name or "The editors")
+    _add(author, "name", site.name)
     return feed
 
 
@@ -86,8 +86,8 @@ def _briefing_times(kb: KnowledgeBase, b: Briefing) -> tuple[str | None, str]:
     return None, _day_start(b.as_of) if b.as_of else "1970-01-01T00:00:00Z"
 
 
-def briefings_feed(kb: KnowledgeBase) -> bytes:
-    feed = _feed(kb, BRIEFINGS, "briefings", "Briefings published and revised, newest first.", "briefings/index.md")
+def briefings_feed(kb: KnowledgeBase, site: Site) -> bytes:
+    feed = _feed(site, BRIEFINGS, "briefings", "Briefings published and revised, newest first.", "briefings/index.md")
     rows = []
     for b in kb.briefings.values():
         if b.status == "published":
@@ -97,8 +97,8 @@ def briefings_feed(kb: KnowledgeBase) -> bytes:
     for updated, _, published, b in rows[:ENTRIES]:
         entry = _add(feed, "entry")
         _add(entry, "title", b.title)
-        _add(entry, "id", _id(kb, f"briefing/{b.id}"))
-        _add(entry, "link", rel="alternate", type="text/html", href=_href(kb, page_of(b), BRIEFINGS))
+        _add(entry, "id", _id(site, f"briefing/{b.id}"))
+        _add(entry, "link", rel="alternate", type="text/html", href=_href(site, page_of(b), BRIEFINGS))
         if published:
             _add(entry, "published", published)
         _add(entry, "updated", updated)
@@ -118,17 +118,17 @@ def _change_title(kb: KnowledgeBase, c: Change) -> str:
     return f"{changes.verb(c)} {changes.type_word(c)}: {name}"
 
 
-def changes_feed(kb: KnowledgeBase) -> bytes:
+def changes_feed(kb: KnowledgeBase, site: Site) -> bytes:
     about = "Facts added, changed, renamed and removed, newest first, as the history in git records them."
-    feed = _feed(kb, CHANGES, "changes to the facts", f"{about} {status_note(kb)}".strip(), changes.INDEX)
+    feed = _feed(site, CHANGES, "changes to the facts", f"{about} {status_note(kb)}".strip(), changes.INDEX)
     facts = [c for c in changes.newest_first(kb) if c.type != "briefing"][:ENTRIES]
     for c in facts:
         entry = _add(feed, "entry")
         _add(entry, "title", _change_title(kb, c))
-        _add(entry, "id", _id(kb, f"change/{c.commit.sha}/{c.id}"))
+        _add(entry, "id", _id(site, f"change/{c.commit.sha}/{c.id}"))
         fact = kb.get(c.now)
         page = page_of(fact) if fact is not None and c.type == fact.TYPE else changes.page_of(kb, c)
-        _add(entry, "link", rel="alternate", type="text/html", href=_href(kb, page, CHANGES))
+        _add(entry, "link", rel="alternate", type="text/html", href=_href(site, page, CHANGES))
         if (address := commit_url(kb, c.commit)) is not None:
             _add(entry, "link", rel="related", type="text/html", href=address)
         _add(entry, "updated", c.commit.timestamp)
@@ -152,11 +152,7 @@ console error on every page) and not the site's whole sitemap (a megabyte at 10,
 _EMPTY_SITEMAP = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 )
-FILES = (BRIEFINGS, CHANGES, SITEMAP)
 
 
-def render(kb: KnowledgeBase, path: str) -> bytes:
-    """The file of the feeds folder at docs path `path`."""
-    if path == SITEMAP:
-        return _EMPTY_SITEMAP
-    return {BRIEFINGS: briefings_feed, CHANGES: changes_feed}[path](kb)
+def sitemap(kb: KnowledgeBase) -> bytes:
+    return _EMPTY_SITEMAP

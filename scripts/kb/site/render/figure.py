@@ -9,10 +9,12 @@ from kb.core.facts import Figure
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
 from kb.site.render import history, templates
-from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by
+from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by, pairs
 from kb.site.render.charts import Bar, column_chart
+from kb.site.render.citations import cited
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
+from kb.site.render.more import Cut
 from kb.site.render.text import PLANNED, figure_period, figure_value, metric_words, series_title, shown, unit_words
 
 
@@ -61,7 +63,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
     ln = Linker(kb, page)
     rows = []
     for f in figures:
-        sources = Safe("; ".join(f"{ln.to(c.source)}, {md_text(c.locator)}" for c in f.sources))
+        sources = Safe("; ".join(cited(ln, c) for c in f.sources))
         notes = [x for x in (f.note, f"disputed: {f.disputed}" if f.disputed else None) if x]
         rows.append(
             ValueRow(
@@ -90,7 +92,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
         chart=chart(kb, figures, f"chart-{actor_id}-{metric}"),
         caption=describe(kb, figures),
         rows=rows,
-        mentions=mentions,
+        mentions=Cut(pairs(mentions), None),
         ids=sorted(ids),
         history_note=history.status_note(kb),
     )

@@ -37,9 +37,9 @@ def status_note(kb: KnowledgeBase) -> str:
 
 
 def commit_url(kb: KnowledgeBase, commit: Commit) -> str | None:
-    """The commit's page on the repository's site, when mkdocs.yml gives the repository's address."""
-    base = kb.publication.repo_url
-    return url(f"{base}/commit/{commit.sha}") if base else None
+    """The commit's page on the repository's site, when mkdocs.yml gives the repository's address (`repo_url`)."""
+    base = url(kb.history.repository) if kb.history.repository else None
+    return f"{base.rstrip('/')}/commit/{commit.sha}" if base else None
 
 
 def commit_link(kb: KnowledgeBase, commit: Commit) -> Safe:

@@ -1,19 +1,26 @@
 """Index pages, one per fact type, and the timeline of all events.
 
 These pages (not the thousands of fact pages) are what the navigation holds. Tables inside a
-`kb-sortable` block can be sorted by clicking a column header (docs/assets/kb.js)."""
+`kb-sortable` block can be sorted by clicking a column header (docs/assets/kb.js).
+
+An index of more than LIMIT rows is a landing page and parts: the timeline by year, names by their
+first letter. A part's key does not move when another fact is added, so an edit re-renders the part it
+touches, and no page grows past about 250 KB however large the knowledge base grows."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TypedDict
 
-from kb.core.facts import Event
+from kb.core.facts import Actor, Briefing, Event, Place, Source
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.escape import Safe
 from kb.site.render.links import Linker
+from kb.site.render.relations import relations
 from kb.site.render.source import published
 from kb.site.render.text import (
     date_span,
@@ -28,6 +35,12 @@ from kb.site.render.text import (
 
 INDEX_BOOST = 0.5
 """Index pages list many names: rank them below the pages they list."""
+LIMIT = 500
+"""Rows on one index page: about 250 KB of HTML with the theme around it (a page stays under 300 KB)."""
+BRIEFING_LIMIT = 200
+"""Briefings on one index page: each row carries the briefing's summary."""
+LATEST = 100
+"""Events the events index shows when the events are listed by year on the timeline."""
 
 
 class _SeriesRow(TypedDict):
@@ -47,11 +60,43 @@ def _name_key(text: str) -> str:
     return text.casefold()
 
 
-def briefings_index(kb: KnowledgeBase) -> str:
-    page = "briefings/index.md"
-    ln = Linker(kb, page)
-    items = sorted(kb.briefings.values(), key=lambda b: b.order, reverse=True)
-    rows = [
+def letter(name: str) -> str:
+    """The part of a name index a name falls into: its first letter or digit, or "other"."""
+    first = next((c for c in name.casefold() if c.isalnum()), "")
+    return first if first.isascii() and first else "other"
+
+
+def year_of(event: Event) -> str:
+    return str(event.date.year) if event.date else "undated"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page of a parted index: its docs path, what readers call it, how many rows it holds."""
+
+    path: str
+    label: str
+    count: int
+
+
+def _parts(folder: str, keys: list[str], label: Callable[[str], str]) -> list[Part]:
+    counts = Counter(keys)
+    return [Part(f"{folder}/{key}.md", label(key), n) for key, n in sorted(counts.items())]
+
+
+def _part_links(ln: Linker, parts: list[Part]) -> list[Safe]:
+    return [ln.page_link(f"{p.label} ({p.count})", p.path) for p in parts]
+
+
+def _letter_label(key: str) -> str:
+    return "Other" if key == "other" else key.upper()
+
+
+# -- Briefings ---------------------------------------------------------------------------------------------
+
+
+def _briefing_rows(ln: Linker, items: list[Briefing]) -> list[dict[str, object]]:
+    return [
         dict(
             date=human_date(b.date),
             sort=b.date.iso() if b.date else "",
@@ -59,51 +104,154 @@ def briefings_index(kb: KnowledgeBase) -> str:
             status=b.status,
             summary=b.summary,
         )
-        for b in items
+        for b in sorted(items, key=lambda b: b.order, reverse=True)
     ]
-    return templates.render("index_briefings.md.j2", rows=rows, boost=INDEX_BOOST)
+
+
+def _briefing_year(b: Briefing) -> str:
+    return str(b.date.year) if b.date else "undated"
+
+
+def briefings_index(kb: KnowledgeBase) -> str:
+    page = "briefings/index.md"
+    ln = Linker(kb, page)
+    items = list(kb.briefings.values())
+    if len(items) <= BRIEFING_LIMIT:
+        return templates.render("index_briefings.md.j2", rows=_briefing_rows(ln, items), parts=None, boost=INDEX_BOOST)
+    parts = _parts("briefings/by-year", [_briefing_year(b) for b in items], str.capitalize)[::-1]
+    return templates.render("index_briefings.md.j2", rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
+
+
+def briefings_part(kb: KnowledgeBase, part: Part) -> str:
+    ln = Linker(kb, part.path)
+    items = [b for b in kb.briefings.values() if f"briefings/by-year/{_briefing_year(b)}.md" == part.path]
+    return templates.render(
+        "index_briefings.md.j2",
+        rows=_briefing_rows(ln, items),
+        parts=None,
+        part=part,
+        up=ln.page_link("All briefings", "briefings/index.md"),
+        boost=INDEX_BOOST,
+    )
+
+
+# -- Actors, places and sources: by name ------------------------------------------------------------------
+
+
+def _actor_rows(ln: Linker, items: list[Actor]) -> dict[str, list[dict[str, object]]]:
+    groups: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for a in sorted(items, key=lambda a: _name_key(a.name)):
+        groups[sentence_case(shown("actor", "kind", a.kind))].append(
+            dict(link=ln.to(a), aliases=a.aliases, country=ln.to(a.country) if a.country else "")
+        )
+    return dict(sorted(groups.items()))
 
 
 def actors_index(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "actors/index.md")
-    groups: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for a in sorted(kb.actors.values(), key=lambda a: _name_key(a.name)):
-        groups[sentence_case(shown("actor", "kind", a.kind))].append(
-            dict(link=ln.to(a), aliases=a.aliases, country=ln.to(a.country) if a.country else "")
+    items = list(kb.actors.values())
+    if len(items) <= LIMIT:
+        return templates.render(
+            "index_actors.md.j2", groups=_actor_rows(ln, items), parts=None, total=len(items), boost=INDEX_BOOST
         )
+    kinds = Counter(sentence_case(shown("actor", "kind", a.kind)) for a in items)
+    parts = _parts("actors/by-name", [letter(a.name) for a in items], _letter_label)
     return templates.render(
-        "index_actors.md.j2", groups=dict(sorted(groups.items())), total=len(kb.actors), boost=INDEX_BOOST
+        "index_actors.md.j2",
+        groups=None,
+        parts=_part_links(ln, parts),
+        kinds=dict(sorted(kinds.items())),
+        total=len(items),
+        boost=INDEX_BOOST,
     )
 
 
-def places_index(kb: KnowledgeBase) -> str:
-    ln = Linker(kb, "places/index.md")
-    counts = Counter(p for e in kb.events.values() for p in e.places)
-    rows = [
+def actors_part(kb: KnowledgeBase, part: Part) -> str:
+    ln = Linker(kb, part.path)
+    items = [a for a in kb.actors.values() if f"actors/by-name/{letter(a.name)}.md" == part.path]
+    return templates.render(
+        "index_actors.md.j2",
+        groups=_actor_rows(ln, items),
+        parts=None,
+        part=part,
+        up=ln.page_link("All actors", "actors/index.md"),
+        total=len(items),
+        boost=INDEX_BOOST,
+    )
+
+
+def _place_rows(kb: KnowledgeBase, ln: Linker, items: list[Place]) -> list[dict[str, object]]:
+    counts = relations(kb).events_at_place
+    return [
         dict(
             link=ln.to(p),
             kind=shown("place", "kind", p.kind),
             country=ln.to(p.country) if p.country else "",
-            events=counts[p.id],
+            events=len(counts.get(p.id, ())),
         )
-        for p in sorted(kb.places.values(), key=lambda p: _name_key(p.name))
+        for p in sorted(items, key=lambda p: _name_key(p.name))
     ]
-    return templates.render("index_places.md.j2", rows=rows, boost=INDEX_BOOST)
 
 
-def events_index(kb: KnowledgeBase) -> str:
-    ln = Linker(kb, "events/index.md")
-    rows = [
+def places_index(kb: KnowledgeBase) -> str:
+    ln = Linker(kb, "places/index.md")
+    items = list(kb.places.values())
+    if len(items) <= LIMIT:
+        return templates.render("index_places.md.j2", rows=_place_rows(kb, ln, items), parts=None, boost=INDEX_BOOST)
+    parts = _parts("places/by-name", [letter(p.name) for p in items], _letter_label)
+    return templates.render("index_places.md.j2", rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
+
+
+def places_part(kb: KnowledgeBase, part: Part) -> str:
+    ln = Linker(kb, part.path)
+    items = [p for p in kb.places.values() if f"places/by-name/{letter(p.name)}.md" == part.path]
+    return templates.render(
+        "index_places.md.j2",
+        rows=_place_rows(kb, ln, items),
+        parts=None,
+        part=part,
+        up=ln.page_link("All places", "places/index.md"),
+        boost=INDEX_BOOST,
+    )
+
+
+def _source_rows(kb: KnowledgeBase, ln: Linker, items: list[Source]) -> list[dict[str, object]]:
+    return [
         dict(
-            date=date_span(e.date, e.end, e.approximate),
-            sort=e.date.iso() if e.date else "",
-            link=ln.to(e),
-            kind=shown("event", "kind", e.kind),
-            places=[ln.to(p) for p in e.places],
+            link=ln.to(s),
+            authors=s.authors,
+            publisher=s.publisher or "",
+            published=published(s),
+            sort=s.published.iso() if s.published else "",
+            cited=len({r.origin.id for r in kb.cited_by.get(s.id, ())}),
         )
-        for e in reversed(_by_date(list(kb.events.values())))
+        for s in sorted(items, key=lambda s: _name_key(s.title))
     ]
-    return templates.render("index_events.md.j2", rows=rows, boost=INDEX_BOOST)
+
+
+def sources_index(kb: KnowledgeBase) -> str:
+    ln = Linker(kb, "sources/index.md")
+    items = list(kb.sources.values())
+    if len(items) <= LIMIT:
+        return templates.render("index_sources.md.j2", rows=_source_rows(kb, ln, items), parts=None, boost=INDEX_BOOST)
+    parts = _parts("sources/by-name", [letter(s.title) for s in items], _letter_label)
+    return templates.render("index_sources.md.j2", rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
+
+
+def sources_part(kb: KnowledgeBase, part: Part) -> str:
+    ln = Linker(kb, part.path)
+    items = [s for s in kb.sources.values() if f"sources/by-name/{letter(s.title)}.md" == part.path]
+    return templates.render(
+        "index_sources.md.j2",
+        rows=_source_rows(kb, ln, items),
+        parts=None,
+        part=part,
+        up=ln.page_link("All sources", "sources/index.md"),
+        boost=INDEX_BOOST,
+    )
+
+
+# -- Figures -----------------------------------------------------------------------------------------------
 
 
 def figures_index(kb: KnowledgeBase) -> str:
@@ -125,35 +273,64 @@ def figures_index(kb: KnowledgeBase) -> str:
     return templates.render("index_figures.md.j2", rows=rows, boost=INDEX_BOOST)
 
 
-def sources_index(kb: KnowledgeBase) -> str:
-    ln = Linker(kb, "sources/index.md")
-    rows = [
-        dict(
-            link=ln.to(s),
-            authors=s.authors,
-            publisher=s.publisher or "",
-            published=published(s),
-            sort=s.published.iso() if s.published else "",
-            cited=len({r.origin.id for r in kb.cited_by.get(s.id, ())}),
-        )
-        for s in sorted(kb.sources.values(), key=lambda s: _name_key(s.title))
-    ]
-    return templates.render("index_sources.md.j2", rows=rows, boost=INDEX_BOOST)
+# -- Events and the timeline: by year -----------------------------------------------------------------------
+
+
+def _event_row(ln: Linker, e: Event) -> dict[str, object]:
+    return dict(
+        date=date_span(e.date, e.end, e.approximate) + (" (planned)" if e.planned else ""),
+        sort=e.date.iso() if e.date else "",
+        link=ln.to(e),
+        kind=shown("event", "kind", e.kind),
+        places=[ln.to(p) for p in e.places],
+    )
+
+
+def _year_parts(kb: KnowledgeBase) -> list[Part]:
+    return _parts("timeline", [year_of(e) for e in kb.events.values()], str.capitalize)
+
+
+def events_index(kb: KnowledgeBase) -> str:
+    ln = Linker(kb, "events/index.md")
+    newest = list(reversed(_by_date(list(kb.events.values()))))
+    if len(newest) <= LIMIT:
+        rows = [_event_row(ln, e) for e in newest]
+        return templates.render("index_events.md.j2", rows=rows, years=None, total=len(newest), boost=INDEX_BOOST)
+    rows = [_event_row(ln, e) for e in newest[:LATEST]]
+    years = _part_links(ln, _year_parts(kb)[::-1])
+    return templates.render("index_events.md.j2", rows=rows, years=years, total=len(newest), boost=INDEX_BOOST)
 
 
 def timeline(kb: KnowledgeBase) -> str:
     ln = Linker(kb, "timeline.md")
-    years: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for e in _by_date(list(kb.events.values())):
-        years[str(e.date.year) if e.date else "Undated"].append(
-            dict(
-                date=date_span(e.date, e.end, e.approximate) + (" (planned)" if e.planned else ""),
-                link=ln.to(e),
-                kind=shown("event", "kind", e.kind),
-                places=[ln.to(p) for p in e.places],
-            )
-        )
-    return templates.render("timeline.md.j2", years=dict(years), total=len(kb.events), boost=INDEX_BOOST)
+    events = _by_date(list(kb.events.values()))
+    if len(events) <= LIMIT:
+        years: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for e in events:
+            years[year_of(e).capitalize()].append(_event_row(ln, e))
+        return templates.render("timeline.md.j2", years=dict(years), parts=None, total=len(events), boost=INDEX_BOOST)
+    return templates.render(
+        "timeline.md.j2", years=None, parts=_part_links(ln, _year_parts(kb)), total=len(events), boost=INDEX_BOOST
+    )
+
+
+def timeline_part(kb: KnowledgeBase, part: Part) -> str:
+    ln = Linker(kb, part.path)
+    events = [e for e in _by_date(list(kb.events.values())) if f"timeline/{year_of(e)}.md" == part.path]
+    parts = _year_parts(kb)
+    at = next(i for i, p in enumerate(parts) if p.path == part.path)
+    near = [ln.page_link(f"← {parts[at - 1].label}", parts[at - 1].path)] if at > 0 else []
+    near += [ln.page_link(f"{parts[at + 1].label} →", parts[at + 1].path)] if at + 1 < len(parts) else []
+    return templates.render(
+        "timeline.md.j2",
+        years={part.label: [_event_row(ln, e) for e in events]},
+        parts=None,
+        part=part,
+        near=near,
+        up=ln.page_link("The whole timeline", "timeline.md"),
+        total=len(events),
+        boost=INDEX_BOOST,
+    )
 
 
 INDEXES = {
@@ -166,3 +343,41 @@ INDEXES = {
     "timeline.md": timeline,
 }
 """Every index page: docs path -> function rendering it. These are the pages in the navigation."""
+
+
+def index_parts(
+    kb: KnowledgeBase, ids: Collection[str] | None = None
+) -> list[tuple[Part, Callable[[KnowledgeBase, Part], str]]]:
+    """The parts of the indexes that are too long for one page, with the function rendering each; with
+    `ids`, only the parts that list any of those facts."""
+    out: list[tuple[Part, Callable[[KnowledgeBase, Part], str]]] = []
+    if len(kb.briefings) > BRIEFING_LIMIT:
+        out += [
+            (p, briefings_part)
+            for p in _parts("briefings/by-year", [_briefing_year(b) for b in kb.briefings.values()], str.capitalize)
+        ]
+    if len(kb.actors) > LIMIT:
+        out += [
+            (p, actors_part)
+            for p in _parts("actors/by-name", [letter(a.name) for a in kb.actors.values()], _letter_label)
+        ]
+    if len(kb.places) > LIMIT:
+        out += [
+            (p, places_part)
+            for p in _parts("places/by-name", [letter(p.name) for p in kb.places.values()], _letter_label)
+        ]
+    if len(kb.sources) > LIMIT:
+        out += [
+            (p, sources_part)
+            for p in _parts("sources/by-name", [letter(s.title) for s in kb.sources.values()], _letter_label)
+        ]
+    if len(kb.events) > LIMIT:
+        out += [(p, timeline_part) for p in _year_parts(kb)]
+    if ids is None:
+        return out
+    keys = {f"briefings/by-year/{_briefing_year(kb.briefings[i])}.md" for i in ids if i in kb.briefings}
+    keys |= {f"actors/by-name/{letter(kb.actors[i].name)}.md" for i in ids if i in kb.actors}
+    keys |= {f"places/by-name/{letter(kb.places[i].name)}.md" for i in ids if i in kb.places}
+    keys |= {f"sources/by-name/{letter(kb.sources[i].title)}.md" for i in ids if i in kb.sources}
+    keys |= {f"timeline/{year_of(kb.events[i])}.md" for i in ids if i in kb.events}
+    return [(part, render) for part, render in out if part.path in keys]

@@ -24,6 +24,8 @@ from kb.site.render.escape import Safe, link_title, md_text
 from kb.site.render.text import hover, label
 
 YARDSTICK = "about.md#likelihood-yardstick"
+CONFIDENCE = "about.md#confidence"
+GRADES = "about.md#sources-and-reliability"
 
 
 @lru_cache(maxsize=4096)

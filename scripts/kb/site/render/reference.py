@@ -10,9 +10,10 @@ from itertools import groupby
 
 from kb.check.rules import RULES
 from kb.check.rules.base import Rule
+from kb.core.judgement import SYNTAX
 from kb.core.schema import SCHEMA_FILES, schema
 from kb.core.text import table_cell
-from kb.core.yardstick import YARDSTICK
+from kb.core.yardstick import CONFIDENCE, YARDSTICK
 from kb.edit.schemadoc import schema_reference_markdown
 
 CHECKS_PAGE = "reference/checks.md"
@@ -33,6 +34,8 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "membership": "Meaning across facts",
     "actor": "Meaning across facts",
     "figure": "Figures",
+    "grade": "Sources and grades",
+    "assessment": "Assessments",
     "judgement": "Briefings",
     "revised": "Briefings against the history (from git)",
     "orphan": "Orphans",
@@ -96,6 +99,12 @@ def checks_page() -> str:
         "Judgements in briefings use the UK probability yardstick: "
         + ", ".join(f"*{t.words}* ({t.band})" for t in YARDSTICK)
         + ". See also [About](../about.md).",
+        "",
+        "## Confidence",
+        "",
+        "After the likelihood, a judgement's title names its confidence: "
+        + ", ".join(f"*{c.words} confidence*" for c in CONFIDENCE)
+        + f". A box opens so: `{SYNTAX}`. See [Confidence](../about.md#confidence).",
         "",
     ]
     return "\n".join(out)

@@ -20,24 +20,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.core.facts import Fact
 from kb.core.facttypes import FACT_TYPES, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
 from kb.site.render import (
     actor,
+    assessment,
     briefing,
     changes,
+    cite,
     downloads,
     event,
     feeds,
     figure,
     home,
+    judgements,
+    more,
     place,
     reference,
     source,
     spending,
 )
-from kb.site.render.indexes import INDEXES
+from kb.site.render.indexes import INDEXES, index_parts
 from kb.site.render.relations import relations
 
 MANIFEST = ".generated"
@@ -58,15 +63,26 @@ class RenderResult:
         return f"{len(self.written)} written, {len(self.deleted)} deleted, {self.unchanged} unchanged"
 
 
+Files = Iterable[tuple[str, Any]]
+"""(docs path, what the file is about) of generated files."""
+
+
 @dataclass(frozen=True)
 class Emitter:
     """One kind of generated file: which files of it a knowledge base has (docs path, and what each is
     about), and how one is rendered. Writing and the link checks before the build both read this, so
-    the pages checked are the pages written."""
+    the pages checked are the pages written. `about(kb, ids, types)`: those of its files that show any of
+    the facts `ids` (of the fact types `types`), for the live preview to re-render after an edit; None:
+    any of its files may show any fact, so every one is re-rendered (cheap pages only)."""
 
     name: str
-    files: Callable[[KnowledgeBase], Iterable[tuple[str, Any]]]
+    files: Callable[[KnowledgeBase], Files]
     render: Callable[[KnowledgeBase, Any], str | bytes]
+    about: Callable[[KnowledgeBase, frozenset[str], frozenset[str]], Files] | None = None
+    cite: Callable[[KnowledgeBase, Any], cite.PageCitation] | None = None
+    """For pages a reader may cite (briefings, facts): what the citation says. `pages` adds it to the front
+    matter and the "Cite this" block to the page, the same way for every page type."""
+    site: bool = False  # `render` is given the site (name and address) instead of a subject
 
 
 FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
@@ -75,16 +91,59 @@ FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
     "place": place.render,
     "event": event.render,
     "source": source.render,
+    "assessment": assessment.render,
 }
 """The page of each fact type that has pages of its own (a figure is a row of its series page)."""
 
 
+LISTS: dict[str, more.Lists] = {
+    "actor": actor.lists,
+    "place": place.lists,
+    "event": event.lists,
+    "source": source.lists,
+}
+"""The fact pages whose lists can outgrow a page: their first entries there, all of them on continuation pages."""
+
+
+def _long(kb: KnowledgeBase, fact: Fact) -> bool:
+    """Whether any list of `fact`'s page may be longer than it shows (a bound counted without rendering)."""
+    rel = relations(kb)
+    near = (
+        len(kb.cited_by.get(fact.id, ()))
+        + len(rel.events_of_actor.get(fact.id, ()))
+        + len(rel.events_at_place.get(fact.id, ()))
+        + len(rel.related_to.get(fact.id, ()))
+    )
+    return near > more.SHOW
+
+
+def _continuations(kb: KnowledgeBase, ids: Iterable[str] | None = None) -> Files:
+    for fact_type, lists in LISTS.items():
+        facts = kb.of_type(fact_type)
+        for fact in facts.values() if ids is None else (facts[i] for i in ids if i in facts):
+            if _long(kb, fact):
+                yield from ((path, (subject, lists)) for path, subject in more.pages_of(kb, fact, lists))
+
+
 def _fact_pages(fact_type: str) -> Emitter:
+    def about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
+        facts = kb.of_type(fact_type)
+        return ((page_of(facts[i]), facts[i]) for i in ids if i in facts)
+
     return Emitter(
         f"{fact_type} pages",
         lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
         FACT_PAGES[fact_type],
+        about,
+        cite.of_fact,
     )
+
+
+def _series_about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
+    rel = relations(kb)
+    keys = {kb.figures[i].series for i in ids if i in kb.figures}
+    keys |= {key for i in ids for key in rel.series_of_actor.get(i, [])}
+    return ((series_page(*key), (*key, rel.series[key])) for key in sorted(keys) if key in rel.series)
 
 
 def _one(name: str, path: str, render: Callable[[KnowledgeBase], str]) -> Emitter:
@@ -95,18 +154,54 @@ EMITTERS: list[Emitter] = [
     _one("home page", "index.md", home.render),
     _one("spending page", "spending.md", spending.render),
     _one("data page", "downloads/index.md", downloads.render),
-    Emitter("data downloads", lambda kb: ((p, p) for p in downloads.paths()), downloads.file),
-    Emitter("reference pages", lambda kb: ((p, p) for p in reference.files()), lambda kb, p: reference.files()[p]),
+    Emitter(
+        "data downloads",
+        lambda kb: ((p, p) for p in downloads.paths()),
+        downloads.file,
+        lambda kb, ids, types: ((p, p) for p in downloads.paths(types)),
+    ),
+    Emitter("citation file", lambda kb: [(cite.CFF, None)], cite.cff, site=True),
+    Emitter(
+        "reference pages",
+        lambda kb: ((p, p) for p in reference.files()),
+        lambda kb, p: reference.files()[p],
+        lambda kb, ids, types: (),
+    ),
     *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
+    Emitter(
+        "index parts",
+        lambda kb: ((part.path, (part, render)) for part, render in index_parts(kb)),
+        lambda kb, subject: subject[1](kb, subject[0]),
+        lambda kb, ids, types: ((part.path, (part, render)) for part, render in index_parts(kb, ids)),
+    ),
+    _one("key judgements page", judgements.PAGE, judgements.render),
+    _one(f"index {assessment.INDEX}", assessment.INDEX, assessment.index),
     *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
+    Emitter(
+        "continuation pages",
+        _continuations,
+        lambda kb, s: more.render(kb, s[0][0], s[0][1], s[0][2], s[1]),
+        lambda kb, ids, types: _continuations(kb, ids),
+    ),
     Emitter(
         "figure series pages",
         lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
         lambda kb, s: figure.render(kb, *s),
+        _series_about,
+        lambda kb, s: cite.of_series(kb, *s),
     ),
+    # The history is read when the build (or the preview) starts: an edit changes the names these pages give
+    # the facts, and the pages that list the changes of those facts are the ones rendered again.
     _one("changes page", changes.INDEX, changes.render_index),
-    Emitter("changes pages", lambda kb: ((p.path, p) for p in changes.parts(kb)), changes.render_part),
-    Emitter("feeds", lambda kb: ((p, p) for p in feeds.FILES), feeds.render),
+    Emitter(
+        "changes pages",
+        lambda kb: ((p.path, p) for p in changes.parts(kb)),
+        changes.render_part,
+        lambda kb, ids, types: ((p.path, p) for p in changes.parts(kb) if changes.shows(p, ids)),
+    ),
+    Emitter("briefings feed", lambda kb: [(feeds.BRIEFINGS, None)], feeds.briefings_feed, site=True),
+    Emitter("changes feed", lambda kb: [(feeds.CHANGES, None)], feeds.changes_feed, site=True),
+    Emitter("feeds' sitemap", lambda kb: [(feeds.SITEMAP, None)], lambda kb, _: feeds.sitemap(kb), lambda *_: ()),
 ]
 """Everything the site generates, in a fixed order."""
 
@@ -115,15 +210,33 @@ def _work(kb: KnowledgeBase) -> list[tuple[str, Emitter, Any]]:
     return [(path, emitter, subject) for emitter in EMITTERS for path, subject in emitter.files(kb)]
 
 
-def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1)) -> dict[str, bytes]:
+def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1), site: cite.Site | None = None) -> dict[str, bytes]:
     """Every generated file: docs-relative POSIX path -> bytes, sorted by path. Pure: same knowledge
-    base, same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n processes."""
+    base (and site), same bytes. `share=(k, n)`: only the k-th of n interleaved shares of the work, for n
+    processes. `site`: the name and address mkdocs.yml gives the site, for citations."""
     k, n = share
-    out: dict[str, bytes] = {}
-    for path, emitter, subject in _work(kb)[k::n]:
-        text = emitter.render(kb, subject)
-        out[path] = text.encode("utf-8") if isinstance(text, str) else text
-    return dict(sorted(out.items()))
+    site = site or cite.Site()
+    return dict(
+        sorted((path, rendered(kb, path, emitter, subject, site)) for path, emitter, subject in _work(kb)[k::n])
+    )
+
+
+def rendered(kb: KnowledgeBase, path: str, emitter: Emitter, subject: Any, site: cite.Site) -> bytes:
+    """One generated file's bytes: what its emitter renders, with its citation if readers may cite it."""
+    text = emitter.render(kb, site if emitter.site else subject)
+    if emitter.cite is not None and isinstance(text, str):
+        text = cite.add(text, emitter.cite(kb, subject), path, site)
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> list[tuple[str, Emitter, Any]]:
+    """The generated files of `kb` that show any of the facts `ids` (of the types `types`), and every file of
+    the emitters that cannot say (small pages): what an edit of those facts may change."""
+    return [
+        (path, emitter, subject)
+        for emitter in EMITTERS
+        for path, subject in (emitter.files(kb) if emitter.about is None else emitter.about(kb, ids, types))
+    ]
 
 
 def page_paths(kb: KnowledgeBase) -> set[str]:
@@ -221,10 +334,12 @@ def _check_folders(docs_dir: Path, paths: Iterable[str]) -> None:
             raise OSError(errno.ELOOP, "a symbolic link where kb build writes a folder", str(at))
 
 
-def write_site(kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None) -> RenderResult:
+def write_site(
+    kb: KnowledgeBase, docs_dir: Path, files: dict[str, bytes] | None = None, site: cite.Site | None = None
+) -> RenderResult:
     """Render `kb` into `docs_dir` (`files`: its pages, if rendered already): write changed files,
     delete generated files no longer produced. OSError (a full disk, a read-only folder) names the file."""
-    files = pages(kb) if files is None else files
+    files = pages(kb, site=site) if files is None else files
     result = RenderResult()
     started = time.perf_counter()
     _check_folders(docs_dir, files)

@@ -1,5 +1,5 @@
-"""Source pages: the bibliographic record and everything that cites the source, grouped by type,
-each with its locator."""
+"""Source pages: the bibliographic record, the editors' grade with their reason, and everything that cites
+the source, grouped by type, each with its locator (and the credibility the editors give what is cited)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from kb.core.facts import Briefing, Source
 from kb.core.facttypes import BY_NAME, names, page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import history, templates
+from kb.site.render.backlinks import pairs
+from kb.site.render.citations import grade
 from kb.site.render.escape import Safe, md_text, url
-from kb.site.render.links import Linker
+from kb.site.render.links import GRADES, Linker
+from kb.site.render.more import Section, cut
 from kb.site.render.text import label, shown
 
 
@@ -40,6 +43,13 @@ def citers(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, list[Cite
     """Facts and briefings citing the source, grouped by type, each with its locators."""
     groups: dict[str, dict[str, list[str]]] = {t: {} for t in names()}
     sentences: dict[str, list[tuple[str, str]]] = {}
+    credibility = {
+        (fact.id, c.locator): c.credibility
+        for ref in kb.cited_by.get(source.id, ())
+        if not isinstance(fact := ref.origin, Briefing)
+        for c in fact.sources
+        if c.source == source.id and c.credibility is not None
+    }
     for ref in kb.cited_by.get(source.id, ()):
         if ref.locator is None and not isinstance(ref.origin, Briefing):
             continue
@@ -56,10 +66,18 @@ def citers(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, list[Cite
                 for loc, sentence in sentences.get(fid, []):
                     rows.append(Citer(ln.to(fid), md_text(loc), md_text(sentence)))
             else:
-                rows.append(Citer(ln.to(fid), md_text("; ".join(locs))))
+                # The page gives the source's own grade once; a row adds it only with the credibility of what is cited.
+                graded = [(md_text(loc), credibility.get((fid, loc))) for loc in locs]
+                shown_locs = [f"{loc}, graded {grade(ln, source.id, c)}" if c else loc for loc, c in graded]
+                rows.append(Citer(ln.to(fid), Safe("; ".join(shown_locs))))
         if rows:
             out[BY_NAME[fact_type].plural] = rows
     return out
+
+
+def lists(kb: KnowledgeBase, source: Source, ln: Linker) -> dict[str, Section]:
+    """The page's lists that grow with the knowledge base, for the page `ln` links from."""
+    return {"citations": Section("Cited by", "citer_items", pairs(citers(kb, source, ln)))}
 
 
 def render(kb: KnowledgeBase, source: Source) -> str:
@@ -74,7 +92,8 @@ def render(kb: KnowledgeBase, source: Source) -> str:
         published=published(source),
         retrieved=source.retrieved.human() if source.retrieved else "",
         reliability=shown("source", "reliability", source.reliability) if source.reliability else "",
+        scales=ln.page_link("how we grade", GRADES),
         link=Safe(f"<{link}>") if link else None,
         archive=Safe(f"<{archive}>") if archive else None,
-        groups=citers(kb, source, ln),
+        cited=cut(source, "citations", lists(kb, source, ln)["citations"], ln),
     )

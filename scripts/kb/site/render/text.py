@@ -4,7 +4,7 @@ labels for categories, roles and statuses. Pure functions, no markup."""
 from __future__ import annotations
 
 from kb.core.dates import PartialDate
-from kb.core.facts import Actor, Event, Fact, Figure, Source
+from kb.core.facts import Actor, Assessment, Event, Fact, Figure, Source
 from kb.core.facttypes import BY_NAME
 from kb.core.model import KnowledgeBase
 from kb.core.schema import display
@@ -118,6 +118,26 @@ def figure_label(kb: KnowledgeBase, fig: Figure) -> str:
     )
 
 
+VERBS = {"judgement": "judges", "position": "holds", "prescription": "argues", "claim": "claims"}
+"""How each kind of assessment is reported: "<holder> judges that <statement>"."""
+
+
+def holder_name(kb: KnowledgeBase, assessment: Assessment) -> str:
+    actor = kb.actors.get(assessment.holder)
+    return actor.name if actor else assessment.holder
+
+
+def reported(assessment: Assessment) -> str:
+    """What an assessment's holder is reported to hold: 'judges that more cuts may come.'"""
+    return f"{VERBS.get(assessment.kind, 'holds')} that {assessment.statement.strip().rstrip('.')}."
+
+
+def attributed(kb: KnowledgeBase, assessment: Assessment) -> str:
+    """An assessment as reported speech, always naming whose view it is: 'Ada Minister judges that more cuts
+    may come.'"""
+    return f"{holder_name(kb, assessment)} {reported(assessment)}"
+
+
 def label(kb: KnowledgeBase, fact: Fact) -> str:
     """What readers call a fact."""
     if isinstance(fact, Figure):
@@ -139,6 +159,10 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
     if isinstance(fact, Actor):
         head = f"{kind} ({display('actor', 'kind', fact.kind)}): {fact.name}."
         return f"{head} {fact.summary}" if fact.summary else head
+    if isinstance(fact, Assessment):
+        hedge = f" Hedge in the source: {fact.hedge}." if fact.hedge else ""
+        when = f", {human_date(fact.date)}" if fact.date else ""
+        return f"{kind} ({display('assessment', 'kind', fact.kind)}){when}: {attributed(kb, fact)}{hedge}"
     if isinstance(fact, Source):
         by = f" by {', '.join(fact.authors)}" if fact.authors else ""
         when = f", {date_span(fact.published, fact.published_end)}" if fact.published else ""

@@ -4,11 +4,13 @@ beside the whole build.
 A git repository is made under benchmarks/out/history/ (gitignored) from `benchmarks/generate.py`'s
 tree: the facts recorded 300 at a time, then edit commits until there are 1,000 (figure values
 revised, summaries and locators reworded, figures renamed with `former_ids` or removed), every commit
-at a fixed date a day apart. Then `kb.core.history.read` is timed (best of --repeat), and with --build,
-`kb build` of that repository, whose own line of stage times includes the history.
+at a fixed date a day apart. Then `kb.core.history.read` is timed --repeat times, and with --build,
+`kb build` of that repository --builds times (its own line of stage times includes the history, read on a
+thread beside the data): medians, with the spread (lowest-highest) of the runs.
 
     python benchmarks/bench_history.py                  # 10,000 facts, 1,000 commits, history only
     python benchmarks/bench_history.py --build          # and the whole build, with the share
+    python benchmarks/bench_history.py --build --reuse  # the repository made by an earlier run
     python benchmarks/bench_history.py --facts 1000 --commits 200
 """
 
@@ -20,6 +22,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -121,16 +124,23 @@ def edit(rng: random.Random, figures: list[Path], others: list[Path]) -> None:
         )
 
 
-def time_history(data: Path, repeat: int) -> tuple[float, float, history.History]:
-    """The best wall time of `repeat` reads, and the CPU time of that read (ours and git's)."""
-    best, cpu, found = float("inf"), 0.0, history.History()
+def time_history(data: Path, repeat: int) -> tuple[list[float], list[float], history.History]:
+    """The wall times of `repeat` reads, and their CPU times (ours and git's)."""
+    walls, cpus, found = [], [], history.History()
     for _ in range(repeat):
         started, own, children = time.perf_counter(), time.process_time(), _children()
         found = history.read(data)
-        wall = time.perf_counter() - started
-        if wall < best:
-            best, cpu = wall, time.process_time() - own + _children() - children
-    return best, cpu, found
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - own + _children() - children)
+    return walls, cpus, found
+
+
+def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
+    """The median and the range of `values`: "1.33 s (1.30-1.41, 5 runs)"."""
+    return (
+        f"{statistics.median(values):.{digits}f}{unit} ({min(values):.{digits}f}-{max(values):.{digits}f}, "
+        f"{len(values)} runs)"
+    )
 
 
 def _children() -> float:
@@ -168,8 +178,9 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--facts", type=int, default=10_000)
     ap.add_argument("--commits", type=int, default=1_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5, help="reads of the history timed")
     ap.add_argument("--build", action="store_true", help="also time kb build of the repository")
+    ap.add_argument("--builds", type=int, default=3, help="builds timed, with --build")
     ap.add_argument("--reuse", action="store_true", help="keep the repository made by an earlier run")
     args = ap.parse_args(argv)
     repo = OUT / f"n{args.facts}-c{args.commits}"
@@ -177,18 +188,24 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         made = make_repo(repo, args.facts, args.commits)
         print(f"made {repo}: {args.facts:,} facts, {made:,} commits in {time.perf_counter() - started:.0f} s")
-    seconds, cpu, found = time_history(repo / "data", args.repeat)
+    walls, cpus, found = time_history(repo / "data", args.repeat)
     revisions = sum(1 for c in found.changes if c.what != "added")
     print(
-        f"history: {seconds:.2f} s wall, {cpu:.2f} s CPU with git's (best of {args.repeat}) for "
-        f"{len(found.changes):,} changes ({revisions:,} after the first recording) of {len(found.by_fact):,} facts"
+        f"history alone: {spread(walls)} wall, {spread(cpus)} CPU with git's, for {len(found.changes):,} changes "
+        f"({revisions:,} after the first recording) of {len(found.by_fact):,} facts"
     )
     if args.build:
-        wall, stages = build(repo)
-        shown = ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
-        print(f"kb build: {wall:.1f} s wall ({shown})")
-        if "history" in stages:
-            print(f"history stage: {stages['history']:.2f} s = {stages['history'] / wall:.1%} of the build")
+        runs = []
+        for n in range(args.builds):
+            wall, stages = build(repo)
+            runs.append((wall, stages))
+            shown = ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+            print(f"kb build {n + 1}: {wall:.1f} s wall ({shown})")
+        builds = [wall for wall, _ in runs]
+        stage = [stages.get("history", 0.0) for _, stages in runs]
+        share = [100 * h / wall for h, wall in zip(stage, builds, strict=True)]
+        print(f"kb build: {spread(builds, digits=1)}; history stage in it: {spread(stage)}")
+        print(f"history stage's share of the build: {spread(share, unit=' %', digits=1)}")
     return 0
 
 

@@ -95,7 +95,7 @@ def test_github_format_caps_annotations_and_writes_the_summary(tree, tmp_path):
     table = summary.read_text()
     assert table.startswith("### kb check: ")
     rows = [line for line in table.splitlines() if line.startswith("| `")]
-    assert len(rows) == 61  # 12 events x 5 missing fields + 1 unknown field: all, not only the first 10
+    assert len(rows) == 49  # 12 events x 4 missing fields + 1 unknown field: all, not only the first 10
     assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows), "a '|' in data must not break the table"
 
 

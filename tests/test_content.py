@@ -49,3 +49,12 @@ def test_every_generated_page_is_gitignored() -> None:
     paths = [f"docs/{p}" for p in shown]
     run = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=REPO, capture_output=True, text=True)
     assert sorted(run.stdout.split()) == sorted(paths), "add the missing ones to .gitignore"
+
+
+def test_every_fact_type_has_its_index_in_the_navigation_and_its_pages_out_of_it() -> None:
+    config = (REPO / "mkdocs.yml").read_text("utf-8")
+    nav, _, rest = config.partition("\nnav:\n")[2].partition("\nnot_in_nav: |\n")
+    not_in_nav = rest.partition("\n\n")[0].split()
+    for t in FACT_TYPES:
+        assert f": {t.folder}/index.md\n" in nav, f"{t.folder}/index.md not in nav"
+        assert any(p.startswith(f"/{t.folder}/") for p in not_in_nav), f"/{t.folder}/*.md not in not_in_nav"

@@ -29,3 +29,36 @@ def test_judgement_text_cannot_break_the_table(tree) -> None:
     tree.edit(BRIEF, "More cable incidents are likely,", "More | cable *incidents* are likely,")
     row = next(line for line in page(tree).splitlines() if line.startswith("| [More"))
     assert row.count("|") == 7 and "[More &#124; cable incidents are likely" in row  # emphasis read as such
+
+
+def test_too_many_judgements_for_one_page_go_a_page_a_year(tmp_path, monkeypatch) -> None:
+    # At 10,000 facts the Key judgements page held 1,848 rows (830 KB): above LIMIT it shows the newest and
+    # links a page a year, and each judgement is on exactly one year's page.
+    import re
+    import shutil
+
+    from conftest import FIXTURES
+    from kb.check.run import check
+    from kb.site.render.site import pages
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "site", data)
+    brief = data / "briefings" / "harbour-security.md"
+    brief.write_text(brief.read_text().replace('date: "2025-07-01"', 'date: "2024-07-01"'))
+    monkeypatch.setattr(judgements, "LIMIT", 2)
+    monkeypatch.setattr(judgements, "LATEST", 1)
+    result = check(data)
+    assert not result.errors, result.errors
+    docs = {path: text.decode() for path, text in pages(result.kb).items() if path.startswith("judgements")}
+    assert sorted(docs) == ["judgements.md", "judgements/2024.md", "judgements/2025.md"]
+    main = docs["judgements.md"]
+    assert "[2025 (2)](<judgements/2025.md>) · [2024 (1)](<judgements/2024.md>). Each" in main
+    assert len(re.findall(r"^\| \[", main, re.M)) == 1, "the newest judgement only"
+    anchors = [
+        a
+        for path in ("judgements/2024.md", "judgements/2025.md")
+        for a in re.findall(r"#(judgement-[\w-]+)", docs[path])
+    ]
+    assert len(anchors) == len(set(anchors)) == 3
+    assert "(<../briefings/harbour-security.md#" in docs["judgements/2024.md"], "links are relative to the part"
+    assert "[All key judgements](<../judgements.md>)" in docs["judgements/2024.md"]

@@ -4,6 +4,7 @@ warnings in the same order."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from conftest import FIXTURES, make_project
 from csp_audit import audit
 from kb.check.run import check
 from kb.site import csp
+from kb.site import publish as publish_module
 from kb.site.publish import keeps_state
 from kb.site.render.site import write_site
 
@@ -139,3 +141,10 @@ def test_one_process_another_plugin_or_another_mkdocs_is_mkdocs_build_itself(
     assert not keeps_state(load_config(str(other)))
     monkeypatch.setattr("mkdocs.__version__", "1.6.2")
     assert not keeps_state(loaded), "another MkDocs's build steps may differ: its own build() runs"
+    monkeypatch.setattr("mkdocs.__version__", publish_module.MKDOCS)
+    assert keeps_state(loaded)
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(
+        "importlib.metadata.version", lambda name: "9.9.0" if name == "mkdocs-material" else real_version(name)
+    )
+    assert not keeps_state(loaded), "another Material may keep its search entries elsewhere: MkDocs's build() runs"

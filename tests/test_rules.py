@@ -223,6 +223,22 @@ def test_disputed_values_are_allowed(tree):
     assert tree.findings() == []
 
 
+def test_a_running_total_does_not_conflict_with_the_periods_own_value(tree):
+    tree.write(
+        "figures/northland-defence-spending-2026-b.yaml",
+        (tree.root / FIG)
+        .read_text()
+        .replace("id: northland-defence-spending-2026", "id: northland-defence-spending-2026-b")
+        .replace("value: 3", "value: 3.5\ncumulative: true"),
+    )
+    assert tree.findings() == []
+
+
+def test_a_running_total_stands_at_one_date(tree):
+    tree.edit(FIG, 'period: "2026"\n', 'period: "2026"\ncumulative: true\nongoing: true\nperiod_end: "2027"\n')
+    assert only(tree, "figure-cumulative") == [(FIG, n, "figure-cumulative") for n in (9, 10)]
+
+
 # --- orphans and waivers -----------------------------------------------------------------
 
 
@@ -280,7 +296,7 @@ def test_compared_to_must_be_a_figure(tree):
         "compared_to: northland-defence-spending-2024",
         "compared_to: northland",
     )
-    assert only(tree, "ref-type") == [("figures/northland-aid-ratio-to-league.yaml", 9, "ref-type")]
+    assert only(tree, "ref-type") == [("figures/northland-aid-ratio-to-league.yaml", 10, "ref-type")]
 
 
 def test_web_links_in_briefings_are_not_fact_references(tree):

@@ -191,3 +191,45 @@ def test_a_judgement_with_one_better_source_is_not_weak(tree):
         "    More [cable incidents](event:harbour-cable-cut-2024) are likely,",
     )
     assert tree.findings() == []
+
+
+# --- events the source does not date -----------------------------------------------------------------------
+
+
+def test_an_undated_event_with_bounds_is_fine(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'undated: true\nnot_before: "2024-12"\nnot_after: "2025-06"')
+    assert tree.findings() == []
+
+
+def test_an_event_without_a_date_must_say_it_is_undated(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"\n', "")
+    f = only(tree, "event-dating")
+    assert f == [(VISIT, 1, "event-dating")]
+    assert "undated: true" in tree.check().findings[0].hint
+
+
+def test_an_undated_event_takes_no_date_end_or_approximate(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-03-05"\nend: "2025-04"\napproximate: true\nundated: true')
+    assert only(tree, "event-dating") == [(VISIT, n, "event-dating") for n in (3, 4, 5)]
+
+
+def test_bounds_are_only_for_undated_events(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'date: "2025-03-05"\nnot_before: "2024"')
+    assert only(tree, "event-dating") == [(VISIT, 4, "event-dating")]
+
+
+def test_bounds_in_the_wrong_order(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'undated: true\nnot_before: "2025"\nnot_after: "2024-12"')
+    assert only(tree, "date-order") == [(VISIT, 5, "date-order")]
+
+
+def test_an_undated_event_cannot_start_after_its_source(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'undated: true\nnot_before: "2025-09"')  # the source is from June 2025
+    f = tree.check().findings
+    assert [(x.rule, x.line) for x in f] == [("event-after-source", 4)]
+    assert "not before 2025-09" in f[0].message
+
+
+def test_an_invalid_bound_is_reported(tree):
+    tree.edit(VISIT, 'date: "2025-03-05"', 'undated: true\nnot_after: "2025-13"')
+    assert only(tree, "date-invalid") == [(VISIT, 4, "date-invalid")]

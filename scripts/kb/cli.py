@@ -239,7 +239,9 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "pins it). Never overwrites a file or reuses an id. Exit 0 when created, "
         "1 when the id is taken, 2 on bad input.",
     )
-    c.add_argument("type", metavar="TYPE", help="event, actor, place, figure, assessment, source or briefing")
+    c.add_argument(
+        "type", metavar="TYPE", help="the fact type: event, actor, source, briefing ... (a wrong one gets the list)"
+    )
     c.add_argument("title", metavar="TITLE", help="the title (or, for actors and places, the name), in quotes")
     c.add_argument("--id", help="the id to use instead of one made from the title")
     c.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="the data directory (default: data)")

@@ -2,11 +2,13 @@
 """Write the fingerprints of the seed articles that our own text must not copy.
 
 Every article under the seeds directory is a text file whose first non-empty line is its
-title; the rest is its body. For each body we take every run of nine consecutive words
+title; the rest is its body. For each body we take every run of seven consecutive words
 (tokenised exactly as `tests/test_own_words.py` does) and store a short sha256 digest of it,
 never the words themselves, in `tests/data/seed_ngrams.txt`: one digest per line, sorted.
 Each article's title is fingerprinted whole in `tests/data/seed_titles.txt`, so that a source
-record may carry its own title even when that title is long.
+record may carry its own title even when that title is long. Every single word of the articles
+is fingerprinted in `tests/data/seed_words.txt`, so that a person's name can be held to the
+words the articles print (no first name they leave out).
 
 Usage (from anywhere):
 
@@ -24,14 +26,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = 9  # words in a run: nine or more consecutive words copied is a finding
+RUN = 7  # words in a run: seven or more consecutive words copied is a finding
 DIGEST_CHARS = 16  # hex characters of sha256 kept per run
 _WORD = re.compile(r"[a-z0-9’']+")
+_WORD_ANY_CASE = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; curly and straight apostrophes are one character."""
     return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def cased_words(text: str) -> list[tuple[str, bool]]:
+    """The tokens of `words(text)`, each with whether it is written with a capital (a name's word)."""
+    return [(m[0].lower(), m[0][0].isupper()) for m in _WORD_ANY_CASE.finditer(text.replace("’", "'"))]
 
 
 def digest(tokens: tuple[str, ...] | list[str]) -> str:
@@ -50,9 +58,10 @@ def split_article(text: str) -> tuple[str, str]:
     return title, body
 
 
-def fingerprints(seeds: Path) -> tuple[list[str], list[str]]:
+def fingerprints(seeds: Path) -> tuple[list[str], list[str], list[str]]:
     ngrams: set[str] = set()
     titles: set[str] = set()
+    singles: set[str] = set()
     files = sorted(seeds.glob("*.txt"))
     if not files:
         raise SystemExit(f"no *.txt articles in {seeds}")
@@ -60,7 +69,9 @@ def fingerprints(seeds: Path) -> tuple[list[str], list[str]]:
         title, body = split_article(path.read_text(encoding="utf-8"))
         ngrams.update(digest(run) for run in runs(words(body)))
         titles.add(digest(words(title)))
-    return sorted(ngrams), sorted(titles)
+        # a possessive prints the name too: "President Macron's proposal" names Macron
+        singles.update(digest([word.removesuffix("'s")]) for word in words(f"{title}\n{body}"))
+    return sorted(ngrams), sorted(titles), sorted(singles)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,13 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         type=Path,
         default=ROOT / "tests" / "data",
-        help="directory to write seed_ngrams.txt and seed_titles.txt into",
+        help="directory to write seed_ngrams.txt, seed_titles.txt and seed_words.txt into",
     )
     args = parser.parse_args(argv)
-    ngrams, titles = fingerprints(args.seeds)
+    ngrams, titles, singles = fingerprints(args.seeds)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "seed_ngrams.txt").write_text("".join(f"{h}\n" for h in ngrams), encoding="utf-8")
     (args.out / "seed_titles.txt").write_text("".join(f"{h}\n" for h in titles), encoding="utf-8")
+    (args.out / "seed_words.txt").write_text("".join(f"{h}\n" for h in singles), encoding="utf-8")
     print(f"{len(ngrams)} runs and {len(titles)} titles from {args.seeds} -> {args.out}", file=sys.stderr)
     return 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from kb.check.rules import run_rules
@@ -108,11 +107,11 @@ def read(data_dir: Path) -> CheckResult:
 def schema_findings_of_package() -> list[Finding]:
     """Schemas a maintainer left half-edited: an allowed value without display text would stop the
     build at the first page that shows it, so `kb check` refuses it first, at the schema's line."""
-    from kb.core.schema import DISPLAY, undisplayed
+    from kb.core.schema import DISPLAY, schema_file, undisplayed
 
     found = []
     for enum, value in undisplayed():
-        path = Path(str(resources.files("kb.schemas").joinpath(f"{enum.file}.json")))
+        path = schema_file(enum.file)
         lines = path.read_text("utf-8").splitlines()
         line = next((n for n, text in enumerate(lines, 1) if f'"{value}"' in text), 1)
         found.append(

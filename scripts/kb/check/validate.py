@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
@@ -20,19 +21,29 @@ from referencing import Registry, Resource
 
 from kb.core.findings import Finding
 from kb.core.loader import Document, Path_
-from kb.core.schema import SCHEMA_FILES, inline_refs, schema
+from kb.core.schema import inline_refs, schema, schema_file, schema_files
 
 
-@cache
 def validator(fact_type: str) -> Draft202012Validator:
+    return _validator(fact_type, schema_file(fact_type))
+
+
+def fast_validator(fact_type: str) -> Any:
+    return _fast_validator(fact_type, schema_file(fact_type))
+
+
+# Compiled once per schema file (a fact type added at run time, a test's, gets validators of its own); the
+# schemas refer to common.json only, which no fact type replaces.
+@cache
+def _validator(fact_type: str, file: Path) -> Draft202012Validator:
     registry = Registry().with_resources(
-        (f"{name}.json", Resource.from_contents(schema(name))) for name in SCHEMA_FILES
+        (f"{name}.json", Resource.from_contents(schema(name))) for name, _ in schema_files()
     )
     return Draft202012Validator(schema(fact_type), registry=registry)
 
 
 @cache
-def fast_validator(fact_type: str) -> Any:
+def _fast_validator(fact_type: str, file: Path) -> Any:
     compiled = inline_refs(schema(fact_type)) | {"$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(compiled)
 

@@ -44,7 +44,13 @@ def forked_pool(processes: int, initializer: Callable[..., None], *initargs: Any
         # (taken before shutdown, which forgets it).
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
-        pool.shutdown(wait=False)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        # Python 3.11's exit hook wakes the pool's manager thread through a pipe that thread may be closing
+        # at that very moment ("Bad file descriptor" printed at exit; gh-105829, fixed in 3.12): with the
+        # workers ended, the thread stops at once, so wait for it and leave nothing to race.
+        if manager is not None:
+            manager.join(timeout=10)
         raise
     pool.shutdown(wait=True)
 

@@ -7,14 +7,17 @@ exact line of any field without reaching into the loader.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar, TypeVar, cast
 
 from kb.core import judgement, prose
 from kb.core.dates import PartialDate, date_key
 from kb.core.fielddiff import dotted
 from kb.core.loader import Document, Path_, Position
+
+T = TypeVar("T")
 
 
 def label_of(data: Mapping[str, Any]) -> str | None:
@@ -101,6 +104,16 @@ class Fact:
     tags: list[str] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What later steps work out from this fact alone (a row of the downloads), kept with it: a fact is read
+    anew when its file changes, so nothing here outlives what it was made from (the preview keeps the
+    facts of unchanged files). Never what depends on other facts: that is `KnowledgeBase.memo`."""
+
+    def memo(self, key: str, make: Callable[[Fact], T]) -> T:
+        """`make(self)`, worked out on first use and kept with the fact."""
+        if key not in self.derived:
+            self.derived[key] = make(self)
+        return cast(T, self.derived[key])
 
     @property
     def label(self) -> str:
@@ -128,7 +141,12 @@ class Fact:
         """Every reference this fact holds in a field, citations included."""
         yield from _cite(self.sources)
 
-    def references(self) -> Iterator[Reference]:
+    def references(self) -> list[Reference]:
+        """Every reference this fact holds, worked out once (it depends on the fact alone; the index of who
+        cites whom is rebuilt from these after each edit)."""
+        return self.memo("references", lambda fact: list(fact.find_references()))
+
+    def find_references(self) -> Iterator[Reference]:
         for where, target, types, locator in self.fields():
             yield Reference(self, target, types, where, locator=locator)
 
@@ -328,11 +346,14 @@ class Attribution:
 class Event(Fact):
     TYPE: ClassVar[str] = "event"
     title: str
-    date: PartialDate | None  # None only when the date string is invalid (reported by a rule)
+    date: PartialDate | None  # None when the source gives no date (`undated`) or the string is invalid
     kind: str
     summary: str
     end: PartialDate | None = None
     approximate: bool = False
+    undated: bool = False
+    not_before: PartialDate | None = None  # bounds of an undated event, from what the source says
+    not_after: PartialDate | None = None
     planned: bool = False
     places: list[str] = field(default_factory=list)
     actors: list[Participation] = field(default_factory=list)
@@ -340,9 +361,14 @@ class Event(Fact):
     related: list[str] = field(default_factory=list)
 
     @property
+    def placed(self) -> PartialDate | None:
+        """Where it sits in time: its date, or for an undated event its nearest bound; None if neither."""
+        return self.date or self.not_before or self.not_after
+
+    @property
     def order(self) -> tuple[tuple[int, int, int], str]:
-        """Its place in time: by date (an unknown date first), then by id."""
-        return date_key(self.date), self.id
+        """Its place in time: by date, an undated event by its bounds (with neither, first), then by id."""
+        return date_key(self.placed), self.id
 
     @classmethod
     def from_doc(cls, doc: Document) -> Event:
@@ -350,11 +376,14 @@ class Event(Fact):
         return cls(
             **cls.common(doc),
             title=d["title"],
-            date=date_or_none(d["date"]),
+            date=date_or_none(d.get("date")),
             kind=d["kind"],
             summary=d["summary"],
             end=date_or_none(d.get("end")),
             approximate=bool(d.get("approximate")),
+            undated=bool(d.get("undated")),
+            not_before=date_or_none(d.get("not_before")),
+            not_after=date_or_none(d.get("not_after")),
             planned=bool(d.get("planned")),
             places=list(d.get("places", [])),
             actors=[Participation(a["actor"], a["role"], ("actors", i)) for i, a in enumerate(d.get("actors", []))],
@@ -392,6 +421,7 @@ class Figure(Fact):
     qualifier: str | None = None
     period_end: PartialDate | None = None
     ongoing: bool = False
+    cumulative: bool = False  # a running total up to `period`, not that period's own value
     compared_to: str | None = None
     disputed: str | None = None
     note: str | None = None
@@ -415,6 +445,7 @@ class Figure(Fact):
             qualifier=d.get("qualifier"),
             period_end=date_or_none(d.get("period_end")),
             ongoing=bool(d.get("ongoing")),
+            cumulative=bool(d.get("cumulative")),
             compared_to=d.get("compared_to"),
             disputed=d.get("disputed"),
             note=d.get("note"),
@@ -530,7 +561,10 @@ class Briefing(Fact):
         """A position in the body as a position in the file."""
         return Position(self.body_line + line - 1, col)
 
+    @cached_property
     def judgements(self) -> list[Judgement]:
+        """Its judgement boxes, read once (the checker's rules, its page, its sources' pages and the Key
+        judgements page all ask)."""
         links: dict[int, list[prose.Link]] = defaultdict(list)
         for link in self.parsed.links:
             if link.judgement is not None:
@@ -551,8 +585,8 @@ class Briefing(Fact):
     def links(self, kind: prose.LinkKind) -> Iterator[prose.Link]:
         return (link for link in self.parsed.links if link.kind == kind)
 
-    def references(self) -> Iterator[Reference]:
-        yield from super().references()
+    def find_references(self) -> Iterator[Reference]:
+        yield from super().find_references()
         for link in self.links("fact"):
             yield Reference(
                 self,

@@ -1,6 +1,7 @@
 """The fact types, in one table: what each is called, where its files and pages live, how it is read,
-how briefings and editors use it. Every consumer reads this table; adding a fact type is a schema
-(kb/schemas/<name>.json), a page template and one entry here (CONTRIBUTING.md, "A new fact type").
+how briefings and editors use it. Every consumer reads this table when it runs (never a copy taken at
+import), so adding a fact type is a schema, a page template, a dataclass and one entry here, or one
+`add(...)` call (CONTRIBUTING.md, "A new fact type"; tests/test_fact_type.py does it with a fixture type).
 
 "Type" is the fact type (event, actor...); "kind" is only ever a category within a type (an actor's
 kind is state, person...).
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from kb.core.facts import Actor, Assessment, Briefing, Event, Fact, Figure, Place, Source
 from kb.core.loader import Document, decode, load, load_front_matter, parse, parse_front_matter
@@ -26,15 +28,19 @@ class Skeleton:
     extra: str = ""  # words added to the schema's description in the comment
 
 
+class Model(Protocol):
+    """The dataclass of a fact type, as the loader uses it: the fact a valid document describes."""
+
+    def from_doc(self, doc: Document) -> Fact: ...
+
+
 @dataclass(frozen=True)
 class FactType:
     name: str  # as written in a briefing link (`event:id`), in `kb new`, and in messages
     folder: str  # data/<folder>/ and the site's section
     title: str  # "Event"
     plural: str  # "Events"
-    model: type[
-        Source | Actor | Place | Event | Figure | Assessment | Briefing
-    ]  # the dataclass its files become (read with its from_doc)
+    model: type[Briefing] | Model  # the dataclass its files become (read with its from_doc)
     cited_order: int  # its place in a briefing's facts-cited panel
     linkable: bool = True  # a briefing may link to it: `[text](name:id)`
     suffix: str = ".yaml"  # of its files; ".md" files carry front matter and a prose body
@@ -42,6 +48,12 @@ class FactType:
     cites: bool = True  # its files carry `sources:` citations (a skeleton adds them)
     columns_after: tuple[str, ...] = field(default=())  # download columns beyond the schema's fields
     example: str = ""  # a title for the example in the fact file reference
+    schema_path: Path | None = None  # its JSON Schema; None: the package's kb/schemas/<name>.json
+    template: str | Path | None = None
+    """Its page template, for a type whose pages need no code of their own (kb/site/render/plain.py gives it
+    the fact and the lists every fact page has): a name in kb/site/render/templates/, or a file elsewhere (a
+    test's fixture type). None: its pages are rendered by code of its own (render/site.py's FACT_PAGES), or
+    it has none."""
 
     @property
     def schema(self) -> str:
@@ -70,7 +82,7 @@ class FactType:
 
     def build(self, doc: Document, body: str | None, body_line: int) -> Fact:
         """The fact a valid document describes."""
-        if issubclass(self.model, Briefing):
+        if isinstance(self.model, type) and issubclass(self.model, Briefing):
             return self.model.from_doc(doc, body or "", body_line, doc.data.get("id", doc.path.stem), LINKABLE)
         return self.model.from_doc(doc)
 
@@ -117,7 +129,7 @@ FACT_TYPES: list[FactType] = [
             _KIND,
             Skeleton("places", "[]", optional=True),
             Skeleton("actors", "[{actor: some-actor-id, role: participant}]", optional=True),
-            Skeleton("summary", extra="no run of 9 or more words copied from the source"),
+            Skeleton("summary", extra="no run of 7 or more words copied from the source"),
         ),
     ),
     FactType(
@@ -231,12 +243,19 @@ _index()
 
 
 def add(fact_type: FactType) -> Callable[[], None]:
-    """Add a fact type at run time (a test's fixture type, say), every map in step; returns the undo."""
-    FACT_TYPES.append(fact_type)
+    """Add a fact type at run time (a test's fixture type, say), or put it in place of the type of the same
+    name (the same type with an edited schema), every map in step; returns the undo. Nothing else needs
+    undoing: every cache that depends on the table (schemas, validators, templates) is keyed by it."""
+    before = list(FACT_TYPES)
+    at = next((i for i, t in enumerate(FACT_TYPES) if t.name == fact_type.name), None)
+    if at is None:
+        FACT_TYPES.append(fact_type)
+    else:
+        FACT_TYPES[at] = fact_type
     _index()
 
     def undo() -> None:
-        FACT_TYPES.remove(fact_type)
+        FACT_TYPES[:] = before
         _index()
 
     return undo

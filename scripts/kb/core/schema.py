@@ -1,7 +1,7 @@
 """The JSON Schemas: where they are, read once, and walked with their `$ref`s resolved.
 
-One schema per fact type in kb/schemas/ (editors read the same files); shared definitions live in
-common.json and are referred to with relative `$ref`s (`common.json#/$defs/date`). Tools that read
+One schema per fact type in kb/schemas/ (editors read the same files), or where the type's entry in the
+table of fact types says (a test's fixture type); shared definitions live in common.json and are referred to with relative `$ref`s (`common.json#/$defs/date`). Tools that read
 the schemas for their structure rather than to validate (the formatter needs key order and which
 fields hold dates or ids; the reference pages need every field with its description; the site needs
 the display text of allowed values) see through a `$ref` with `resolve`: the referenced definition
@@ -18,19 +18,44 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_FILES = ("common", "source", "actor", "place", "event", "figure", "assessment", "briefing")
+from kb.core.facttypes import BY_NAME, FACT_TYPES
+
+SchemaFiles = tuple[tuple[str, Path], ...]
+"""Every schema's name with its file (a key for caches of what is made from them all)."""
 
 
 def schema_file(name: str) -> Path:
-    """Where the JSON Schema `name` is on this machine (scripts/kb/schemas/<name>.json in a checkout):
-    editors read the same files."""
+    """Where the JSON Schema `name` is on this machine: the file its fact type names, else the package's
+    (scripts/kb/schemas/<name>.json in a checkout), which editors read too."""
+    fact_type = BY_NAME.get(name)
+    if fact_type is not None and fact_type.schema_path is not None:
+        return fact_type.schema_path
+    return _package_file(name)
+
+
+@cache  # asked for every file validated and every value displayed: one Path each, its hash kept
+def _package_file(name: str) -> Path:
     return Path(str(resources.files("kb.schemas").joinpath(f"{name}.json")))
 
 
-@cache
+def schema_files() -> SchemaFiles:
+    """Every schema, with its file: the shared definitions, then one per fact type in table order."""
+    return tuple((name, schema_file(name)) for name in ("common", *(t.schema for t in FACT_TYPES)))
+
+
+def schema_names() -> tuple[str, ...]:
+    """Every schema's name: "common", then one per fact type in table order."""
+    return tuple(name for name, _ in schema_files())
+
+
 def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema shipped in kb/schemas/<name>.json."""
-    loaded: dict[str, Any] = json.loads(schema_file(name).read_text("utf-8"))
+    """The JSON Schema `name` (a fact type's, or "common")."""
+    return _read(schema_file(name))
+
+
+@cache  # by file: a fact type added or replaced at run time (a test's) is read from its own file
+def _read(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return loaded
 
 
@@ -128,8 +153,8 @@ class Enum:
 
 
 def enums(schemas: dict[str, dict[str, Any]] | None = None) -> list[Enum]:
-    """Every enum in the schemas (by default the package's), in file order."""
-    schemas = schemas if schemas is not None else {name: schema(name) for name in SCHEMA_FILES}
+    """Every enum in the schemas (by default every fact type's), in file order."""
+    schemas = schemas if schemas is not None else {name: schema(name) for name in schema_names()}
     found: list[Enum] = []
 
     def walk(node: Any, file: str, path: tuple[str | int, ...]) -> None:
@@ -159,14 +184,14 @@ def undisplayed(schemas: dict[str, dict[str, Any]] | None = None) -> list[tuple[
     ]
 
 
-@cache
-def _display_tables() -> dict[tuple[str, str], dict[str, str]]:
-    return {(e.file, e.field): e.display for e in enums()}
+@cache  # by file: a fact type added at run time (a test's) has its own
+def _display_table(name: str, file: Path) -> dict[str, dict[str, str]]:
+    return {e.field: e.display for e in enums({name: _read(file)})}
 
 
 def display(fact_type: str, field: str, value: str) -> str:
     """What readers call `value` of `field` of a fact type: display("figure", "status", "pledge")."""
-    return _display_tables()[(fact_type, field)][value]
+    return _display_table(fact_type, schema_file(fact_type))[field][value]
 
 
 def inline_refs(node: Any, base: str = "common") -> Any:

@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from markdown.extensions.toc import slugify
@@ -23,6 +24,9 @@ from kb.core.facttypes import BY_NAME, page_of
 from kb.core.findings import Finding
 from kb.core.loader import Position
 from kb.core.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from kb.site.render.site import Writers
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 _LINK = re.compile(r"!?\[[^\]\n]*\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
@@ -38,13 +42,14 @@ def anchors(markdown_text: str) -> set[str]:
     return ids
 
 
-def collision_findings(kb: KnowledgeBase) -> list[Finding]:
+def collision_findings(kb: KnowledgeBase, known: Writers | None = None) -> list[Finding]:
     """A finding for every generated page that two things would write (a fact with the id `index` and its
-    section's own index page, say), at the fact that causes it."""
+    section's own index page, say), at the fact that causes it. `known`: who writes each path, if worked
+    out already."""
     from kb.site.render.site import collisions
 
     found = []
-    for path, writers in sorted(collisions(kb).items()):
+    for path, writers in sorted(collisions(kb, known).items()):
         facts = [f for w in writers if (f := kb.get(w.rsplit(": ", 1)[-1])) is not None]
         where = facts[0] if facts else None
         pos = where.locate("id") if where is not None and where.TYPE != "briefing" else Position(1, 1)

@@ -41,7 +41,7 @@ from kb.core.model import KnowledgeBase
 from kb.site import publish
 from kb.site.build import BuildError, Project, mkdocs_env
 from kb.site.doclinks import collision_findings
-from kb.site.render.site import pages, rendered, showing, write_site
+from kb.site.render.site import Work, Writers, all_writers, pages, rendered, rewritten, showing, write_site
 
 Signature = tuple[int, int]  # (mtime in ns, size): a file read again when either moves
 
@@ -83,6 +83,7 @@ class Preview:
     hand: dict[str, Signature]  # hand-written docs files, as built
     site: publish.Site | None  # None: plugins whose state is not kept (each refresh builds everything)
     config: Any = None
+    writers: Writers = field(default_factory=dict)  # who writes each generated file, for page collisions
     past: history.History = field(default_factory=history.History)  # read at the start, kept (see above)
 
     @classmethod
@@ -94,6 +95,8 @@ class Preview:
         past.repository = project.site.repo_url
         outcomes = {path: read_file(path, fact_type, data_dir) for path, fact_type in listed}
         result = _checked(outcomes, special, past)
+        known = all_writers(result.kb) if not result.errors else {}
+        _add(result, collision_findings(result.kb, known))
         if result.errors:
             write_text(result.findings, result.files, out)
             raise BuildError(f"{len(result.errors)} error(s) in {data_dir}: fix them and start again")
@@ -104,7 +107,7 @@ class Preview:
         site = publish.build(config, cpus())
         gc.freeze()  # what is read and built stays: the collector need not walk it after every edit
         hand = _hand_written(project, docs)
-        return cls(data_dir, project, seen, outcomes, special, result, docs, hand, site, config, past)
+        return cls(data_dir, project, seen, outcomes, special, result, docs, hand, site, config, known, past)
 
     def refresh(self, out: TextIO) -> Refresh:
         """Take what changed on disk since the last refresh; see the module's docstring."""
@@ -126,19 +129,25 @@ class Preview:
             outcomes[path] = read_file(path, now[path], self.data_dir)
         done.read = len(changed)
         result = _checked(outcomes, special, self.past)
+        if not result.errors:
+            old = self.result.kb
+            edited = {o.fact.id for p in [*changed, *gone] if (o := self.outcomes.get(p)) and o.fact}
+            edited |= {o.fact.id for p in changed if (o := outcomes[p]).fact}
+            ids = frozenset(neighbours(old, edited) | neighbours(result.kb, edited))
+            types = frozenset(f.TYPE for i in edited for kb in (old, result.kb) if (f := kb.get(i)) is not None)
+            if _names_changed(old, result.kb, edited):
+                ids |= frozenset(result.kb.figures) | frozenset(old.figures)  # metric words take names' capitals
+            shown_before, shown_now = showing(old, ids, types), showing(result.kb, ids, types)
+            shown_now += still_there(result.kb, shown_before, shown_now)
+            # Only the files the edit touched can change who writes a path: the rest of the map is kept.
+            known = rewritten(self.writers, shown_before, shown_now)
+            _add(result, collision_findings(result.kb, known))
         if result.errors:
             write_text(result.findings, result.files, out)
             done.errors = len(result.errors)
             return done
-        old = self.result.kb
-        edited = {o.fact.id for p in [*changed, *gone] if (o := self.outcomes.get(p)) and o.fact}
-        edited |= {o.fact.id for p in changed if (o := outcomes[p]).fact}
-        ids = frozenset(neighbours(old, edited) | neighbours(result.kb, edited))
-        types = frozenset(f.TYPE for i in edited for kb in (old, result.kb) if (f := kb.get(i)) is not None)
-        if _names_changed(old, result.kb, edited):
-            ids |= frozenset(result.kb.figures) | frozenset(old.figures)  # metric words take names' capitals
-        before = {uri for uri, _, _ in showing(old, ids, types)}
-        now_files = {uri: (emitter, subject) for uri, emitter, subject in showing(result.kb, ids, types)}
+        before = {uri for uri, _, _ in shown_before}
+        now_files = {uri: (emitter, subject) for uri, emitter, subject in shown_now}
         docs = dict(self.docs)
         for uri, (emitter, subject) in sorted(now_files.items()):
             data = rendered(result.kb, uri, emitter, subject, self.project.site)
@@ -158,16 +167,34 @@ class Preview:
         self.seen = {path: _signature(path) for path in now if path in self.seen and path not in changed}
         self.seen.update((path, _signature(path)) for path in changed)
         self.outcomes, self.special, self.result, self.docs, self.hand = outcomes, special, result, docs, hand
+        self.writers = known
         done.seconds = time.perf_counter() - started
         return done
 
 
 def _checked(outcomes: dict[Path, FileOutcome], special: list[Finding], past: history.History) -> CheckResult:
+    """The files read and checked by the rules; page collisions are added by the caller (`_add`), from
+    who writes what, which a refresh works out for the touched files only."""
     result = assemble((outcomes[path] for path in sorted(outcomes)), special)
-    result.kb.history = past
-    result.findings.extend(rule_findings(result.kb) + collision_findings(result.kb))
-    result.findings.sort()
+    result.kb.history = past  # read at the start (see above)
+    _add(result, rule_findings(result.kb))
     return result
+
+
+def _add(result: CheckResult, findings: list[Finding]) -> None:
+    result.findings.extend(findings)
+    result.findings.sort()
+
+
+def still_there(kb: KnowledgeBase, before: Work, now: Work) -> Work:
+    """The files that showed the edited facts and show none of them now, yet still exist: an edit can move a
+    fact out of a file that gathers facts by a key (an index's letter, a year's page, a figure series), and
+    the file stays for the others. Their emitters list their files of `kb` to say (only those emitters)."""
+    gone = {path for path, _, _ in before} - {path for path, _, _ in now}
+    found: Work = []
+    for emitter in {e.name: e for path, e, _ in before if path in gone}.values():
+        found += [(path, emitter, subject) for path, subject in emitter.files(kb) if path in gone]
+    return found
 
 
 def neighbours(kb: KnowledgeBase, ids: set[str]) -> set[str]:

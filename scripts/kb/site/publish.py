@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib.metadata
 import itertools
 import logging
 import os
@@ -50,6 +51,8 @@ log = logging.getLogger("mkdocs.commands.build")
 
 MKDOCS = "1.6.1"
 """The MkDocs whose build steps `Site` drives; with any other, the build is MkDocs's own."""
+MATERIAL = "9.8.2"
+"""The Material whose search plugin's entries `Site` keeps per page (pinned in pyproject.toml likewise)."""
 SEARCH = "material/search"
 KNOWN_PLUGINS = frozenset({SEARCH, csp.PLUGIN_NAME})
 """Plugins whose state across pages this module gathers (search entries) or that keep none (the policy)."""
@@ -71,8 +74,12 @@ def load(config_file: Path, site_dir: Path, *, strict: bool = True, policy: bool
 
 
 def keeps_state(config: MkDocsConfig) -> bool:
-    """Whether `Site` can build this configuration: the pinned MkDocs, and only plugins it knows."""
-    return mkdocs.__version__ == MKDOCS and set(config.plugins) <= KNOWN_PLUGINS
+    """Whether `Site` can build this configuration: the pinned MkDocs and Material, and only plugins it knows."""
+    return (
+        mkdocs.__version__ == MKDOCS
+        and importlib.metadata.version("mkdocs-material") == MATERIAL
+        and set(config.plugins) <= KNOWN_PLUGINS
+    )
 
 
 # -- Log records: made by workers, replayed here in page order ------------------------------------------------

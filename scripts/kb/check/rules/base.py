@@ -6,7 +6,7 @@ over the whole knowledge base) the function that finds them. A rule is declared 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kb.core.facts import Fact
@@ -29,6 +29,27 @@ class Rule:
 def rule(rule_id: str, severity: Severity, summary: str, fix: str) -> Callable[[Check], Rule]:
     """Declare the function below as the rule `rule_id`."""
     return lambda check: Rule(rule_id, severity, summary, fix, check)
+
+
+FactCheck = Callable[[Fact], Iterable[Finding]]
+
+
+def fact_rule(
+    rule_id: str, severity: Severity, summary: str, fix: str, *, duplicates: bool = False
+) -> Callable[[FactCheck], Rule]:
+    """Declare the function below, which looks at one fact alone, as the rule `rule_id`. Its findings for a fact
+    are worked out once and kept with the fact (`Fact.memo`): the live preview keeps the facts of unchanged
+    files, so a check after an edit asks again only of the facts whose files changed. `duplicates`: the
+    facts whose id was taken already are checked too."""
+
+    def declare(check_one: FactCheck) -> Rule:
+        def check(kb: KnowledgeBase) -> Iterator[Finding]:
+            for fact in [*kb.all_facts(), *kb.duplicates] if duplicates else kb.all_facts():
+                yield from fact.memo(f"rule {rule_id}", lambda f: list(check_one(f)))
+
+        return Rule(rule_id, severity, summary, fix, check)
+
+    return declare
 
 
 def describe(rule_id: str, severity: Severity, summary: str, fix: str) -> Rule:

@@ -25,7 +25,7 @@ _LEVELS = ", ".join(c.words for c in CONFIDENCE)
 )
 def judgements_use_the_yardstick(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
-        for j in b.judgements():
+        for j in b.judgements:
             if j.heading.term is None:
                 said = j.heading.likelihood
                 yield finding(
@@ -46,7 +46,7 @@ def judgements_use_the_yardstick(kb: KnowledgeBase) -> Iterator[Finding]:
 )
 def judgements_say_their_confidence(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
-        for j in b.judgements():
+        for j in b.judgements:
             h = j.heading
             if h.confidence_words is None:
                 message = "judgement gives no confidence"
@@ -76,7 +76,7 @@ def judgements_say_their_confidence(kb: KnowledgeBase) -> Iterator[Finding]:
 def judgement_anchors_are_unique(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
         seen: dict[str, int] = {}
-        for j in b.judgements():
+        for j in b.judgements:
             if len(j.names) > 1 or (j.names and not valid_name(j.names[0])):
                 yield finding(
                     b,
@@ -105,7 +105,7 @@ def judgement_anchors_are_unique(kb: KnowledgeBase) -> Iterator[Finding]:
 )
 def judgements_are_attributed(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
-        for j in b.judgements():
+        for j in b.judgements:
             if not any(link.type == "source" and link.kind == "fact" for link in j.links):
                 yield finding(
                     b,
@@ -139,7 +139,7 @@ def sources_under(kb: KnowledgeBase, j: Judgement) -> list[str]:
 )
 def judgements_rest_on_graded_sources(kb: KnowledgeBase) -> Iterator[Finding]:
     for b in kb.briefings.values():
-        for j in b.judgements():
+        for j in b.judgements:
             ids = sources_under(kb, j)
             grades = [s.reliability for i in ids if (s := kb.sources.get(i)) is not None]
             if grades and len(grades) == len(ids) and all(g in WEAK for g in grades):

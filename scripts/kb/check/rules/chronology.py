@@ -26,20 +26,23 @@ def published_by(source: Source) -> PartialDate | None:
 )
 def events_precede_their_sources(kb: KnowledgeBase) -> Iterator[Finding]:
     for event in kb.events.values():
-        if event.date is None or event.planned:
+        # an undated event's earliest bound is where it can start at the latest
+        field, date = ("date", event.date) if event.date else ("not_before", event.not_before)
+        if date is None or event.planned:
             continue
         for cite in event.sources:
             source = kb.sources.get(cite.source)
             if source is None:
                 continue
             published = published_by(source)
-            if published and event.date.compare(published) > 0:
+            if published and date.compare(published) > 0:
                 yield finding(
                     event,
                     "event-after-source",
-                    f"dated {event.date}, after '{source.id}' was published ({published})",
+                    f"{'dated' if field == 'date' else 'not before'} {date}, after '{source.id}' was published "
+                    f"({published})",
                     "check the date; if the source announces it for the future, set planned: true",
-                    where=("date",),
+                    where=(field,),
                 )
 
 

@@ -1,4 +1,4 @@
-"""Figures: values in range for their unit, and one value per (actor, metric, period, status)."""
+"""Figures: values in range for their unit, one value per (actor, metric, period, status), totals at one date."""
 
 from __future__ import annotations
 
@@ -54,11 +54,12 @@ def values_in_range(kb: KnowledgeBase) -> Iterator[Finding]:
     "Correct one of the two values, or set `disputed:` on both saying what the sources disagree on.",
 )
 def one_value_per_series_point(kb: KnowledgeBase) -> Iterator[Finding]:
-    seen: dict[tuple[str, str, str, str | None, str], Figure] = {}
+    seen: dict[tuple[str, str, str, str | None, bool, str], Figure] = {}
     for f in sorted(kb.figures.values(), key=lambda f: f.id):
         if f.period is None:
             continue
-        key = (f.actor, f.metric, f.period.iso(), f.period_end.iso() if f.period_end else None, f.status)
+        period = (f.period.iso(), f.period_end.iso() if f.period_end else None, f.cumulative)
+        key = (f.actor, f.metric, *period, f.status)
         first = seen.setdefault(key, f)
         if first is f or first.value == f.value or (first.disputed and f.disputed):
             continue
@@ -70,3 +71,26 @@ def one_value_per_series_point(kb: KnowledgeBase) -> Iterator[Finding]:
             "correct one value, or mark both with `disputed:`",
             where=("value",),
         )
+
+
+@rule(
+    "figure-cumulative",
+    "error",
+    "A running total (`cumulative: true`) stands at one date, its `period`: it has no `period_end` and is not `ongoing`.",
+    "Keep `period` as the date the total is given for and drop `period_end`/`ongoing`, or drop `cumulative` if the "
+    "value is that period's own.",
+)
+def totals_stand_at_one_date(kb: KnowledgeBase) -> Iterator[Finding]:
+    for f in kb.figures.values():
+        if not f.cumulative:
+            continue
+        for name in ("period_end", "ongoing"):
+            if name in f.doc.data:
+                yield finding(
+                    f,
+                    "figure-cumulative",
+                    f"'{name}' on a running total",
+                    "a cumulative value is the total as it stood at `period`; drop this field",
+                    where=(name,),
+                    key=True,
+                )

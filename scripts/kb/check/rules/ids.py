@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from markdown.extensions.toc import slugify
 
-from kb.check.rules.base import finding, rule
+from kb.check.rules.base import fact_rule, finding, rule
+from kb.core.facts import Briefing, Fact
 from kb.core.findings import Finding
 from kb.core.loader import Position
 from kb.core.model import KnowledgeBase
@@ -15,23 +16,23 @@ from kb.core.model import KnowledgeBase
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@rule(
+@fact_rule(
     "id-filename",
     "error",
     "A fact's id equals its file name (without extension).",
     "Rename the file to `<id>.yaml`, or correct the id.",
+    duplicates=True,
 )
-def id_matches_filename(kb: KnowledgeBase) -> Iterator[Finding]:
-    for fact in [*kb.all_facts(), *kb.duplicates]:
-        stem = fact.doc.path.stem
-        if fact.id != stem:
-            yield finding(
-                fact,
-                "id-filename",
-                f"id '{fact.id}' does not match the file name '{fact.doc.path.name}'",
-                f"rename the file to {fact.id}{fact.doc.path.suffix} or change the id to '{stem}'",
-                where=("id",),
-            )
+def id_matches_filename(fact: Fact) -> Iterator[Finding]:
+    stem = fact.doc.path.stem
+    if fact.id != stem:
+        yield finding(
+            fact,
+            "id-filename",
+            f"id '{fact.id}' does not match the file name '{fact.doc.path.name}'",
+            f"rename the file to {fact.id}{fact.doc.path.suffix} or change the id to '{stem}'",
+            where=("id",),
+        )
 
 
 @rule(
@@ -71,27 +72,26 @@ def briefing_names_are_ids(kb: KnowledgeBase) -> Iterator[Finding]:
             )
 
 
-@rule(
+@fact_rule(
     "id-theme",
     "error",
     "A title, name or briefing heading does not begin with two underscores: its page heading would take "
     "an element id of the theme's own (`__config`), and the theme's script would fail on that page.",
     "Write the title without the leading underscores.",
 )
-def headings_take_no_theme_id(kb: KnowledgeBase) -> Iterator[Finding]:
-    for fact in kb.all_facts():
-        for key in ("title", "name"):
-            text = fact.doc.data.get(key)
-            if isinstance(text, str) and slugify(text, "-").startswith("__"):
-                yield finding(
-                    fact,
-                    "id-theme",
-                    f"{key} '{text}' would give its page heading the theme's id '{slugify(text, '-')}'",
-                    "drop the leading underscores",
-                    where=(key,),
-                )
-    for b in kb.briefings.values():
-        tree = b.parsed.tree
+def headings_take_no_theme_id(fact: Fact) -> Iterator[Finding]:
+    for key in ("title", "name"):
+        text = fact.doc.data.get(key)
+        if isinstance(text, str) and slugify(text, "-").startswith("__"):
+            yield finding(
+                fact,
+                "id-theme",
+                f"{key} '{text}' would give its page heading the theme's id '{slugify(text, '-')}'",
+                "drop the leading underscores",
+                where=(key,),
+            )
+    if isinstance(fact, Briefing):
+        b, tree = fact, fact.parsed.tree
         for heading in (
             [] if tree is None else [h for h in tree.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
         ):

@@ -15,7 +15,15 @@ from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
 from kb.site.render.more import Section, cut
 from kb.site.render.relations import relations
-from kb.site.render.text import date_span, figure_period, figure_value, label, period_words, series_title, shown
+from kb.site.render.text import (
+    event_when,
+    figure_period,
+    figure_value,
+    label,
+    period_words,
+    series_title,
+    shown,
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,7 @@ def _listed(kb: KnowledgeBase, actor: Actor) -> set[str]:
 def lists(kb: KnowledgeBase, actor: Actor, ln: Linker) -> dict[str, Section]:
     """The page's lists that grow with the knowledge base, for the page `ln` links from."""
     timeline = [
-        Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), date_span(e.date, e.end, e.approximate))
-        for e in events_of(kb, actor.id)
+        Row(ln.to(e), md_text(", ".join(event_roles(e, actor.id))), event_when(e)) for e in events_of(kb, actor.id)
     ]
     rel = relations(kb)
     place_ids = {p.id for p in rel.places_in_country.get(actor.id, [])}

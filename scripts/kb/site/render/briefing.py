@@ -17,7 +17,7 @@ from kb.core.model import KnowledgeBase
 from kb.site.render import history, templates
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import CONFIDENCE, YARDSTICK, Linker, built_url, relative
-from kb.site.render.text import date_span, figure_period, hover, human_date, label
+from kb.site.render.text import event_when, figure_period, hover, human_date, label
 
 BOOST = 3
 """Search boost for briefings, over other pages that match only in their text."""
@@ -111,7 +111,7 @@ def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[s
         if isinstance(fact, Figure):
             when = figure_period(fact)
         elif isinstance(fact, Event):
-            when = date_span(fact.date, fact.end, fact.approximate)
+            when = event_when(fact)
         else:
             when = human_date(getattr(fact, "date", None) or getattr(fact, "published", None))
         revised = history.revision_note(kb, briefing, fact.id)

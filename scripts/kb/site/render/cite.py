@@ -75,7 +75,8 @@ def _own_dates(fact: Fact) -> list[PartialDate | None]:
         return [fact.published, fact.published_end, fact.retrieved]
     if isinstance(fact, Assessment):
         return [fact.date]
-    return []
+    own = getattr(fact, "date", None)  # a type with no code of its own here: its date, if it has one
+    return [own] if isinstance(own, PartialDate) else []
 
 
 def _source_dates(kb: KnowledgeBase, fact: Fact) -> list[PartialDate | None]:

@@ -17,7 +17,7 @@ from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import Linker
 from kb.site.render.more import Section, cut
 from kb.site.render.relations import relations
-from kb.site.render.text import date_span, sentence_case, shown
+from kb.site.render.text import event_when, sentence_case, shown
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,7 @@ def lists(kb: KnowledgeBase, event: Event, ln: Linker) -> dict[str, Section]:
     """The page's lists that grow with the knowledge base, for the page `ln` links from."""
     near = related_events(kb, event)
     return {
-        "related": Section(
-            "Related events", "rows", [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in near]
-        ),
+        "related": Section("Related events", "rows", [Row(ln.to(e), "", event_when(e)) for e in near]),
         "briefings": Section("Cited in briefings", "quote_items", cited_in(kb, event.id, ln)),
         "references": Section(
             "Referenced by",
@@ -63,7 +61,7 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     page = path(event)
     ln = Linker(kb, page)
     long = {name: cut(event, name, section, ln) for name, section in lists(kb, event, ln).items()}
-    when = date_span(event.date, event.end, event.approximate)
+    when = event_when(event)
     if event.planned:
         when += " (planned)"
     actors = [Row(ln.to(p.actor), md_text(shown("event", "role", p.role))) for p in event.actors]

@@ -39,7 +39,8 @@ def describe(kb: KnowledgeBase, figures: list[Figure]) -> str:
     """The chart in one sentence per value, for screen readers and the caption."""
     first = figures[0]
     values = "; ".join(
-        f"{figure_value(f)} for {figure_period(f)} ({shown('figure', 'status', f.status)})" for f in figures
+        f"{figure_value(f)}{', ' if f.cumulative else ' for '}{figure_period(f)} ({shown('figure', 'status', f.status)})"
+        for f in figures
     )
     return f"Bar chart of {series_title(kb, first.actor, first.metric)}: {values}."
 

@@ -6,7 +6,7 @@ from kb.core.facttypes import FACT_TYPES
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.links import Linker
-from kb.site.render.text import date_span, human_date
+from kb.site.render.text import event_when, human_date
 
 LATEST = 5
 
@@ -23,7 +23,7 @@ def render(kb: KnowledgeBase) -> str:
     return templates.render(
         "home.md.j2",
         briefings=[dict(link=ln.to(b), date=human_date(b.date), summary=b.summary) for b in published[:LATEST]],
-        events=[dict(link=ln.to(e), date=date_span(e.date, e.end, e.approximate)) for e in events[:LATEST]],
+        events=[dict(link=ln.to(e), date=event_when(e)) for e in events[:LATEST]],
         counts=counts,
         series=len(kb.series()),
     )

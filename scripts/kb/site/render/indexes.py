@@ -23,7 +23,7 @@ from kb.site.render.links import Linker
 from kb.site.render.relations import relations
 from kb.site.render.source import published
 from kb.site.render.text import (
-    date_span,
+    event_when,
     figure_period,
     figure_value,
     human_date,
@@ -67,7 +67,9 @@ def letter(name: str) -> str:
 
 
 def year_of(event: Event) -> str:
-    return str(event.date.year) if event.date else "undated"
+    """The timeline year an event is listed under: an undated one under its earliest bound (its row says
+    'undated, ... or later'), one with no bound either under "undated"."""
+    return str(event.placed.year) if event.placed else "undated"
 
 
 @dataclass(frozen=True)
@@ -278,8 +280,8 @@ def figures_index(kb: KnowledgeBase) -> str:
 
 def _event_row(ln: Linker, e: Event) -> dict[str, object]:
     return dict(
-        date=date_span(e.date, e.end, e.approximate) + (" (planned)" if e.planned else ""),
-        sort=e.date.iso() if e.date else "",
+        date=event_when(e) + (" (planned)" if e.planned else ""),
+        sort=e.placed.iso() if e.placed else "",
         link=ln.to(e),
         kind=shown("event", "kind", e.kind),
         places=[ln.to(p) for p in e.places],
@@ -379,5 +381,11 @@ def index_parts(
     keys |= {f"actors/by-name/{letter(kb.actors[i].name)}.md" for i in ids if i in kb.actors}
     keys |= {f"places/by-name/{letter(kb.places[i].name)}.md" for i in ids if i in kb.places}
     keys |= {f"sources/by-name/{letter(kb.sources[i].title)}.md" for i in ids if i in kb.sources}
-    keys |= {f"timeline/{year_of(kb.events[i])}.md" for i in ids if i in kb.events}
+    years = [f"timeline/{year_of(kb.events[i])}.md" for i in ids if i in kb.events]
+    # A year's page links the years before and after it: those change when a year gains its first event.
+    order = [p.path for p in _year_parts(kb)] if years else []
+    keys |= {
+        order[j] for y in years if y in order for j in (order.index(y) - 1, order.index(y) + 1) if 0 <= j < len(order)
+    }
+    keys |= set(years)
     return [(part, render) for part, render in out if part.path in keys]

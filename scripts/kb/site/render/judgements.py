@@ -4,6 +4,8 @@ row leads to the box itself, by the anchor kb.core.judgement gives it."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from kb.core.facts import Briefing, Judgement
@@ -11,11 +13,17 @@ from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.indexes import INDEX_BOOST
+from kb.site.render.indexes import INDEX_BOOST, Part
 from kb.site.render.links import Linker
 from kb.site.render.text import human_date
 
 PAGE = "judgements.md"
+FOLDER = "judgements"
+LIMIT = 400
+"""Judgements on one page: each row names its facts and sources, about 450 bytes of HTML (a page stays
+under 300 KB with the theme around it); above, a page a year."""
+LATEST = 100
+"""Judgements the Key judgements page shows when they are listed a page a year."""
 
 
 @dataclass(frozen=True)
@@ -65,12 +73,68 @@ def row(b: Briefing, j: Judgement, ln: Linker) -> Row:
     )
 
 
-def rows(kb: KnowledgeBase, ln: Linker) -> list[Row]:
-    """Every judgement of the published briefings: newest briefing first, boxes in their order."""
-    published = sorted((b for b in kb.briefings.values() if b.status == "published"), key=lambda b: b.order)
-    return [row(b, j, ln) for b in reversed(published) for j in b.judgements()]
+def _published(kb: KnowledgeBase, year: str | None = None) -> list[Briefing]:
+    """The published briefings (of one year), newest first."""
+    found = [b for b in kb.briefings.values() if b.status == "published" and year in (None, _year(b))]
+    return sorted(found, key=lambda b: b.order, reverse=True)
+
+
+def rows(kb: KnowledgeBase, ln: Linker, year: str | None = None, limit: int | None = None) -> list[Row]:
+    """The judgements of the published briefings (of one year; the newest `limit`): newest briefing first,
+    boxes in their order."""
+    found: list[Row] = []
+    for b in _published(kb, year):
+        for j in b.judgements:
+            if limit is not None and len(found) == limit:
+                return found
+            found.append(row(b, j, ln))
+    return found
+
+
+def _year(b: Briefing) -> str:
+    return str(b.date.year) if b.date else "undated"
+
+
+def parts(kb: KnowledgeBase, ids: Collection[str] | None = None) -> list[Part]:
+    """The pages a year of the Key judgements when there are more than fit on one page (`LIMIT`), newest year
+    first; with `ids`, only those whose rows show any of those facts (a briefing, or what a box links)."""
+    counts = Counter(_year(b) for b in _published(kb) for _ in b.judgements)
+    if sum(counts.values()) <= LIMIT:
+        return []
+    years = sorted(counts, reverse=True)
+    if ids is not None:
+        touched = {
+            _year(b)
+            for b in _published(kb)
+            if b.id in ids or any(link.target in ids for j in b.judgements for link in j.links)
+        }
+        years = [y for y in years if y in touched]
+    return [Part(f"{FOLDER}/{y}.md", y.capitalize(), counts[y]) for y in years]
 
 
 def render(kb: KnowledgeBase) -> str:
+    """The Key judgements page: every judgement, or when they are too many for one page, the newest
+    (`LATEST`) and a page a year."""
     ln = Linker(kb, PAGE)
-    return templates.render("judgements.md.j2", rows=rows(kb, ln), boost=INDEX_BOOST)
+    years = parts(kb)
+    if not years:
+        return templates.render("judgements.md.j2", rows=rows(kb, ln), years=None, boost=INDEX_BOOST)
+    return templates.render(
+        "judgements.md.j2",
+        rows=rows(kb, ln, limit=LATEST),
+        years=[ln.page_link(f"{p.label} ({p.count})", p.path) for p in years],
+        boost=INDEX_BOOST,
+    )
+
+
+def render_part(kb: KnowledgeBase, part: Part) -> str:
+    """One year's page of the Key judgements."""
+    ln = Linker(kb, part.path)
+    year = part.path.removeprefix(f"{FOLDER}/").removesuffix(".md")
+    return templates.render(
+        "judgements.md.j2",
+        rows=rows(kb, ln, year),
+        part=part,
+        up=ln.page_link("All key judgements", PAGE),
+        boost=INDEX_BOOST,
+    )

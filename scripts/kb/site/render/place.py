@@ -15,7 +15,7 @@ from kb.site.render.escape import md_text
 from kb.site.render.links import Linker
 from kb.site.render.more import Section, cut
 from kb.site.render.relations import relations
-from kb.site.render.text import date_span, shown
+from kb.site.render.text import event_when, shown
 
 
 def path(place: Place) -> str:
@@ -36,9 +36,7 @@ def lists(kb: KnowledgeBase, place: Place, ln: Linker) -> dict[str, Section]:
     listed = {e.id for e in events} | {p.id for p in rel.places_within.get(place.id, [])}
     listed |= {a.id for a in assessment.about(kb, place.id)}
     return {
-        "events": Section(
-            "Events here", "rows", [Row(ln.to(e), "", date_span(e.date, e.end, e.approximate)) for e in events]
-        ),
+        "events": Section("Events here", "rows", [Row(ln.to(e), "", event_when(e)) for e in events]),
         "briefings": Section("Cited in briefings", "quote_items", cited_in(kb, place.id, ln)),
         "references": Section("Referenced by", "mention_items", pairs(mentioned_by(kb, place.id, ln, exclude=listed))),
     }

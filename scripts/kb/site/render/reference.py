@@ -10,8 +10,9 @@ from itertools import groupby
 
 from kb.check.rules import RULES
 from kb.check.rules.base import Rule
+from kb.core.facttypes import FACT_TYPES, FactType
 from kb.core.judgement import SYNTAX
-from kb.core.schema import SCHEMA_FILES, schema
+from kb.core.schema import SchemaFiles, schema, schema_files
 from kb.core.text import table_cell
 from kb.core.yardstick import CONFIDENCE, YARDSTICK
 from kb.edit.schemadoc import schema_reference_markdown
@@ -113,7 +114,7 @@ def checks_page() -> str:
 def fact_files_page() -> str:
     """Markdown: the fact-file reference, with links to the JSON Schemas published beside it."""
     text = schema_reference_markdown()
-    links = " · ".join(f"[{name}.json](../schemas/{name}.json)" for name in SCHEMA_FILES)
+    links = " · ".join(f"[{name}.json](../schemas/{name}.json)" for name, _ in schema_files())
     head, _, rest = text.partition("\n\n")
     return (
         "---\nsearch:\n  boost: 0.5\n---\n\n"
@@ -124,10 +125,14 @@ def fact_files_page() -> str:
     )
 
 
-@cache
 def files() -> dict[str, str]:
     """Docs-relative path -> text of every reference page and published schema."""
+    return _files(tuple(FACT_TYPES), schema_files())
+
+
+@cache  # the same for every knowledge base: made once per table of fact types (a test may add one)
+def _files(types: tuple[FactType, ...], schemas: SchemaFiles) -> dict[str, str]:
     out = {CHECKS_PAGE: checks_page(), FACT_FILES_PAGE: fact_files_page()}
-    for name in SCHEMA_FILES:
+    for name, _ in schemas:
         out[f"schemas/{name}.json"] = json.dumps(schema(name), indent=2, ensure_ascii=False) + "\n"
     return out

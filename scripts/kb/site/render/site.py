@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.core.facts import Fact
-from kb.core.facttypes import FACT_TYPES, page_of, series_page
+from kb.core.facttypes import FACT_TYPES, FactType, page_of, series_page
 from kb.core.files import write_if_changed
 from kb.core.model import KnowledgeBase
 from kb.site.render import (
@@ -38,6 +38,7 @@ from kb.site.render import (
     judgements,
     more,
     place,
+    plain,
     reference,
     source,
     spending,
@@ -93,7 +94,8 @@ FACT_PAGES: dict[str, Callable[[KnowledgeBase, Any], str]] = {
     "source": source.render,
     "assessment": assessment.render,
 }
-"""The page of each fact type that has pages of its own (a figure is a row of its series page)."""
+"""The page of each fact type whose pages need code of their own; a type with a `template` instead has
+plain pages (render/plain.py), and a figure is a row of its series page."""
 
 
 LISTS: dict[str, more.Lists] = {
@@ -125,7 +127,7 @@ def _continuations(kb: KnowledgeBase, ids: Iterable[str] | None = None) -> Files
                 yield from ((path, (subject, lists)) for path, subject in more.pages_of(kb, fact, lists))
 
 
-def _fact_pages(fact_type: str) -> Emitter:
+def _fact_pages(fact_type: str, render: Callable[[KnowledgeBase, Any], str]) -> Emitter:
     def about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
         facts = kb.of_type(fact_type)
         return ((page_of(facts[i]), facts[i]) for i in ids if i in facts)
@@ -133,10 +135,23 @@ def _fact_pages(fact_type: str) -> Emitter:
     return Emitter(
         f"{fact_type} pages",
         lambda kb: ((page_of(f), f) for f in kb.of_type(fact_type).values()),
-        FACT_PAGES[fact_type],
+        render,
         about,
         cite.of_fact,
     )
+
+
+def _of_type(t: FactType) -> list[Emitter]:
+    """The pages of fact type `t`: by code of its own, or plain pages from its template with an index."""
+    if t.name in FACT_PAGES:
+        return [_fact_pages(t.name, FACT_PAGES[t.name])]
+    if t.template is None:
+        return []
+    index = plain.index_page(t)
+    return [
+        Emitter(f"index {index}", lambda kb: [(index, None)], lambda kb, _: plain.index(kb, t)),
+        _fact_pages(t.name, plain.render),
+    ]
 
 
 def _series_about(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Files:
@@ -150,64 +165,72 @@ def _one(name: str, path: str, render: Callable[[KnowledgeBase], str]) -> Emitte
     return Emitter(name, lambda kb: [(path, None)], lambda kb, _: render(kb))
 
 
-EMITTERS: list[Emitter] = [
-    _one("home page", "index.md", home.render),
-    _one("spending page", "spending.md", spending.render),
-    _one("data page", "downloads/index.md", downloads.render),
-    Emitter(
-        "data downloads",
-        lambda kb: ((p, p) for p in downloads.paths()),
-        downloads.file,
-        lambda kb, ids, types: ((p, p) for p in downloads.paths(types)),
-    ),
-    Emitter("citation file", lambda kb: [(cite.CFF, None)], cite.cff, site=True),
-    Emitter(
-        "reference pages",
-        lambda kb: ((p, p) for p in reference.files()),
-        lambda kb, p: reference.files()[p],
-        lambda kb, ids, types: (),
-    ),
-    *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
-    Emitter(
-        "index parts",
-        lambda kb: ((part.path, (part, render)) for part, render in index_parts(kb)),
-        lambda kb, subject: subject[1](kb, subject[0]),
-        lambda kb, ids, types: ((part.path, (part, render)) for part, render in index_parts(kb, ids)),
-    ),
-    _one("key judgements page", judgements.PAGE, judgements.render),
-    _one(f"index {assessment.INDEX}", assessment.INDEX, assessment.index),
-    *(_fact_pages(t.name) for t in FACT_TYPES if t.name in FACT_PAGES),
-    Emitter(
-        "continuation pages",
-        _continuations,
-        lambda kb, s: more.render(kb, s[0][0], s[0][1], s[0][2], s[1]),
-        lambda kb, ids, types: _continuations(kb, ids),
-    ),
-    Emitter(
-        "figure series pages",
-        lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
-        lambda kb, s: figure.render(kb, *s),
-        _series_about,
-        lambda kb, s: cite.of_series(kb, *s),
-    ),
-    # The history is read when the build (or the preview) starts: an edit changes the names these pages give
-    # the facts, and the pages that list the changes of those facts are the ones rendered again.
-    _one("changes page", changes.INDEX, changes.render_index),
-    Emitter(
-        "changes pages",
-        lambda kb: ((p.path, p) for p in changes.parts(kb)),
-        changes.render_part,
-        lambda kb, ids, types: ((p.path, p) for p in changes.parts(kb) if changes.shows(p, ids)),
-    ),
-    Emitter("briefings feed", lambda kb: [(feeds.BRIEFINGS, None)], feeds.briefings_feed, site=True),
-    Emitter("changes feed", lambda kb: [(feeds.CHANGES, None)], feeds.changes_feed, site=True),
-    Emitter("feeds' sitemap", lambda kb: [(feeds.SITEMAP, None)], lambda kb, _: feeds.sitemap(kb), lambda *_: ()),
-]
-"""Everything the site generates, in a fixed order."""
+def emitters() -> list[Emitter]:
+    """Everything the site generates, in a fixed order: made when asked, from the table of fact types as it
+    is then (a test may add a type)."""
+    return [
+        _one("home page", "index.md", home.render),
+        _one("spending page", "spending.md", spending.render),
+        _one("data page", "downloads/index.md", downloads.render),
+        Emitter(
+            "data downloads",
+            lambda kb: ((p, p) for p in downloads.paths()),
+            downloads.file,
+            lambda kb, ids, types: ((p, p) for p in downloads.paths(types)),
+        ),
+        Emitter("citation file", lambda kb: [(cite.CFF, None)], cite.cff, site=True),
+        Emitter(
+            "reference pages",
+            lambda kb: ((p, p) for p in reference.files()),
+            lambda kb, p: reference.files()[p],
+            lambda kb, ids, types: (),
+        ),
+        *(_one(f"index {path}", path, render) for path, render in INDEXES.items()),
+        Emitter(
+            "index parts",
+            lambda kb: ((part.path, (part, render)) for part, render in index_parts(kb)),
+            lambda kb, subject: subject[1](kb, subject[0]),
+            lambda kb, ids, types: ((part.path, (part, render)) for part, render in index_parts(kb, ids)),
+        ),
+        _one("key judgements page", judgements.PAGE, judgements.render),
+        Emitter(
+            "key judgements by year",
+            lambda kb: ((part.path, part) for part in judgements.parts(kb)),
+            judgements.render_part,
+            lambda kb, ids, types: ((part.path, part) for part in judgements.parts(kb, ids)),
+        ),
+        _one(f"index {assessment.INDEX}", assessment.INDEX, assessment.index),
+        *(emitter for t in FACT_TYPES for emitter in _of_type(t)),
+        Emitter(
+            "continuation pages",
+            _continuations,
+            lambda kb, s: more.render(kb, s[0][0], s[0][1], s[0][2], s[1]),
+            lambda kb, ids, types: _continuations(kb, ids),
+        ),
+        Emitter(
+            "figure series pages",
+            lambda kb: ((series_page(*key), (*key, figs)) for key, figs in relations(kb).series.items()),
+            lambda kb, s: figure.render(kb, *s),
+            _series_about,
+            lambda kb, s: cite.of_series(kb, *s),
+        ),
+        # The history is read when the build (or the preview) starts: an edit changes the names these pages
+        # give the facts, and the pages that list the changes of those facts are the ones rendered again.
+        _one("changes page", changes.INDEX, changes.render_index),
+        Emitter(
+            "changes pages",
+            lambda kb: ((p.path, p) for p in changes.parts(kb)),
+            changes.render_part,
+            lambda kb, ids, types: ((p.path, p) for p in changes.parts(kb) if changes.shows(p, ids)),
+        ),
+        Emitter("briefings feed", lambda kb: [(feeds.BRIEFINGS, None)], feeds.briefings_feed, site=True),
+        Emitter("changes feed", lambda kb: [(feeds.CHANGES, None)], feeds.changes_feed, site=True),
+        Emitter("feeds' sitemap", lambda kb: [(feeds.SITEMAP, None)], lambda kb, _: feeds.sitemap(kb), lambda *_: ()),
+    ]
 
 
-def _work(kb: KnowledgeBase) -> list[tuple[str, Emitter, Any]]:
-    return [(path, emitter, subject) for emitter in EMITTERS for path, subject in emitter.files(kb)]
+def _work(kb: KnowledgeBase) -> Work:
+    return [(path, emitter, subject) for emitter in emitters() for path, subject in emitter.files(kb)]
 
 
 def pages(kb: KnowledgeBase, share: tuple[int, int] = (0, 1), site: cite.Site | None = None) -> dict[str, bytes]:
@@ -229,12 +252,12 @@ def rendered(kb: KnowledgeBase, path: str, emitter: Emitter, subject: Any, site:
     return text.encode("utf-8") if isinstance(text, str) else text
 
 
-def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> list[tuple[str, Emitter, Any]]:
+def showing(kb: KnowledgeBase, ids: frozenset[str], types: frozenset[str]) -> Work:
     """The generated files of `kb` that show any of the facts `ids` (of the types `types`), and every file of
     the emitters that cannot say (small pages): what an edit of those facts may change."""
     return [
         (path, emitter, subject)
-        for emitter in EMITTERS
+        for emitter in emitters()
         for path, subject in (emitter.files(kb) if emitter.about is None else emitter.about(kb, ids, types))
     ]
 
@@ -244,14 +267,57 @@ def page_paths(kb: KnowledgeBase) -> set[str]:
     return {path for path, _, _ in _work(kb)}
 
 
-def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
+Work = list[tuple[str, Emitter, Any]]
+"""Generated files to render: (docs path, its emitter, what it is about)."""
+
+Writers = dict[str, list[str]]
+"""Each generated path -> what writes it ("event pages: border-exercise-2023")."""
+
+
+def writer(emitter: Emitter, subject: Any) -> str:
+    """Who writes a file, as a collision names it: the emitter, and the fact whose page it is. Nothing that
+    changes while the writer stays the same (an index part's row count): the preview takes a writer out
+    by this name when its files change."""
+    fact_id = getattr(subject, "id", None)
+    return f"{emitter.name}: {fact_id}" if isinstance(fact_id, str) else emitter.name
+
+
+def writers(work: Iterable[tuple[str, Emitter, Any]]) -> Writers:
+    """Who writes each path of `work` (all of `kb`'s files, or those an edit touches: see `rewritten`)."""
+    out: Writers = {}
+    for path, emitter, subject in work:
+        out.setdefault(path, []).append(writer(emitter, subject))
+    return out
+
+
+def all_writers(kb: KnowledgeBase) -> Writers:
+    """Who writes each generated file of `kb`."""
+    return writers(_work(kb))
+
+
+def rewritten(
+    kept: Writers, before: Iterable[tuple[str, Emitter, Any]], now: Iterable[tuple[str, Emitter, Any]]
+) -> Writers:
+    """`kept` after an edit: the writers of the files the edit touched as they were (`showing` of the old
+    knowledge base) taken out, as they are now put in; the rest, which the edit cannot change, kept."""
+    out = {path: list(whom) for path, whom in kept.items()}
+    for path, emitter, subject in before:
+        whom = out.get(path, [])
+        if (what := writer(emitter, subject)) in whom:
+            whom.remove(what)
+            if not whom:
+                del out[path]
+    for path, emitter, subject in now:
+        out.setdefault(path, []).append(writer(emitter, subject))
+    return out
+
+
+def collisions(kb: KnowledgeBase, known: Writers | None = None) -> dict[str, list[str]]:
     """Paths two generated files would both take, with what would write them (a fact whose id is the
-    name of a section's own page, say): the checker reports them, so the build never meets one."""
-    writers: dict[str, list[str]] = {}
-    for path, emitter, subject in _work(kb):
-        what = f"{emitter.name}: {getattr(subject, 'id', subject)}" if subject is not None else emitter.name
-        writers.setdefault(path, []).append(what)
-    return {path: whom for path, whom in writers.items() if len(whom) > 1}
+    name of a section's own page, say): the checker reports them, so the build never meets one.
+    `known`: the writers already worked out (the preview keeps them between edits)."""
+    found = known if known is not None else all_writers(kb)
+    return {path: whom for path, whom in found.items() if len(whom) > 1}
 
 
 def previous(docs_dir: Path) -> set[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
+from kb.core.facttypes import FACT_TYPES, FactType
 from kb.site.render.escape import Safe, finalize, html_text, md_text, yaml_string
 
 
@@ -39,10 +41,22 @@ def front_matter(
     return Safe("\n".join(lines))
 
 
-@lru_cache(maxsize=1)
+def name_of(fact_type: FactType) -> str | None:
+    """The name its page template is loaded by (its file name, for a template outside the package)."""
+    template = fact_type.template
+    return template.name if isinstance(template, Path) else template
+
+
 def environment() -> Environment:
+    """The environment for the templates of the package and of the fact types whose templates live elsewhere."""
+    return _environment(tuple(sorted({t.template.parent for t in FACT_TYPES if isinstance(t.template, Path)})))
+
+
+@cache  # by folder: a fact type added at run time with a template of its own (a test's) gets its folder read
+def _environment(folders: tuple[Path, ...]) -> Environment:
     env = Environment(
-        loader=PackageLoader("kb.site.render", "templates"),
+        # the package's templates first: a fact type's own template cannot stand in for one of them
+        loader=ChoiceLoader([PackageLoader("kb.site.render", "templates"), FileSystemLoader(folders)]),
         autoescape=True,  # `finalize` escapes first (Markdown and HTML), so nothing is double-escaped;
         # with autoescape on, macros return markup, and only Safe values pass unescaped
         finalize=finalize,

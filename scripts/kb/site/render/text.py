@@ -53,6 +53,21 @@ def date_span(start: PartialDate | None, end: PartialDate | None, approximate: b
     return f"{human_date(start, approximate)} to {end.human()}"
 
 
+def event_when(event: Event) -> str:
+    """When an event happened, as its source dates it: '2025', 'about 2015', or for an event the source
+    gives no date: 'undated, 2014 or later', 'undated, between 2014 and 2025', 'undated'."""
+    if not event.undated:
+        return date_span(event.date, event.end, event.approximate)
+    low, high = event.not_before, event.not_after
+    if low and high:
+        return f"undated, between {low.human()} and {high.human()}"
+    if low:
+        return f"undated, {low.human()} or later"
+    if high:
+        return f"undated, {high.human()} or earlier"
+    return "undated"
+
+
 def period_words(start: PartialDate | None, end: PartialDate | None, former: bool = False) -> str:
     """When a role or membership held: 'since 2004', '2019 to 2024', 'until 2024', 'formerly'."""
     if start and end:
@@ -99,6 +114,10 @@ def figure_value(fig: Figure) -> str:
 
 
 def figure_period(fig: Figure) -> str:
+    """When a figure's value holds: '2024', '2023 to 2025', 'since 2013', or 'total up to 2025' for a running
+    total (never read as that year's value alone)."""
+    if fig.cumulative:
+        return f"total up to {human_date(fig.period)}"
     if fig.ongoing:
         return f"since {human_date(fig.period)}"
     return date_span(fig.period, fig.period_end)
@@ -149,7 +168,7 @@ def hover(kb: KnowledgeBase, fact: Fact) -> str:
     """The hover text of a link to `fact`: its type, when, and what it says, in plain text."""
     kind = BY_NAME[fact.TYPE].title
     if isinstance(fact, Event):
-        head = f"{kind}, {date_span(fact.date, fact.end, fact.approximate)}: {fact.title}."
+        head = f"{kind}, {event_when(fact)}: {fact.title}."
         return f"{head} {fact.summary}"
     if isinstance(fact, Figure):
         return (

@@ -25,6 +25,13 @@ settings.register_profile("dev")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 REPO = ROOT = Path(__file__).resolve().parent.parent
+
+# The fixtures live in this repository, whose history is the project's, not theirs: `kb check` and `kb build`
+# of a fixture folder in place (tests/fixtures/valid) would read it, and a commit that edits a fixture would
+# turn up as a fact "revised since cited". Git looks for a repository no higher than tests/ (the children
+# inherit it); the history tests make repositories of their own under the temporary folder.
+os.environ["GIT_CEILING_DIRECTORIES"] = str(Path(__file__).resolve().parent)
+
 FIXTURES = ROOT / "tests" / "fixtures"
 VALID = FIXTURES / "valid"
 SHARED = REPO.parent / "shared"

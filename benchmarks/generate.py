@@ -70,7 +70,8 @@ def generate(out: Path, facts: int = 10_000, seed: int = 7, briefings: int = 0) 
         (out / "sources" / f"{sid}.yaml").write_text(
             f'id: {sid}\ntitle: "{_text(rng, 8)}"\nauthors: [Author {i}]\npublisher: Publisher {i % 30}\n'
             f'published: "2026-{rng.randint(1, 12):02d}"\nurl: https://example.org/{sid}\ntype: article\n'
-            f"language: en\nreliability: B\nsummary: {_text(rng, 25)}\n"
+            f"language: en\nreliability: B\nreliability_rationale: A generated source, graded so for the benchmark.\n"
+            f"summary: {_text(rng, 25)}\n"
         )
     for i, aid in enumerate(ids["actors"]):
         state = i < len(states)

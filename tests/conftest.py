@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,13 @@ settings.register_profile("dev")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 REPO = ROOT = Path(__file__).resolve().parent.parent
+
+# The fixtures live in this repository, whose history is the project's, not theirs: `kb check` and `kb build`
+# of a fixture folder in place (tests/fixtures/valid) would read it, and a commit that edits a fixture would
+# turn up as a fact "revised since cited". Git looks for a repository no higher than tests/ (the children
+# inherit it); the history tests make repositories of their own under the temporary folder.
+os.environ["GIT_CEILING_DIRECTORIES"] = str(Path(__file__).resolve().parent)
+
 FIXTURES = ROOT / "tests" / "fixtures"
 VALID = FIXTURES / "valid"
 SHARED = REPO.parent / "shared"
@@ -81,7 +89,7 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 def make_project(where: Path, data: Path) -> tuple[Path, Path]:
-    """A project like the repository's (mkdocs.yml, hand-written docs) with a copy of `data`."""
+    """A project like the repository's (mkdocs.yml, hand-written docs, theme override) with a copy of `data`."""
     where.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
     (where / "docs").mkdir(exist_ok=True)
@@ -199,3 +207,18 @@ def base_url(built_site: Path) -> Iterator[str]:
     """The built fixture site over http."""
     with http_server(built_site) as url:
         yield url
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (POSIX path relative to it -> its bytes)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# Pagefind 1.5 writes its filter and metadata files (and so the entry file naming them) in hash-map order
+# (Pagefind/pagefind#638): only those may differ between two builds; its pages and word index may not.
+UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind\..*\.pf_meta|pagefind-entry\.json)\Z")
+
+
+def site_bytes(root: Path) -> dict[str, bytes]:
+    """A built site's files, less those Pagefind writes in no fixed order."""
+    return {p: b for p, b in tree_bytes(root).items() if not UNSTABLE.match(p)}

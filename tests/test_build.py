@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -14,24 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build_ungated, make_project
+from conftest import FIXTURES, build_ungated, make_project, site_bytes, tree_bytes
 from kb.check.run import check
 from kb.cli import main
 from kb.site.build import BuildError, Project, build
 from kb.site.render.site import MANIFEST, write_site
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-# Pagefind 1.5 writes its filter and metadata files (and so the entry file naming them) in hash-map order
-# (Pagefind/pagefind#638): only those may differ between two builds; its pages and word index may not.
-UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind\..*\.pf_meta|pagefind-entry\.json)\Z")
-
-
-def site_bytes(root: Path) -> dict[str, bytes]:
-    return {p: b for p, b in tree_bytes(root).items() if not UNSTABLE.match(p)}
 
 
 def project_for(tmp_path: Path, fixture: str = "site") -> tuple[Project, Path]:
@@ -300,6 +286,8 @@ def test_the_docs_tree_also_builds_with_zensical(tmp_path: Path) -> None:
     assert 'href="../events/border-exercise-2023.html"' in briefing
     assert 'class="admonition judgement almost-certain confidence-high"' in briefing
     assert '<meta name="citation_title" content="Pressure from the east">' in briefing, "the theme override"
+    assert 'rel="alternate" type="application/atom+xml"' in briefing, "the theme override's feeds partial"
+    assert (site / "feeds" / "changes.xml").is_file() and (site / "changes" / "index.html").is_file()
     assert (site / "figures" / "eastland" / "defence-spending-share-of-gdp.html").is_file()
 
 

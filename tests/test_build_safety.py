@@ -20,16 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, make_project
+from conftest import FIXTURES, make_project, tree_bytes
 from kb.check.run import check
 from kb.cli import main
 from kb.site.build import Project, build
 from kb.site.publish import PARALLEL
 from kb.site.render.site import MANIFEST, write_if_changed, write_site
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def project_for(where: Path, fixture: str = "site") -> tuple[Project, Path]:

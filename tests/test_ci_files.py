@@ -48,6 +48,19 @@ def test_workflow_runs_the_checks_the_project_promises():
         assert needle in text, needle
 
 
+def test_every_job_that_checks_or_builds_fetches_the_whole_history():
+    # A shallow checkout (actions/checkout's default) would build the site with an incomplete history
+    # and let kb check miss facts revised since a briefing cited them.
+    import yaml
+
+    jobs = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text())["jobs"]
+    for name, job in jobs.items():
+        runs = " ".join(step.get("run", "") for step in job.get("steps", []))
+        if "make check" in runs or "make site" in runs:
+            checkout = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout"))
+            assert checkout.get("with", {}).get("fetch-depth") == 0, name
+
+
 def test_pre_commit_hook_manifest_has_what_pre_commit_requires():
     # pre-commit's own manifest fields (its clientlib), written down as a schema in tests/fixtures.
     r = subprocess.run(

@@ -100,7 +100,7 @@ def test_github_format_caps_annotations_and_writes_the_summary(tree, tmp_path):
 
 
 def test_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys, tree):
-    def boom(_):
+    def boom(*_):
         raise RuntimeError("simulated")
 
     monkeypatch.setattr("kb.check.run.check", boom)
@@ -169,7 +169,7 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(tree, fmt):
 
 
 def test_what_the_system_refuses_is_said_as_such_not_as_a_bug(monkeypatch, capsys, tree, tmp_path):
-    def full(_):
+    def full(*_):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/out/report.json")
 
     monkeypatch.setattr("kb.check.run.check", full)

@@ -56,7 +56,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from conftest import FIXTURES, REPO, VALID, build_ungated, make_project
+from conftest import FIXTURES, REPO, VALID, build_ungated, make_project, tree_bytes
 from kb.check.report import write_text
 from kb.check.run import CheckResult, check
 from kb.check.validate import is_valid
@@ -1090,10 +1090,6 @@ def test_the_sample_pages_are_within_the_allow_list() -> None:
 
 
 SAMPLE_EVENT = base()["events/harbour-cable-cut-2024.yaml"].data
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @settings(

@@ -141,6 +141,33 @@ def test_the_kept_site_is_the_site_a_whole_build_makes(preview: Preview, origina
     assert [path for path in built if mine[path] != built[path] and not path.endswith(".gz")] == []
 
 
+def test_with_a_history_from_git_the_preview_shows_what_a_whole_build_renders(tmp_path: Path) -> None:
+    # The history is read once, at the start (it comes from commits, not from edits); the edits, uncommitted,
+    # change the names the history pages give the facts, and the pages that list them are rendered again.
+    from gitrepo import history_repo
+    from kb.core import history
+
+    repo = history_repo(tmp_path / "repo")
+    make_project(tmp_path / "project", FIXTURES / "site")
+    for name in ("mkdocs.yml", "docs", "overrides"):
+        shutil.move(tmp_path / "project" / name, repo.root / name)
+    (repo.root / "mkdocs.yml").write_text((repo.root / "mkdocs.yml").read_text() + "repo_url: https://example.org/kb\n")
+    project = Project.locate(repo.root / "mkdocs.yml", repo.data)
+    shutil.copytree(repo.data, repo.root / "original")
+    preview = Preview.start(repo.data, project, tmp_path / "site", io.StringIO())
+    assert preview.past.status == "complete" and "changes/2026-02.md" in preview.docs
+    for name, n in [("retitle a source", 1), ("rename a place", 2), ("edit a briefing", 3), ("rename an actor", 4)]:
+        apply(repo.data, name, n)
+        out = io.StringIO()
+        assert not preview.refresh(out).errors, out.getvalue()[-3000:]
+    past = history.read(repo.data)
+    past.repository = project.site.repo_url
+    whole = pages(check(repo.data, past).kb, site=project.site)
+    assert preview.docs.keys() == whole.keys()
+    assert [path for path in whole if preview.docs[path] != whole[path]] == []
+    assert "Retitled 1" in whole["changes/2026-02.md"].decode(), "the log names the source as it is now"
+
+
 def test_with_indexes_in_parts_the_preview_still_shows_what_a_whole_build_renders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

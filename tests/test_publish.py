@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from conftest import FIXTURES, make_project
+from conftest import FIXTURES, make_project, tree_bytes
 from csp_audit import audit
 from kb.check.run import check
 from kb.site import csp
@@ -24,10 +24,6 @@ from kb.site.publish import keeps_state
 from kb.site.render.site import write_site
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1750000000")
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 # The line kb.site.csp adds after <meta charset> (tests/test_csp.py checks what it says).

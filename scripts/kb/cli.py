@@ -20,6 +20,7 @@ def complain(command: str, message: str, hint: str = "") -> None:
 def _check(args: argparse.Namespace) -> int:
     from kb.check.report import WRITERS
     from kb.check.run import check
+    from kb.core import history
 
     missing = [p for p in args.paths if not p.is_dir()]
     if missing:
@@ -29,7 +30,7 @@ def _check(args: argparse.Namespace) -> int:
     from kb.site.doclinks import collision_findings
 
     for data_dir in args.paths:
-        result = check(data_dir)
+        result = check(data_dir, history.read(data_dir))
         found = sorted(result.findings + collision_findings(result.kb))
         if args.changed_since:
             from kb.check.changes import changed_findings

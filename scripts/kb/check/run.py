@@ -13,6 +13,7 @@ from kb.core.facts import Fact
 from kb.core.facttypes import FACT_TYPES, FactType
 from kb.core.files import scan
 from kb.core.findings import Finding
+from kb.core.history import History
 from kb.core.loader import LoadError
 from kb.core.model import KnowledgeBase
 
@@ -42,9 +43,12 @@ def _misplaced(path: Path, data_dir: Path) -> Finding:
     return Finding(str(path), 1, 1, "error", "file-location", f"'{path.name}' is not in a fact folder", hint)
 
 
-def check(data_dir: Path) -> CheckResult:
-    """Run every step over `data_dir` and return the model with all findings, sorted by place."""
+def check(data_dir: Path, history: History | None = None) -> CheckResult:
+    """Run every step over `data_dir` and return the model with all findings, sorted by place. The rules
+    that compare with the past read `history` (kb.core.history.read); without it they find nothing."""
     result = read(data_dir)
+    if history is not None:
+        result.kb.history = history
     result.findings.extend(rule_findings(result.kb))
     result.findings.sort()
     return result

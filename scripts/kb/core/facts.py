@@ -14,6 +14,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from kb.core import judgement, prose
 from kb.core.dates import PartialDate, date_key
+from kb.core.fielddiff import dotted
 from kb.core.loader import Document, Path_, Position
 
 T = TypeVar("T")
@@ -73,7 +74,7 @@ class Reference:
     @property
     def field(self) -> str:
         """The field it comes from, as messages name it ("actors[0].actor"), or "text"."""
-        return "text" if self.where is None else _dotted(self.where)
+        return "text" if self.where is None else dotted(self.where)
 
     @property
     def expected(self) -> str:
@@ -165,13 +166,6 @@ def _ref(where: Path_, target: str, fact_type: str) -> Field:
 
 def _any(where: Path_, target: str) -> Field:
     return where, target, ANY, None
-
-
-def _dotted(where: Path_) -> str:
-    out = ""
-    for step in where:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
-    return out
 
 
 @dataclass(kw_only=True)
@@ -528,6 +522,7 @@ class Briefing(Fact):
     body: str
     body_line: int  # file line on which the body starts
     authors: list[str] = field(default_factory=list)
+    reviewed: PartialDate | None = None
     parsed: prose.Prose = field(default_factory=prose.Prose, repr=False, compare=False)
 
     @property
@@ -550,8 +545,17 @@ class Briefing(Fact):
             body=body,
             body_line=body_line,
             authors=list(d.get("authors", [])),
+            reviewed=date_or_none(d.get("reviewed")),
             parsed=prose.parse(body, link_types),
         )
+
+    @property
+    def as_of(self) -> PartialDate | None:
+        """The date its citations were last read against the facts: when it was reviewed, or its date if
+        that is later (a fact revised after this is "revised since cited")."""
+        if self.reviewed is None or self.date is None:
+            return self.reviewed or self.date
+        return self.reviewed if self.reviewed.compare(self.date) > 0 else self.date
 
     def position(self, line: int, col: int) -> Position:
         """A position in the body as a position in the file."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kb.core.facts import Actor, Assessment, Briefing, Event, Fact, Figure, Place, Source
-from kb.core.loader import Document, load, load_front_matter
+from kb.core.loader import Document, decode, load, load_front_matter, parse, parse_front_matter
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,13 @@ class FactType:
         if self.suffix == ".md":
             return load_front_matter(path)
         return load(path), None, 0
+
+    def parse_bytes(self, raw: bytes, path: Path) -> tuple[Document, str | None, int]:
+        """`read` for the bytes of a file of this type that come from elsewhere (git): the same checks."""
+        text = decode(path, raw)
+        if self.suffix == ".md":
+            return parse_front_matter(text, path)
+        return parse(text, path), None, 0
 
     def build(self, doc: Document, body: str | None, body_line: int) -> Fact:
         """The fact a valid document describes."""

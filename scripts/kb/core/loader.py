@@ -153,6 +153,14 @@ def _check_characters(path: Path, text: str) -> None:
         )
 
 
+def decode(path: Path, raw: bytes) -> str:
+    """The bytes of a data file as text, with the checks reading the file makes (UTF-8 without BOM, no
+    invisible characters); raise LoadError. For contents that come from elsewhere (an old revision)."""
+    if len(raw) > MAX_BYTES:
+        raise _fail(path, Position(1, 1), "yaml-size", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}", "")
+    return _decode(path, raw)
+
+
 def _check_escaped(doc: Document, value: str, mark: Any) -> None:
     """The same characters written as escapes in a double-quoted scalar ("\\u202e"): refused at the value."""
     m = _FORBIDDEN.search(value)
@@ -466,7 +474,13 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, str]:
 
 def load_front_matter(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[Document, str, int]:
     """Load a Markdown file with YAML front matter: (front matter, body, line the body starts on)."""
-    _, front, rest = split_front_matter(read_text(path, max_bytes=max_bytes), path)
+    return parse_front_matter(read_text(path, max_bytes=max_bytes), path)
+
+
+def parse_front_matter(text: str, path: Path) -> tuple[Document, str, int]:
+    """A Markdown text with YAML front matter (from `path`, used in findings): (front matter, body, line the
+    body starts on)."""
+    _, front, rest = split_front_matter(text, path)
     # A leading blank line stands for the opening '---' so parser lines equal file lines.
     doc = parse("\n" + front, path)
     closing = front.count("\n") + 2  # the line of the closing '---'

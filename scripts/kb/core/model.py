@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 from kb.core.dates import date_key
 from kb.core.facts import Actor, Assessment, Briefing, Event, Fact, Figure, Place, Reference, Source
 from kb.core.facttypes import FACT_TYPES
+from kb.core.history import History
 
 T = TypeVar("T")
 
@@ -23,6 +24,7 @@ class KnowledgeBase:
     cited_by: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     duplicates: list[Fact] = field(default_factory=list)  # facts whose id was already taken
     broken: set[str] = field(default_factory=set)  # ids of files that failed validation: not "missing"
+    history: History = field(default_factory=History, repr=False, compare=False)  # from git, when read
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What later steps work out once from these facts (the site's relations and link targets), kept
     with them rather than in module globals: emptied whenever the index is rebuilt."""

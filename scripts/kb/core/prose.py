@@ -123,10 +123,12 @@ class Prose:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where a link leads from the briefing's page, and its hover text."""
+    """Where a link leads from the briefing's page, its hover text, and a note shown after it (a fact revised
+    since the briefing cited it)."""
 
     url: str
     title: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +276,8 @@ class _Walk(Treeprocessor):
             a.set("href", found.url)
             a.set("title", found.title)
             a.set("class", "kb-fact")
+            if found.note:
+                a.set("data-kb-after", found.note)
 
     def _show_box(self, box: etree.Element, judgement: Judgement) -> None:
         assert self.resolver is not None
@@ -391,11 +395,16 @@ def _sentence(sentences: list[tuple[int, str]], at: int) -> str:
 
 
 def _replace_marked(root: etree.Element) -> None:
-    """Links marked by the walk become their text (refused, unknown) or their text and a note mark."""
+    """Links marked by the walk become their text (refused, unknown) or their text and a note mark; a fact
+    link's note follows it as text of its own."""
     for parent in list(root.iter()):
         for index in range(len(parent) - 1, -1, -1):
             child = parent[index]
-            if child.get("data-kb-text") is not None:
+            if (after := child.attrib.pop("data-kb-after", None)) is not None:
+                note = etree.Element("span", {"class": "kb-revised"})
+                note.text, note.tail, child.tail = f" ({after})", child.tail, None
+                parent.insert(index + 1, note)
+            elif child.get("data-kb-text") is not None:
                 _unwrap(parent, index, [])
             elif (n := child.get("data-kb-note")) is not None:
                 mark = int(child.get("data-kb-mark") or 1)
@@ -536,6 +545,7 @@ TAGS = frozenset(
         "h5",
         "h6",
         "div",
+        "span",
         "table",
         "thead",
         "tbody",
@@ -578,6 +588,7 @@ def classes(judgement_classes: frozenset[str]) -> dict[str, set[str]]:
         "div": {"admonition", "judgement", "footnote", *ADMONITIONS, *judgement_classes},
         "p": {"admonition-title"},
         "a": {"kb-fact", "footnote-ref", "footnote-backref"},
+        "span": {"kb-revised"},
     }
 
 

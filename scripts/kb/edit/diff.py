@@ -10,11 +10,10 @@ is plain data (`KbDiff`), written as text for people or as Markdown for a CI job
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,13 +22,12 @@ from kb.check.run import read
 from kb.core import git, prose
 from kb.core.facts import Reference, label_of
 from kb.core.facttypes import LINKABLE, names
+from kb.core.fielddiff import FieldChange, field_changes, line_changes
 from kb.core.files import data_files
 from kb.core.git import GitError
 from kb.core.loader import LoadError
 from kb.core.model import KnowledgeBase
 from kb.edit.fmt import plain_reads_back
-
-Path_ = tuple[str | int, ...]
 
 
 class DiffError(GitError):
@@ -37,14 +35,6 @@ class DiffError(GitError):
 
 
 # --- what a diff holds -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    path: str  # dotted: "value", "sources[1].locator"
-    old: Any = None
-    new: Any = None
-    what: str = "changed"  # changed | added | removed
 
 
 @dataclass
@@ -148,55 +138,8 @@ def read_facts(data_dir: Path, shown_as: str) -> dict[tuple[str, str], FactVersi
 # --- comparing ------------------------------------------------------------------------------------
 
 
-def _dotted(where: Path_) -> str:
-    out = ""
-    for step in where:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
-
-
-def _key(v: Any) -> str:
-    return json.dumps(v, sort_keys=True, ensure_ascii=False)
-
-
-def field_changes(old: Any, new: Any, where: Path_ = ()) -> Iterator[FieldChange]:
-    """Every difference between two loaded values, as dotted paths with old and new values."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        for k in [*old, *(k for k in new if k not in old)]:
-            if k not in new:
-                yield FieldChange(_dotted((*where, k)), old[k], None, "removed")
-            elif k not in old:
-                yield FieldChange(_dotted((*where, k)), None, new[k], "added")
-            else:
-                yield from field_changes(old[k], new[k], (*where, k))
-    elif isinstance(old, list) and isinstance(new, list):
-        matcher = difflib.SequenceMatcher(a=[_key(x) for x in old], b=[_key(x) for x in new], autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
-                continue
-            pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-            for n in range(pairs):
-                yield from field_changes(old[i1 + n], new[j1 + n], (*where, j1 + n))
-            for i in range(i1 + pairs, i2):
-                yield FieldChange(_dotted((*where, i)), old[i], None, "removed")
-            for j in range(j1 + pairs, j2):
-                yield FieldChange(_dotted((*where, j)), None, new[j], "added")
-    elif type(old) is not type(new) or old != new:
-        yield FieldChange(_dotted(where), old, new, "changed")
-
-
 def _links(body: str | None) -> set[str]:
     return {f"{link.type}:{link.target}" for link in prose.parse(body or "", LINKABLE).links if link.kind == "fact"}
-
-
-def _body_lines(old: str | None, new: str | None) -> tuple[int, int]:
-    added = removed = 0
-    for line in difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), n=0, lineterm=""):
-        if line.startswith("+") and not line.startswith("+++"):
-            added += 1
-        elif line.startswith("-") and not line.startswith("---"):
-            removed += 1
-    return added, removed
 
 
 def _order(key: tuple[str, str]) -> tuple[int, str]:
@@ -239,7 +182,7 @@ def compare(old: dict[tuple[str, str], FactVersion], new: dict[tuple[str, str], 
         if a.path != b.path:
             fields.insert(0, FieldChange("(file)", a.path, b.path, "changed"))
         if key[0] == "briefing":
-            text = _body_lines(a.body, b.body)
+            text = line_changes(a.body, b.body)
             la, lb = _links(a.body), _links(b.body)
             if fields or text != (0, 0):
                 result.briefings_changed.append(Changed(a, b, fields, text, sorted(lb - la), sorted(la - lb)))

@@ -50,6 +50,7 @@ from ruamel.yaml.scalarstring import (
 from kb.check.report import finding_text, one_line
 from kb.core.cores import cpus
 from kb.core.facttypes import FACT_TYPES, FactType, of_path
+from kb.core.fielddiff import dotted
 from kb.core.files import regular_files, write_atomic
 from kb.core.findings import Finding
 from kb.core.loader import (
@@ -372,10 +373,6 @@ def _first_difference(a: Any, b: Any, where: Path_ = ()) -> Path_:
     return where
 
 
-def _dotted(where: Path_) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(where))
-
-
 def _verify(old_text: str, new_text: str, old: Document, path: Path, line_offset: int) -> None:
     try:
         new_data = parse("\n" * line_offset + new_text, path).data
@@ -389,7 +386,7 @@ def _verify(old_text: str, new_text: str, old: Document, path: Path, line_offset
         where = _first_difference(old.data, new_data)
         raise _refuse(
             path,
-            f"formatting would change the value{f' of {_dotted(where)!r}' if where else ''}; "
+            f"formatting would change the value{f' of {dotted(where)!r}' if where else ''}; "
             "the file was left unchanged",
             "kb fmt cannot keep this layout exactly (a literal block keeping trailing blank lines, say): "
             "simplify it, or leave the file as it is and report it",

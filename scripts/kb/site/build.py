@@ -21,6 +21,7 @@ import threading
 import time
 from calendar import timegm
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -29,6 +30,7 @@ import yaml
 
 from kb.check.report import write_text
 from kb.check.run import CheckResult, read, rule_findings
+from kb.core import history
 from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
@@ -63,7 +65,11 @@ class Project:
     def from_config(cls, config: Path, site_dir: Path | None = None) -> Project:
         settings = yaml.safe_load(config.read_text("utf-8")) or {}
         root = config.parent
-        site = Site(str(settings.get("site_name") or Site.name), settings.get("site_url") or None)
+        site = Site(
+            str(settings.get("site_name") or Site.name),
+            settings.get("site_url") or None,
+            settings.get("repo_url") or None,
+        )
         return cls(
             config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"), site
         )
@@ -211,6 +217,15 @@ def source_date_epoch(kb: KnowledgeBase) -> int:
     return timegm(newest.first_day().timetuple())
 
 
+def history_summary(past: history.History) -> str:
+    """The history the pages show, in a line: how much of it, or why there is none."""
+    if past.status == "absent":
+        return f"none ({past.reason}); the pages say so"
+    commits = len({c.commit for c in past.changes})
+    said = f"{len(past.changes):,} changes in {commits:,} commits"
+    return f"{said} (incomplete: {past.reason})" if past.status == "shallow" else said
+
+
 def mkdocs_env(kb: KnowledgeBase) -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(kb)))
@@ -263,12 +278,17 @@ def _pages_of_forked(share: tuple[int, int], site: Site) -> dict[str, bytes]:
 def checked_pages(
     data_dir: Path, timings: dict[str, float] | None = None, jobs: int | None = None, site: Site | None = None
 ) -> tuple[CheckResult, dict[str, bytes] | None]:
-    """`kb check` of `data_dir`, and the pages when it found no errors. The rules and the rendering
-    only read the model, so with a second core they run at once: the rules and half the pages in
-    forked processes, the other half here."""
+    """`kb check` of `data_dir`, and the pages when it found no errors. The history is read from git while
+    the data is read (git works on another core). The rules and the rendering only read the model, so
+    with a second core they run at once: the rules and half the pages in forked processes, the other half
+    here."""
     started = time.perf_counter()
-    result = read(data_dir)
-    read_at = time.perf_counter()
+    with ThreadPoolExecutor(1, thread_name_prefix="kb-history") as beside:
+        past = beside.submit(history.read, data_dir)
+        result = read(data_dir)
+        read_at = time.perf_counter()
+        result.kb.history = past.result()
+    result.kb.history.repository = site.repo_url if site is not None else None
     files = None
     if result.errors or (cpus() if jobs is None else jobs) < 2 or not forkable():
         found = rule_findings(result.kb)
@@ -284,7 +304,8 @@ def checked_pages(
     if not result.errors and files is None:
         files = pages(result.kb, site=site)
     if timings is not None:
-        timings.update(read=read_at - started, render=time.perf_counter() - read_at)
+        # the history's own time, though it ran beside the read
+        timings.update(read=read_at - started, history=result.kb.history.seconds, render=time.perf_counter() - read_at)
     return result, None if result.errors else files
 
 
@@ -432,6 +453,7 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int
     started = time.perf_counter()
     timings: dict[str, float] = {}
     kb, rendered = render(data_dir, project, out, timings, jobs)
+    out.write(f"kb build: history: {history_summary(kb.history)}\n")
     out.write(f"kb build: docs: {rendered.summary()}\n")
     mkdocs_started = time.perf_counter()
     indexed = mkdocs_build(project, mkdocs_env(kb), jobs)

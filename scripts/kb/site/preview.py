@@ -15,6 +15,11 @@ build kept as a `publish.Site`). `Preview.refresh` then takes an edit:
 
 Hand-written pages and assets (docs/about.md, docs/assets/) are rebuilt when they change; a change to
 mkdocs.yml or the templates starts over.
+
+The history from git (kb.core.history: fact pages' History sections, the Changes pages, the feeds, the
+citations' last-change dates and the revised-since-cited notes) is read once, at the start: it comes from
+commits, not from edits, so an edit changes what these pages call a fact, never what its history says. A
+commit made while the preview runs shows when it is started again (or in `kb build`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any, TextIO
 
 from kb.check.report import write_text
 from kb.check.run import CheckResult, FileOutcome, assemble, read_file, rule_findings
+from kb.core import history
 from kb.core.cores import cpus
 from kb.core.facts import Event, Fact
 from kb.core.files import scan, write_if_changed
@@ -80,14 +86,17 @@ class Preview:
     config: Any = None
     writers: Writers = field(default_factory=dict)  # who writes each generated file, for page collisions
     pagefind: search.Service | None = None  # Pagefind's index, kept; None: Material's search (in the site)
+    past: history.History = field(default_factory=history.History)  # read at the start, kept (see above)
 
     @classmethod
     def start(cls, data_dir: Path, project: Project, site_dir: Path, out: TextIO) -> Preview:
         """Read, check, render and build everything once, into `site_dir`."""
         listed, special = scan(data_dir)
         seen = {path: _signature(path) for path, _ in listed}
+        past = history.read(data_dir)
+        past.repository = project.site.repo_url
         outcomes = {path: read_file(path, fact_type, data_dir) for path, fact_type in listed}
-        result = _checked(outcomes, special)
+        result = _checked(outcomes, special, past)
         known = all_writers(result.kb) if not result.errors else {}
         _add(result, collision_findings(result.kb, known))
         if result.errors:
@@ -101,7 +110,7 @@ class Preview:
         index = search.Service(site_dir) if search.uses_pagefind(config) else None
         gc.freeze()  # what is read and built stays: the collector need not walk it after every edit
         hand = _hand_written(project, docs)
-        return cls(data_dir, project, seen, outcomes, special, result, docs, hand, site, config, known, index)
+        return cls(data_dir, project, seen, outcomes, special, result, docs, hand, site, config, known, index, past)
 
     def refresh(self, out: TextIO) -> Refresh:
         """Take what changed on disk since the last refresh; see the module's docstring."""
@@ -122,7 +131,7 @@ class Preview:
         for path in changed:
             outcomes[path] = read_file(path, now[path], self.data_dir)
         done.read = len(changed)
-        result = _checked(outcomes, special)
+        result = _checked(outcomes, special, self.past)
         if not result.errors:
             old = self.result.kb
             edited = {o.fact.id for p in [*changed, *gone] if (o := self.outcomes.get(p)) and o.fact}
@@ -176,10 +185,11 @@ def _built(uri: str) -> str:
     return uri[: -len(".md")] + ".html" if uri.endswith(".md") else uri
 
 
-def _checked(outcomes: dict[Path, FileOutcome], special: list[Finding]) -> CheckResult:
+def _checked(outcomes: dict[Path, FileOutcome], special: list[Finding], past: history.History) -> CheckResult:
     """The files read and checked by the rules; page collisions are added by the caller (`_add`), from
     who writes what, which a refresh works out for the touched files only."""
     result = assemble((outcomes[path] for path in sorted(outcomes)), special)
+    result.kb.history = past  # read at the start (see above)
     _add(result, rule_findings(result.kb))
     return result
 

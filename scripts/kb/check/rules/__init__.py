@@ -21,6 +21,7 @@ from kb.check.rules import (
     near_duplicates,
     orphans,
     references,
+    revisions,
     waivers,
 )
 from kb.check.rules.base import Rule
@@ -39,6 +40,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     briefings,
     near_duplicates,
     orphans,
+    revisions,
     waivers,
 )
 

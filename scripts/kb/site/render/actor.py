@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kb.core.facts import Actor, Event
 from kb.core.facttypes import page_of, series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import assessment, templates, ties
+from kb.site.render import assessment, history, templates, ties
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
 from kb.site.render.escape import Safe, md_text
@@ -133,6 +133,7 @@ def render(kb: KnowledgeBase, actor: Actor) -> str:
     )
     return templates.render(
         "actor.md.j2",
+        history=history.panel(kb, actor, ln),
         a=actor,
         kind=shown("actor", "kind", actor.kind),
         country=ln.to(actor.country) if actor.country else None,

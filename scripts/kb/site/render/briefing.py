@@ -14,7 +14,7 @@ from kb.core import judgement, prose
 from kb.core.facts import Briefing, Event, Figure
 from kb.core.facttypes import BY_NAME, LINKABLE, page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import cards, templates
+from kb.site.render import cards, history, templates
 from kb.site.render.escape import Safe, md_text
 from kb.site.render.links import CONFIDENCE, YARDSTICK, Linker, built_url, relative
 from kb.site.render.text import event_when, figure_period, hover, human_date, label
@@ -60,14 +60,16 @@ def judgement_box(box: prose.Judgement, page: str) -> prose.JudgementBox:
     )
 
 
-def resolver(kb: KnowledgeBase, page: str) -> prose.Resolver:
-    """How the links of a briefing body lead from `page`: to facts, sources and pages of the site."""
+def resolver(kb: KnowledgeBase, page: str, briefing: Briefing) -> prose.Resolver:
+    """How the links of `briefing`'s body lead from `page`: to facts (each noted when it was revised since the
+    briefing cited it), sources and pages of the site."""
 
     def fact(type_: str, fact_id: str) -> prose.Target | None:
         found = kb.get(fact_id)
         if found is None or type_ != found.TYPE:
             return None
-        return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found))
+        note = history.revision_note(kb, briefing, fact_id)
+        return prose.Target(built_url(relative(page_of(found), page)), hover(kb, found), note)
 
     return prose.Resolver(
         link_types=LINKABLE, fact=fact, page=built_url, judgement=lambda box: judgement_box(box, page)
@@ -78,7 +80,7 @@ def body(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> tuple[list[Sa
     """The briefing body as blocks of page Markdown (sanitized HTML, and headings as escaped text), and
     its citation notes as numbered footnote texts (the body's note marks are the footnotes extension's
     own markup, so MkDocs joins the two)."""
-    shown = prose.render(briefing.parsed, briefing.body, resolver(kb, linker.page))
+    shown = prose.render(briefing.parsed, briefing.body, resolver(kb, linker.page, briefing))
     blocks = [
         Safe(f"{'#' * s.heading} {md_text(s.text)}") if s.heading else Safe(s.text)
         for s in shown.segments
@@ -95,6 +97,7 @@ class CitedFact:
     link: Safe
     type: str
     when: str
+    revised: str = ""  # revised since the briefing cited it: when, and what changed
 
 
 def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[str, list[CitedFact]]:
@@ -111,7 +114,8 @@ def facts_cited(kb: KnowledgeBase, briefing: Briefing, linker: Linker) -> dict[s
             when = event_when(fact)
         else:
             when = human_date(getattr(fact, "date", None) or getattr(fact, "published", None))
-        groups[fact.TYPE][fact.id] = CitedFact(linker.to(fact), BY_NAME[fact.TYPE].title, when)
+        revised = history.revision_note(kb, briefing, fact.id)
+        groups[fact.TYPE][fact.id] = CitedFact(linker.to(fact), BY_NAME[fact.TYPE].title, when, revised)
     return {BY_NAME[k].plural: list(v.values()) for k, v in groups.items() if v}
 
 
@@ -123,14 +127,17 @@ def render(kb: KnowledgeBase, briefing: Briefing) -> str:
     page = path(briefing)
     linker = Linker(kb, page, hover=True)
     blocks, notes = body(kb, briefing, linker)
+    cited = facts_cited(kb, briefing, linker)
     return templates.render(
         "briefing.md.j2",
+        history=history.panel(kb, briefing, linker),
         b=briefing,
         boost=BOOST,
         date=human_date(briefing.date),
         blocks=blocks,
         notes=notes,
-        cited=facts_cited(kb, briefing, linker),
+        cited=cited,
+        revised=any(f.revised for facts in cited.values() for f in facts),
         hover=hover(kb, briefing),
         label=label(kb, briefing),
         search_names=search_names(kb, briefing),

@@ -7,8 +7,9 @@ Each citable page gets a `citation:` mapping in its front matter, which the them
 plain-text citation and a BibTeX entry, both naming the date the page last changed. MkDocs keeps to its
 portable subset (no hooks, no plugins): the values are data, the theme only prints them.
 
-The last change is `last_changed`, the one place to give it: until the history from git is read, it is the
-latest date the page's own data names.
+The last change is `last_changed`, the one place to give it: the day of the fact's last commit, from the
+history in git (kb.core.history); outside git, or for a fact whose commits lie beyond a shallow clone's edge,
+the latest date the page's own data names.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ CFF = "downloads/CITATION.cff"
 
 @dataclass(frozen=True)
 class Site:
-    """What mkdocs.yml says the site is: its name and address (`site_name`, `site_url`)."""
+    """What mkdocs.yml says the site is: its name and address (`site_name`, `site_url`), and its repository's
+    web address (`repo_url`: the build gives it to the history, for links to commits)."""
 
     name: str = "Knowledge base"
     url: str | None = None
+    repo_url: str | None = None
 
     def address(self, page: str) -> str | None:
         """The public URL of docs page `page` ("events/x.md"), when the site has an address."""
@@ -89,8 +92,10 @@ def _from_data(kb: KnowledgeBase, fact: Fact) -> PartialDate | None:
 
 
 def last_changed(kb: KnowledgeBase, fact: Fact) -> PartialDate | None:
-    """When the page of `fact` last changed: the one place to pass in the date history gives."""
-    return _from_data(kb, fact)
+    """When the page of `fact` last changed: the day of its last commit in git (a commit date, never the clock);
+    without that, the dates of its data."""
+    commit = kb.history.last_changed(fact.id)
+    return commit.day if commit is not None else _from_data(kb, fact)
 
 
 # -- What a page's citation says --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kb.core.facts import Event
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import assessment, templates
+from kb.site.render import assessment, history, templates
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
@@ -76,6 +76,7 @@ def render(kb: KnowledgeBase, event: Event) -> str:
     ]
     return templates.render(
         "event.md.j2",
+        history=history.panel(kb, event, ln),
         e=event,
         when=when,
         kind=sentence_case(shown("event", "kind", event.kind)),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kb.core.facts import Figure
 from kb.core.facttypes import series_page
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import history, templates
 from kb.site.render.backlinks import Mention, Quote, cited_in, mentioned_by, pairs
 from kb.site.render.charts import Bar, column_chart
 from kb.site.render.citations import cited
@@ -28,6 +28,7 @@ class ValueRow:
     sources: Safe
     note: Safe | None
     quotes: list[Quote]
+    history: history.HistoryPanel
 
 
 def path(actor_id: str, metric: str) -> str:
@@ -75,6 +76,7 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
                 sources,
                 md_text("; ".join(notes)) if notes else None,
                 cited_in(kb, f.id, ln),
+                history.panel(kb, f, ln),
             )
         )
     ids = {f.id for f in figures}
@@ -93,4 +95,5 @@ def render(kb: KnowledgeBase, actor_id: str, metric: str, figures: list[Figure])
         rows=rows,
         mentions=Cut(pairs(mentions), None),
         ids=sorted(ids),
+        history_note=history.status_note(kb),
     )

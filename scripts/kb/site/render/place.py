@@ -7,7 +7,7 @@ from collections import defaultdict
 from kb.core.facts import Place
 from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import assessment, templates, ties
+from kb.site.render import assessment, history, templates, ties
 from kb.site.render.actor import Row
 from kb.site.render.backlinks import cited_in, mentioned_by, pairs
 from kb.site.render.citations import citation_lines
@@ -62,6 +62,7 @@ def render(kb: KnowledgeBase, place: Place) -> str:
     within = sorted((Row(ln.to(p)) for p in inside), key=lambda r: str(r.link).casefold())
     return templates.render(
         "place.md.j2",
+        history=history.panel(kb, place, ln),
         p=place,
         kind=shown("place", "kind", place.kind),
         country=ln.to(place.country) if place.country else None,

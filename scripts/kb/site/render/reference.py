@@ -38,6 +38,7 @@ FAMILIES = {  # rule-id prefix -> section heading, in the order a run meets them
     "grade": "Sources and grades",
     "assessment": "Assessments",
     "judgement": "Briefings",
+    "revised": "Briefings against the history (from git)",
     "orphan": "Orphans",
     "waiver": "Waivers",
     "doc": "Pages and links (before the build)",

@@ -29,9 +29,11 @@ from kb.site.render import (
     assessment,
     briefing,
     cards,
+    changes,
     cite,
     downloads,
     event,
+    feeds,
     figure,
     home,
     judgements,
@@ -216,6 +218,18 @@ def emitters() -> list[Emitter]:
             _series_about,
             lambda kb, s: cite.of_series(kb, *s),
         ),
+        # The history is read when the build (or the preview) starts: an edit changes the names these pages
+        # give the facts, and the pages that list the changes of those facts are the ones rendered again.
+        _one("changes page", changes.INDEX, changes.render_index),
+        Emitter(
+            "changes pages",
+            lambda kb: ((p.path, p) for p in changes.parts(kb)),
+            changes.render_part,
+            lambda kb, ids, types: ((p.path, p) for p in changes.parts(kb) if changes.shows(p, ids)),
+        ),
+        Emitter("briefings feed", lambda kb: [(feeds.BRIEFINGS, None)], feeds.briefings_feed, site=True),
+        Emitter("changes feed", lambda kb: [(feeds.CHANGES, None)], feeds.changes_feed, site=True),
+        Emitter("feeds' sitemap", lambda kb: [(feeds.SITEMAP, None)], lambda kb, _: feeds.sitemap(kb), lambda *_: ()),
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kb.core.facts import Briefing, Source
 from kb.core.facttypes import BY_NAME, names, page_of
 from kb.core.model import KnowledgeBase
-from kb.site.render import templates
+from kb.site.render import history, templates
 from kb.site.render.backlinks import pairs
 from kb.site.render.citations import grade
 from kb.site.render.escape import Safe, md_text, url
@@ -86,6 +86,7 @@ def render(kb: KnowledgeBase, source: Source) -> str:
     archive = url(source.archive_url) if source.archive_url else None
     return templates.render(
         "source.md.j2",
+        history=history.panel(kb, source, ln),
         s=source,
         kind=shown("source", "type", source.type),
         published=published(source),

@@ -33,6 +33,7 @@ def front_matter(
     when: PartialDate | None = None,
     ids: list[str] | None = None,
     cites: list[str] | None = None,
+    unsearched: bool = False,
 ) -> Safe:
     """YAML front matter: the page title (HTML-escaped, as the theme prints it raw), what search finds
     the page by and how it ranks it, and what its results can be filtered by.
@@ -43,14 +44,18 @@ def front_matter(
     Pagefind reads them as the theme override prints them (overrides/partials/kb-search-facets.html:
     own names weighted above cited ones, ids as plain words). Material's search (the offline edition)
     reads all three as `tags`, which it weighs a thousand times a title (without its tags plugin the theme
-    does not show them), and `boost`."""
+    does not show them), and `boost`. `unsearched`: the page is left out of search (a log of changes would
+    answer every name): Material's search leaves it out whole; for Pagefind its template marks its body
+    `data-search-exclude`, so only its title is found."""
     lines = ["---", f"title: {yaml_string(html_text(title))}"]
     if description:
         lines.append(f"description: {yaml_string(html_text(description))}")
     tags = [*(names or ()), *(ids or ()), *(cites or ())]
     if tags:
         lines.append(f"tags: {_yaml_list(tags)}")
-    if boost is not None:
+    if unsearched:
+        lines += ["search:", "  exclude: true"]
+    elif boost is not None:
         lines += ["search:", f"  boost: {boost:g}"]
     if names:
         lines.append(f"search_names: {_yaml_list(names)}")

@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check fmt bench bench-site bench-search bench-build clean
+.PHONY: site offline serve test lint check fmt bench bench-site bench-search bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ check: $(VENV)/.installed-base
 # Check, render docs/ and build site/ (open site/index.html, or `make serve` to search too).
 site: $(VENV)/.installed-base
 	$(BIN)/kb build $(DATA)
+
+# The offline edition: site-offline/ and site-offline.zip (unzip anywhere, open index.html from the disk).
+# Needs npm once, to fetch the iframe-worker shim into .kb-cache/vendor/ (README, "Offline edition").
+offline: $(VENV)/.installed-base
+	$(BIN)/kb build --offline $(DATA)
 
 # Live preview on http://127.0.0.1:$(PORT)/, re-rendered whenever $(DATA)/ changes.
 serve: $(VENV)/.installed-base
@@ -74,4 +79,4 @@ bench-build: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) site build .pytest_cache $(BROWSER_DIR)/node_modules
+	rm -rf $(VENV) site site-offline site-offline.zip build .pytest_cache $(BROWSER_DIR)/node_modules

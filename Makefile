@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site offline serve test lint check fmt bench bench-site bench-search bench-build clean
+.PHONY: site offline serve test lint check fmt bench bench-site bench-search bench-build bench-offline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ bench-search: $(VENV)/.installed-test
 
 bench-build: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)
+
+# The offline edition from file:// at 130 (data/) and 10,000 facts (README, "Offline edition"); needs npm.
+bench-offline: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_offline.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) site site-offline site-offline.zip build .pytest_cache $(BROWSER_DIR)/node_modules

@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site offline serve test lint check fmt bench bench-site bench-search bench-build bench-offline clean
+.PHONY: site offline serve test lint check fmt bench bench-site bench-search bench-build bench-preview bench-offline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,12 @@ bench-build: $(VENV)/.installed-test
 # The offline edition from file:// at 130 (data/) and 10,000 facts (README, "Offline edition"); needs npm.
 bench-offline: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_offline.py $(ARGS)
+
+# The live preview (kb serve) after typical edits, on a realistic tree of FACTS facts (default 10,000).
+FACTS ?= 10000
+bench-preview: $(VENV)/.installed-base
+	$(BIN)/python benchmarks/realistic.py benchmarks/out/realistic-$(FACTS) --facts $(FACTS)
+	$(BIN)/python benchmarks/bench_preview.py benchmarks/out/realistic-$(FACTS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) site site-offline site-offline.zip build .pytest_cache $(BROWSER_DIR)/node_modules

@@ -2,13 +2,14 @@
 to the site showing it, at the knowledge base's size.
 
     python benchmarks/bench_preview.py DATA [--repeat N]     # DATA: a data/ tree (e.g. benchmarks/realistic.py's)
-    make bench-preview DATA=benchmarks/out/realistic-10000
+    make bench-preview [FACTS=10000] [ARGS="--repeat 5"]      # the tree made by benchmarks/realistic.py
 
 The preview (kb.site.preview, what `kb serve` runs) is started once on a copy of DATA, in a project made of
 this repository's mkdocs.yml, overrides/ and hand-written docs; then each edit below is saved, the refresh
-timed (read, check, render what the edit touches, write, rebuild those pages and the search index), and the
-edit undone and refreshed again (also timed). Reported: the median of every refresh and the spread, per
-edit, and what each refresh wrote and rebuilt. An edit is a typical editor's change to a fact many pages
+timed (read, check, render what the edit touches, write, rebuild those pages), and the edit undone and
+refreshed again (also timed); with Pagefind, also the time until its index (updated in the background)
+is written. Reported: the median of every refresh and the spread, per edit, and what each refresh wrote
+and rebuilt. An edit is a typical editor's change to a fact many pages
 show: an event's title, an actor's name, a figure's value, a sentence of a briefing, a source's title.
 Work files go to benchmarks/out/preview (gitignored). Run nothing else heavy meanwhile.
 """
@@ -109,6 +110,8 @@ def main() -> None:
     print(f"{facts} facts; start {time.perf_counter() - started:.1f} s", flush=True)
 
     every: list[float] = []
+    every_search: list[float] = []
+    searched: list[float] = []
     for name, field, pick in EDITS:
         path = pick(data)
         original = path.read_text("utf-8") if path else None
@@ -128,15 +131,27 @@ def main() -> None:
                 times.append(time.perf_counter() - t)
                 if done.errors:
                     sys.exit(f"{name}: the edit made errors:\n{out.getvalue()[-2000:]}")
+                if preview.pagefind is not None:  # the search index catches up in the background
+                    preview.pagefind.wait(600)
+                    searched.append(time.perf_counter() - t)
                 summary = done.summary()
         every += times
+        every_search += searched
         print(
-            f"{name} ({path.relative_to(data)}): median {statistics.median(times):.2f} s, "
-            f"{min(times):.2f}-{max(times):.2f} s over {len(times)}; last: {summary}",
+            f"{name} ({path.relative_to(data)}): pages {_spread(times)}"
+            + (f"; search current {_spread(searched)}" if searched else "")
+            + f"; last: {summary}",
             flush=True,
         )
+        searched.clear()
     if every:
-        print(f"all edits: median {statistics.median(every):.2f} s, {min(every):.2f}-{max(every):.2f} s")
+        print(
+            f"all edits: pages {_spread(every)}" + (f"; search current {_spread(every_search)}" if every_search else "")
+        )
+
+
+def _spread(times: list[float]) -> str:
+    return f"median {statistics.median(times):.2f} s ({min(times):.2f}-{max(times):.2f} s, {len(times)} runs)"
 
 
 if __name__ == "__main__":

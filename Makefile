@@ -9,7 +9,7 @@ PORT   ?= 8000
 BROWSER_DIR := tests/browser
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check fmt bench bench-site bench-search bench-build bench-preview clean
+.PHONY: site offline serve test lint check fmt bench bench-site bench-search bench-build bench-preview bench-offline clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ check: $(VENV)/.installed-base
 # Check, render docs/ and build site/ (open site/index.html, or `make serve` to search too).
 site: $(VENV)/.installed-base
 	$(BIN)/kb build $(DATA)
+
+# The offline edition: site-offline/ and site-offline.zip (unzip anywhere, open index.html from the disk).
+# Needs npm once, to fetch the iframe-worker shim into .kb-cache/vendor/ (README, "Offline edition").
+offline: $(VENV)/.installed-base
+	$(BIN)/kb build --offline $(DATA)
 
 # Live preview on http://127.0.0.1:$(PORT)/, re-rendered whenever $(DATA)/ changes.
 serve: $(VENV)/.installed-base
@@ -73,6 +78,10 @@ bench-search: $(VENV)/.installed-test
 bench-build: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_build.py $(ARGS)
 
+# The offline edition from file:// at 130 (data/) and 10,000 facts (README, "Offline edition"); needs npm.
+bench-offline: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_offline.py $(ARGS)
+
 # The live preview (kb serve) after typical edits, on a realistic tree of FACTS facts (default 10,000).
 FACTS ?= 10000
 bench-preview: $(VENV)/.installed-base
@@ -80,4 +89,4 @@ bench-preview: $(VENV)/.installed-base
 	$(BIN)/python benchmarks/bench_preview.py benchmarks/out/realistic-$(FACTS) $(ARGS)
 
 clean:
-	rm -rf $(VENV) site build .pytest_cache $(BROWSER_DIR)/node_modules
+	rm -rf $(VENV) site site-offline site-offline.zip build .pytest_cache $(BROWSER_DIR)/node_modules

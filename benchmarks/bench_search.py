@@ -35,9 +35,7 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -49,7 +47,6 @@ import scale
 from scale import OUT, Stat, env, gzipped_size, kb_build_cmd, mb, project, timed, tree
 
 CHROMIUM = "/usr/bin/chromium"
-IFRAME_WORKER = "iframe-worker@1.0.4"
 
 QUERIES = [  # (what is typed, what it is, the page it should find first, the fact whose citing briefings follow)
     ("Russia", "name", "actors/russia.html", "russia"),
@@ -478,41 +475,18 @@ def judge(s: dict, expected: str, citing: set[str]) -> None:
 # -- offline ----------------------------------------------------------------------------------------------
 
 
-def vendored_shim() -> Path | None:
-    """The iframe-worker shim from npm (`npm pack`), kept under benchmarks/out/scale/vendor/."""
-    vendor = OUT / "vendor"
-    shim = vendor / "package" / "shim" / "index.js"
-    if shim.exists():
-        return shim
-    vendor.mkdir(parents=True, exist_ok=True)
-    npm = shutil.which("npm")
-    if npm is None:
-        return None
-    run = subprocess.run([npm, "pack", IFRAME_WORKER, "--silent"], cwd=vendor, capture_output=True, text=True)
-    if run.returncode != 0:
-        print(f"npm pack {IFRAME_WORKER} failed: {run.stderr[-500:]}")
-        return None
-    with tarfile.open(vendor / run.stdout.strip().splitlines()[-1]) as tar:
-        tar.extractall(vendor, filter="data")
-    return shim if shim.exists() else None
-
-
 OFFLINE_PLUGINS = "plugins:\n  - search\n  - offline\n"
 OFFLINE_EXTRA = "extra:\n  polyfills:\n    - assets/iframe-worker/shim.js\n"
 
 
 def offline(pw, n: int, data: Path, work: Path, of: Option, queries: list, repeat: int, reuse: bool) -> dict:
     """Option `of` built with the offline plugin and the vendored shim, searched from file://."""
-    shim = vendored_shim()
-    if shim is None:
-        return {"error": "no npm: the iframe-worker shim could not be fetched"}
     where = work / f"offline-{of.key}"
     site = where / "site"
     result: dict = {"of": of.key}
     if not (reuse and (site / "index.html").exists()):
         config = project(where, plugins=OFFLINE_PLUGINS, extra=OFFLINE_EXTRA)
-        (where / "docs" / "assets" / "iframe-worker").mkdir(parents=True)
-        shutil.copy(shim, where / "docs" / "assets" / "iframe-worker" / "shim.js")
+        # kb build fetches the shim (npm) and adds it to the site, as for `make offline`
         run = timed(kb_build_cmd(data, config, site), where, env(KB_PROTOTYPE_SEARCH=of.prototype), check=False)
         if run.returncode != 0:
             return {"error": f"build failed: {run.output[-1500:]}"}

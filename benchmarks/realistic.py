@@ -62,6 +62,9 @@ FOLDERS = {
     "figure": "figures",
     "briefing": "briefings",
 }
+COPIED = ("assessments",)
+"""Fact folders copied as they are (13 real assessments), not multiplied: cloning them is left to the
+benchmarks' owner (issue 11, items 5 and 6)."""
 MARKER = ".realistic.json"
 
 HUBS = {
@@ -357,7 +360,7 @@ class Tree:
                 (hub_tokens if HUBS.get(f.id, 0) >= 0.5 else vocab).update(tokens)
                 self.names.update(s.casefold() for s in labels)
             if f.kind == "event":
-                self._add_event(f.data["date"], {a["actor"] for a in f.data.get("actors", [])}, f.data["title"])
+                self._add_event(f.data.get("date", ""), {a["actor"] for a in f.data.get("actors", [])}, f.data["title"])
             if f.kind == "figure":
                 self.points[self._point(f.data, f.data["actor"])] = f.data["value"]
         # Proper names that are not actors or places (Estlink, Shangri-La, Kasekamp, Locked Shields): the words
@@ -441,7 +444,9 @@ class Generation:
                 base = "-".join(words)
                 if f.kind == "event":
                     base = YEAR.sub(
-                        lambda m, f=f: str(int(m[1]) + self.years[f.id]) if m[1] == f.data["date"][:4] else m[1],
+                        lambda m, f=f: (
+                            str(int(m[1]) + self.years[f.id]) if m[1] == f.data.get("date", "")[:4] else m[1]
+                        ),
                         base,
                     )
             self.clone_id[f.id] = self.tree.new_id(
@@ -492,8 +497,11 @@ class Generation:
             d["title"] = self.varied(
                 f.data["title"], f.id, ("{t} near {w}", "{t}: the {w} case", "{t} ({w} sector)", "{t}, {w} round")
             )
-            d["title"] = YEAR.sub(lambda m: str(int(m[1]) + years) if m[1] == f.data["date"][:4] else m[1], d["title"])
-            d["date"] = shift_date(d["date"], years)
+            if "date" in d:  # undated events (issue 16) keep their title and bounds
+                d["title"] = YEAR.sub(
+                    lambda m: str(int(m[1]) + years) if m[1] == f.data["date"][:4] else m[1], d["title"]
+                )
+                d["date"] = shift_date(d["date"], years)
             if "end" in d:
                 d["end"] = shift_date(d["end"], years)
         if f.kind == "source":
@@ -624,7 +632,8 @@ def distinct_event(tree: Tree, g: Generation, f: Fact, d: dict[str, Any]) -> dic
             e["end"] = shift_date(f.data["end"], years)
         return e
 
-    candidates = [d] + [moved(d, y) for y in range(-8, 2) if y != g.years[f.id]]
+    dated = "date" in f.data  # an undated event is not moved in time, only its actors swapped
+    candidates = [d] + [moved(d, y) for y in range(-8, 2) if dated and y != g.years[f.id]]
     swapped = copy.deepcopy(d)
     for a in reversed(swapped.get("actors", [])):
         if a["actor"] in g.clone_id and a["actor"] == next(
@@ -633,7 +642,7 @@ def distinct_event(tree: Tree, g: Generation, f: Fact, d: dict[str, Any]) -> dic
             a["actor"] = g.clone_id[a["actor"]]
             candidates.append(copy.deepcopy(swapped))
     for e in candidates:
-        if not tree.event_clashes(e["date"], actors(e), e["title"]):
+        if not tree.event_clashes(e.get("date", ""), actors(e), e["title"]):
             return e
     return candidates[-1]  # a warning then, not an error
 
@@ -664,7 +673,7 @@ def write_generation(tree: Tree, gen: int, members: list[Fact], out: Path) -> No
         d = chosen(d)  # noqa: PLW2901
         if f.kind == "event":
             d = distinct_event(tree, g, f, d)  # noqa: PLW2901
-            tree._add_event(d["date"], {a["actor"] for a in d.get("actors", [])}, d["title"])
+            tree._add_event(d.get("date", ""), {a["actor"] for a in d.get("actors", [])}, d["title"])
         if f.kind == "figure":
             series = f"{f.data['actor']}|{f.data['metric']}|{gen}"
             factor = 0.9 + 0.2 * (int(hashlib.sha256(series.encode()).hexdigest(), 16) % 1000) / 1000
@@ -699,6 +708,8 @@ def generate(out: Path, facts: int, seed: int = 1, data_dir: Path = ROOT / "data
         (out / folder).mkdir(parents=True)
     for f in real:
         shutil.copyfile(f.path, out / FOLDERS[f.kind] / f.path.name)
+    for folder in COPIED:  # types not cloned yet: the real ones, which cloned briefings still cite
+        shutil.copytree(data_dir / folder, out / folder)
     tree = Tree(real, seed)
     gen, left = 1, facts - len(real)
     while left > 0:

@@ -10,6 +10,7 @@ from pathlib import Path
 from kb import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+OFFLINE_CONFIG = "mkdocs-offline.yml"  # the offline edition's configuration (kb.site.offline)
 
 
 def complain(command: str, message: str, hint: str = "") -> None:
@@ -129,8 +130,9 @@ def _build(args: argparse.Namespace) -> int:
     from kb.core.files import environment_hint
     from kb.site.build import BuildError, Interrupted, Project, build, stoppable
 
+    config = args.config or Path(OFFLINE_CONFIG if args.offline else "mkdocs.yml")
     try:
-        project = Project.locate(args.config, args.data, args.site_dir)
+        project = Project.locate(config, args.data, args.site_dir)
     except FileNotFoundError as exc:
         print(f"kb build: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -165,8 +167,19 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     c.add_argument(
         "data", nargs="?", type=Path, default=Path("data"), metavar="DATA", help="data directory (default: data)"
     )
-    c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    c.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"MkDocs config (default: mkdocs.yml; with --offline, {OFFLINE_CONFIG})",
+    )
     c.add_argument("--site-dir", type=Path, default=None, help="output directory (default: site_dir of the config)")
+    c.add_argument(
+        "--offline",
+        action="store_true",
+        help=f"the offline edition ({OFFLINE_CONFIG}): a site to read from file://, and its zip beside the "
+        "site directory (site-offline.zip); any config with Material's offline plugin is built so",
+    )
     c.add_argument(
         "--jobs",
         type=int,

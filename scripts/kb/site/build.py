@@ -35,7 +35,7 @@ from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
 from kb.core.files import ENVIRONMENT_ERRNOS, environment_hint
 from kb.core.findings import Finding
 from kb.core.model import KnowledgeBase
-from kb.site import publish, search
+from kb.site import offline, publish, search
 from kb.site.doclinks import check_docs, collision_findings
 from kb.site.publish import Record, captured
 from kb.site.render.cite import Site
@@ -65,6 +65,9 @@ class Project:
     def from_config(cls, config: Path, site_dir: Path | None = None) -> Project:
         settings = yaml.safe_load(config.read_text("utf-8")) or {}
         root = config.parent
+        if isinstance(settings.get("INHERIT"), str):  # MkDocs's INHERIT: the parent's keys, ours over them
+            parent = config.parent / settings["INHERIT"]
+            settings = (yaml.safe_load(parent.read_text("utf-8")) or {}) | settings
         site = Site(
             str(settings.get("site_name") or Site.name),
             settings.get("site_url") or None,
@@ -73,6 +76,11 @@ class Project:
         return cls(
             config, root / settings.get("docs_dir", "docs"), site_dir or root / settings.get("site_dir", "site"), site
         )
+
+    @property
+    def zip_path(self) -> Path:
+        """The offline edition's zip: beside the site directory, named after it (site-offline.zip)."""
+        return self.site_dir.with_name(self.site_dir.name + ".zip")
 
     def check_site_dir(self, data_dir: Path) -> None:
         """Refuse (BuildError, usage) a site directory whose replacement by the new site would destroy
@@ -309,6 +317,9 @@ def checked_pages(
     return result, None if result.errors else files
 
 
+VENDOR = Path(".kb-cache") / "vendor"
+"""Where, beside the config, packages fetched for a build (the offline edition's shim) are kept."""
+
 # A folder beside site/ for the next site, or the previous one while it is removed, is named after
 # the process that made it: a later build removes those whose process is gone, and only those (a
 # build running at the same time keeps its own).
@@ -378,11 +389,17 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None) -> float:
+@dataclass(frozen=True)
+class Published:
+    search_seconds: float  # the time Pagefind's index took
+    offline: bool  # the offline edition (kb.site.offline): the site is to be zipped
+
+
+def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None) -> Published:
     """MkDocs's strict build (kb.site.publish, on `jobs` processes) into a new directory beside site/, and
     its search index (kb.site.search), then swap it in. Whatever happens (a failure, a full disk, a
-    signal), site/ is the old site or the new one and the new directory is gone. Returns the seconds the
-    search index took."""
+    signal), site/ is the old site or the new one and the new directory is gone. For the offline edition
+    (kb.site.offline), the iframe-worker shim is fetched from npm first (once: kept in .kb-cache/)."""
     site = project.site_dir
     tmp = None
     records: list[Record] = []
@@ -398,6 +415,12 @@ def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None)
             ) from None
         with _environment(env), captured(records):
             config = publish.load(project.config, tmp, strict=True)
+            is_offline = offline.enabled(config)
+            if is_offline:
+                try:
+                    offline.install(config, offline.vendored_shim(project.config.parent / VENDOR))
+                except offline.OfflineError as exc:
+                    raise BuildError(str(exc), exc.hint) from None
             try:
                 publish.build(config, jobs)
             except Exception as exc:  # MkDocs's Abort, a page's error, a full disk: said, not dumped
@@ -424,7 +447,7 @@ def mkdocs_build(project: Project, env: dict[str, str], jobs: int | None = None)
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    return search_seconds
+    return Published(search_seconds, is_offline)
 
 
 def swap(new: Path, site: Path) -> None:
@@ -456,9 +479,19 @@ def build(data_dir: Path, project: Project, out: TextIO | None = None, jobs: int
     out.write(f"kb build: history: {history_summary(kb.history)}\n")
     out.write(f"kb build: docs: {rendered.summary()}\n")
     mkdocs_started = time.perf_counter()
-    indexed = mkdocs_build(project, mkdocs_env(kb), jobs)
-    timings["mkdocs"] = time.perf_counter() - mkdocs_started - indexed
-    timings["search"] = indexed
+    env = mkdocs_env(kb)
+    published = mkdocs_build(project, env, jobs)
+    timings["mkdocs"] = time.perf_counter() - mkdocs_started - published.search_seconds
+    timings["search"] = published.search_seconds
     pages = sum(1 for _ in project.site_dir.rglob("*.html"))
     out.write(f"kb build: {project.site_dir} updated: {pages} pages in {time.perf_counter() - started:.1f} s\n")
+    if published.offline:
+        zipped = time.perf_counter()
+        target = project.zip_path
+        try:
+            size = offline.zip_site(project.site_dir, target, int(env["SOURCE_DATE_EPOCH"]))
+        except OSError as exc:
+            raise cannot_write(exc, target) from None
+        timings["zip"] = time.perf_counter() - zipped
+        out.write(f"kb build: {target} written: {size / 1e6:.1f} MB (unzip anywhere, open index.html)\n")
     out.write("kb build: time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items()) + "\n")

@@ -23,7 +23,7 @@ import base64
 import hashlib
 import html
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -46,7 +46,8 @@ DATA_TYPES = frozenset({"application/json", "application/ld+json"})
 def policy(script_hashes: Iterable[str] = ()) -> str:
     """The site's policy, given the `'sha256-...'` sources of a page's inline scripts.
 
-    The one place the policy is made (an offline edition would widen it here, and only here)."""
+    The one place the policy is made. The offline edition needs nothing more here: the script its
+    worker shim writes is allowed by hash (kb.site.offline), and 'self' covers file:// in Chromium."""
     # 'wasm-unsafe-eval': Pagefind's search (kb.site.search) runs as WebAssembly, compiled from the site's
     # own pagefind/*.pagefind file; it allows compiling WebAssembly only, not eval() or new Function().
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *sorted(set(script_hashes))])
@@ -161,10 +162,11 @@ def read_head(text: str) -> Head:
     return scanner.head
 
 
-def secure(text: str, theme_scripts: Iterable[InlineScript]) -> str:
+def secure(text: str, theme_scripts: Iterable[InlineScript], runtime_scripts: Iterable[str] = ()) -> str:
     """The page `text` with its policy in a meta tag right after `<meta charset>`, allowing those of
-    `theme_scripts` that it contains. Raises CSPError when the policy cannot come before every
-    script, or the page has one already."""
+    `theme_scripts` that it contains, and `runtime_scripts`: the texts of inline scripts that the page's
+    own scripts write at run time (the offline edition's worker frame, kb.site.offline). Raises CSPError
+    when the policy cannot come before every script, or the page has one already."""
     head = read_head(text)
     if head.csp_metas:
         raise CSPError("the page already has a Content-Security-Policy meta tag")
@@ -175,6 +177,7 @@ def secure(text: str, theme_scripts: Iterable[InlineScript]) -> str:
     hashes = [
         source_hash(script.text) for script in theme_scripts if script.type not in DATA_TYPES and script.element in text
     ]
+    hashes += [source_hash(script) for script in runtime_scripts]
     at = head.after_charset
     return text[:at] + "\n" + head.indent + meta_tag(policy(hashes)) + text[at:]
 
@@ -204,6 +207,8 @@ class ContentSecurityPolicy(BasePlugin[LegacyConfig]):  # type: ignore[no-untype
         super().__init__()
         self._templates: list[jinja2.Template] | None = None  # the theme's script templates
         self._contexts: dict[str, Mapping[str, Any]] = {}  # the page or template being built -> its context
+        # The inline scripts a page's own scripts write at run time, given its HTML (set by kb.site.offline).
+        self.runtime_scripts: Callable[[str], Iterable[str]] | None = None
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self._templates = script_templates(env)
@@ -237,7 +242,8 @@ class ContentSecurityPolicy(BasePlugin[LegacyConfig]):  # type: ignore[no-untype
         if self._templates is None:
             self._templates = script_templates(config.theme.get_env())
         try:
-            return secure(output, theme_scripts(self._templates, context, config))
+            runtime = self.runtime_scripts(output) if self.runtime_scripts is not None else ()
+            return secure(output, theme_scripts(self._templates, context, config), runtime)
         except CSPError as exc:
             raise PluginError(f"{name}: {exc}") from exc
 

@@ -45,7 +45,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from kb.core.cores import cpus, die_with_parent, forkable, forked_pool
-from kb.site import csp
+from kb.site import csp, offline
 
 log = logging.getLogger("mkdocs.commands.build")
 
@@ -54,8 +54,10 @@ MKDOCS = "1.6.1"
 MATERIAL = "9.8.2"
 """The Material whose search plugin's entries `Site` keeps per page (pinned in pyproject.toml likewise)."""
 SEARCH = "material/search"
-KNOWN_PLUGINS = frozenset({SEARCH, csp.PLUGIN_NAME})
-"""Plugins whose state across pages this module gathers (search entries) or that keep none (the policy)."""
+KNOWN_PLUGINS = frozenset({SEARCH, csp.PLUGIN_NAME, offline.PLUGIN, offline.PLUGIN_NAME})
+"""Plugins whose state across pages this module gathers (search entries) or that keep none (the policy;
+Material's offline plugin, which sets the configuration up and inlines the search index after the
+build; the offline edition's shim, added to the files)."""
 PARALLEL = 600
 """Pages from which the work is forked: below, forking costs more than it saves (`make bench-site`)."""
 

@@ -35,6 +35,7 @@ benchmark input, written under benchmarks/out/ (gitignored), never committed.
 from __future__ import annotations
 
 import argparse
+import calendar
 import copy
 import difflib
 import hashlib
@@ -212,20 +213,7 @@ STOP = {
 """Capitalised words that are not names (kept as they are), and forms of hub names (America, British)."""
 TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z]*|1st")
 MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;:()] )([A-Z][A-Za-z]+|[A-Z]{2,})")
-MONTHS = {
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-}
+MONTHS = set(calendar.month_name[1:])  # English: the C locale, as the data is written
 TEXT_KEYS = {"title", "name", "summary", "note", "basis", "disputed", "publisher", "locator"}
 LIST_TEXT_KEYS = {"aliases", "authors"}
 LINK = re.compile(r"\]\((?P<type>actor|place|event|figure|source|briefing):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)")

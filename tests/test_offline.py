@@ -146,7 +146,15 @@ class Reader:
         self.page.add_init_script(WATCH)
         self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        self.page.on("requestfailed", lambda req: self.errors.append(f"request failed: {req.url}"))
+        # A request cut short by the next navigation (the favicon, say) is aborted, not missing.
+        self.page.on(
+            "requestfailed",
+            lambda req: (
+                None
+                if req.failure == "net::ERR_ABORTED"
+                else self.errors.append(f"request failed: {req.url} ({req.failure})")
+            ),
+        )
         self.page.on(
             "request",
             lambda req: None if req.url.startswith(("file:", "data:", "about:")) else self.off_disk.append(req.url),

@@ -223,7 +223,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
     result: dict = {"size": n, "today": kb_builds(data, work / "today", args.repeat)}
     config = Path(result["today"]["config"])
     result["one_core_vs_publish"] = one_core_vs_publish(config, work / "today", args.repeat)
-    result["zensical_prediction"] = over_zensical_limit(Path(result["today"]["site"]))
+    if (Path(result["today"]["site"]) / "search" / "search_index.json").is_file():  # Material's search on
+        result["zensical_prediction"] = over_zensical_limit(Path(result["today"]["site"]))
     if args.zensical:
         result["zensical"] = zensical(config, "today's docs")
     if args.lean:
@@ -296,12 +297,12 @@ def report(results: list[dict]) -> None:
     )
     for r in results:
         for variant, pred, z in (
-            ("today", r["zensical_prediction"], r.get("zensical")),
+            ("today", r.get("zensical_prediction"), r.get("zensical")),
             ("lean", (r.get("lean") or {}).get("zensical_prediction"), (r.get("lean") or {}).get("zensical")),
         ):
-            if not pred:
+            if not pred and not z:
                 continue
-            over = ", ".join(f"{loc} ({t:,})" for t, loc in pred["over"]) or "none"
+            over = (", ".join(f"{loc} ({t:,})" for t, loc in pred["over"]) or "none") if pred else "not predicted"
             built = ""
             if z:
                 built = (
@@ -309,7 +310,8 @@ def report(results: list[dict]) -> None:
                     f"peak {mb(z.get('peak_pss', 0))}, .cache {mb(z.get('cache_bytes', 0))}"
                     + (f": {z['error'][:160]}" if z.get("error") else "")
                 )
-            print(f"{r['size']:>6} {variant:<6} {pred['items']:,} items, limit {pred['limit']:,}; over: {over}{built}")
+            items = f"{pred['items']:,} items, limit {pred['limit']:,}; " if pred else ""
+            print(f"{r['size']:>6} {variant:<6} {items}over: {over}{built}")
     probes = [r["zensical_limit_probe"] for r in results if "zensical_limit_probe" in r]
     for probe in probes:
         for p in probe:

@@ -274,14 +274,14 @@ def page_paths(kb: KnowledgeBase) -> set[str]:
 Work = list[tuple[str, Emitter, Any]]
 """Generated files to render: (docs path, its emitter, what it is about)."""
 
-Writers = dict[str, list[str]]
-"""Each generated path -> what writes it ("event pages: border-exercise-2023")."""
+Writers = dict[str, set[str]]
+"""Each generated path -> who writes it ("event pages: border-exercise-2023"): two or more is a collision."""
 
 
 def writer(emitter: Emitter, subject: Any) -> str:
     """Who writes a file, as a collision names it: the emitter, and the fact whose page it is. Nothing that
     changes while the writer stays the same (an index part's row count): the preview takes a writer out
-    by this name when its files change."""
+    by this name when its files change, and puts it in again without counting it twice."""
     fact_id = getattr(subject, "id", None)
     return f"{emitter.name}: {fact_id}" if isinstance(fact_id, str) else emitter.name
 
@@ -290,7 +290,7 @@ def writers(work: Iterable[tuple[str, Emitter, Any]]) -> Writers:
     """Who writes each path of `work` (all of `kb`'s files, or those an edit touches: see `rewritten`)."""
     out: Writers = {}
     for path, emitter, subject in work:
-        out.setdefault(path, []).append(writer(emitter, subject))
+        out.setdefault(path, set()).add(writer(emitter, subject))
     return out
 
 
@@ -303,16 +303,17 @@ def rewritten(
     kept: Writers, before: Iterable[tuple[str, Emitter, Any]], now: Iterable[tuple[str, Emitter, Any]]
 ) -> Writers:
     """`kept` after an edit: the writers of the files the edit touched as they were (`showing` of the old
-    knowledge base) taken out, as they are now put in; the rest, which the edit cannot change, kept."""
-    out = {path: list(whom) for path, whom in kept.items()}
+    knowledge base) taken out, as they are now put in; the rest, which the edit cannot change, kept. A file
+    the edit now touches may have been written all along by the same writer (an index's letter that a
+    renamed actor joins): it is that one writer still."""
+    out = {path: set(whom) for path, whom in kept.items()}
     for path, emitter, subject in before:
-        whom = out.get(path, [])
-        if (what := writer(emitter, subject)) in whom:
-            whom.remove(what)
-            if not whom:
-                del out[path]
+        whom = out.get(path, set())
+        whom.discard(writer(emitter, subject))
+        if not whom:
+            out.pop(path, None)
     for path, emitter, subject in now:
-        out.setdefault(path, []).append(writer(emitter, subject))
+        out.setdefault(path, set()).add(writer(emitter, subject))
     return out
 
 
@@ -321,7 +322,7 @@ def collisions(kb: KnowledgeBase, known: Writers | None = None) -> dict[str, lis
     name of a section's own page, say): the checker reports them, so the build never meets one.
     `known`: the writers already worked out (the preview keeps them between edits)."""
     found = known if known is not None else all_writers(kb)
-    return {path: whom for path, whom in found.items() if len(whom) > 1}
+    return {path: sorted(whom) for path, whom in found.items() if len(whom) > 1}
 
 
 def previous(docs_dir: Path) -> set[str]:

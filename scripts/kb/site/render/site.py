@@ -133,7 +133,7 @@ def _fact_pages(fact_type: str, render: Callable[[KnowledgeBase, Any], str]) -> 
         facts = kb.of_type(fact_type)
         found = {i: facts[i] for i in ids if i in facts}
         if fact_type == "briefing":  # a briefing's fact cards show the facts it links and their sources
-            found.update((b.id, b) for b in kb.briefings.values() if cards.shows(kb, b, ids))
+            found.update((b.id, b) for b in kb.briefings.values() if cards.shows(kb, b, ids, types))
         return ((page_of(f), f) for f in found.values())
 
     return Emitter(

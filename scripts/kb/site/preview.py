@@ -10,8 +10,9 @@ build kept as a `publish.Site`). `Preview.refresh` then takes an edit:
    and one step further through events: an actor's page lists the places of its events), are the facts
    whose pages, continuation pages, index parts and downloads are rendered again (`render.site.showing`);
 4. the files whose bytes changed are written to docs/, and MkDocs's kept site rebuilds just those pages
-   and writes the whole search index; with Pagefind's search (kb.site.search), its service indexes the
-   rebuilt pages again in the background and rewrites its bundle.
+   (and writes Material's whole search index, where its search is on: the offline edition); with
+   Pagefind's search (kb.site.search, the site's), its service indexes the rebuilt pages again in the
+   background and rewrites its bundle.
 
 Hand-written pages and assets (docs/about.md, docs/assets/) are rebuilt when they change; a change to
 mkdocs.yml or the templates starts over.

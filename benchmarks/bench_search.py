@@ -97,6 +97,18 @@ class Option:
     error: str | None = None
 
 
+def _bundle(bundle: Path) -> dict[str, object]:
+    """What a Pagefind bundle holds: its bytes, files, page fragments and index chunks."""
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return dict(
+        file="pagefind/",
+        raw=sum(p.stat().st_size for p in files),
+        files=len(files),
+        fragments=sum(1 for p in files if p.parent.name == "fragment"),
+        index_chunks=sum(1 for p in files if p.parent.name == "index"),
+    )
+
+
 def options() -> dict[str, Option]:
     """The site's search as kb builds it (c: Pagefind, its index written by kb build, its field in the header)
     against Material's search over the same lean markup (b: the config with Material's search plugin, as the
@@ -136,16 +148,7 @@ def build_option(opt: Option, n: int, data: Path, work: Path, built: dict[str, O
         opt.error = "the prototype markup is not in this checkout (KB_PROTOTYPE_SEARCH had no effect)"
         return
     if opt.ui is KBSEARCH:
-        bundle = opt.site / "pagefind"
-        files = [p for p in bundle.rglob("*") if p.is_file()]
-        opt.index.update(
-            file="pagefind/",
-            raw=sum(p.stat().st_size for p in files),
-            files=len(files),
-            fragments=sum(1 for p in files if p.parent.name == "fragment"),
-            index_chunks=sum(1 for p in files if p.parent.name == "index"),
-            seconds=opt.build.get("stages", {}).get("search"),
-        )
+        opt.index.update(_bundle(opt.site / "pagefind"), seconds=opt.build.get("stages", {}).get("search"))
     elif opt.ui is PAGEFIND:
         pagefind(opt, where, reuse)
     else:
@@ -207,14 +210,7 @@ def pagefind(opt: Option, where: Path, reuse: bool, runs: int = 3) -> None:
         (where / "pagefind-run.json").write_text(json.dumps(opt.index))
     else:
         opt.index = json.loads((where / "pagefind-run.json").read_text())
-    files = [p for p in bundle.rglob("*") if p.is_file()]
-    opt.index.update(
-        file="pagefind/",
-        raw=sum(p.stat().st_size for p in files),
-        files=len(files),
-        fragments=sum(1 for p in files if p.parent.name == "fragment"),
-        index_chunks=sum(1 for p in files if p.parent.name == "index"),
-    )
+    opt.index.update(_bundle(bundle))
 
 
 def pagefind_service(site: Path, changed: tuple[int, ...] = (1, 20)) -> dict:

@@ -9,6 +9,8 @@ import http.server
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -222,3 +224,18 @@ UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind\..*\.pf_meta|pagefind-entry
 def site_bytes(root: Path) -> dict[str, bytes]:
     """A built site's files, less those Pagefind writes in no fixed order."""
     return {p: b for p, b in tree_bytes(root).items() if not UNSTABLE.match(p)}
+
+
+def across_hash_seeds(code: str, *args: str) -> list[str]:
+    """What `python -c code args` prints under three hash seeds (1, 2 and random): the same input must print
+    the same bytes in any process (sets and dicts of strings are ordered by the seed)."""
+    return [
+        subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        ).stdout
+        for seed in ("1", "2", "random")
+    ]

@@ -9,14 +9,12 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from conftest import FIXTURES, ROOT, site_bytes
+from conftest import FIXTURES, ROOT, across_hash_seeds, site_bytes
 from gitrepo import Repo, git, history_repo
 from kb.check.run import check
 from kb.core import history
@@ -257,16 +255,7 @@ for rel, data in pages(check(data, history.read(data)).kb).items():
 
 
 def test_the_same_commit_renders_the_same_bytes_in_any_process(repo: Repo) -> None:
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", _DIGEST, str(repo.data)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=dict(os.environ, PYTHONHASHSEED=seed),
-        ).stdout
-        for seed in ("1", "2", "random")
-    ]
+    runs = across_hash_seeds(_DIGEST, str(repo.data))
     assert "changes/2026-02.md" in runs[0] and runs[0] == runs[1] == runs[2]
 
 

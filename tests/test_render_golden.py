@@ -7,14 +7,11 @@ UPDATE_GOLDENS=1) and read the diff before committing it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, across_hash_seeds
 from kb.check.run import check
 from kb.site.render.cite import Site
 from kb.site.render.site import pages
@@ -88,14 +85,5 @@ for rel, data in pages(check(Path(sys.argv[1])).kb).items():
 def test_rendering_is_deterministic_across_processes() -> None:
     # Sets and dicts iterate in an order that depends on the hash seed, which differs per process: the
     # same knowledge base must render to the same bytes in any of them.
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", _DIGEST, str(FIXTURES / "hostile")],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=dict(os.environ, PYTHONHASHSEED=seed),
-        ).stdout
-        for seed in ("1", "2", "random")
-    ]
+    runs = across_hash_seeds(_DIGEST, str(FIXTURES / "hostile"))
     assert runs[0] and runs[0] == runs[1] == runs[2]

@@ -10,9 +10,9 @@ touches, and no page grows past about 250 KB however large the knowledge base gr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 from kb.core.facts import Actor, Briefing, Event, Place, Source
 from kb.core.facttypes import series_page
@@ -32,6 +32,10 @@ from kb.site.render.text import (
     series_title,
     shown,
 )
+
+T = TypeVar("T")
+Rows = Callable[[KnowledgeBase, Linker, list[T]], list[dict[str, object]]]
+"""How an index shows its facts: one row each (a dict for its template)."""
 
 INDEX_BOOST = 0.5
 """Index pages list many names: rank them below the pages they list."""
@@ -222,26 +226,47 @@ def _place_rows(kb: KnowledgeBase, ln: Linker, items: list[Place]) -> list[dict[
     ]
 
 
-def places_index(kb: KnowledgeBase) -> str:
-    ln = Linker(kb, "places/index.md")
-    items = list(kb.places.values())
+def _by_name_index(
+    kb: KnowledgeBase, page: str, template: str, items: Sequence[T], name: Callable[[T], str], rows: Rows[T]
+) -> str:
+    """An index of facts by name: every row, or above LIMIT a page a letter (its folder beside `page`)."""
+    ln = Linker(kb, page)
     if len(items) <= LIMIT:
-        return templates.render("index_places.md.j2", rows=_place_rows(kb, ln, items), parts=None, boost=INDEX_BOOST)
-    parts = _parts("places/by-name", [letter(p.name) for p in items], _letter_label)
-    return templates.render("index_places.md.j2", rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
+        return templates.render(template, rows=rows(kb, ln, list(items)), parts=None, boost=INDEX_BOOST)
+    parts = _parts(f"{page.removesuffix('/index.md')}/by-name", [letter(name(i)) for i in items], _letter_label)
+    return templates.render(template, rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
+
+
+def _by_name_part(
+    kb: KnowledgeBase, part: Part, page: str, template: str, items: Sequence[T], name: Callable[[T], str], rows: Rows[T]
+) -> str:
+    """One letter's page of an index by name: its rows, and the way back to `page`."""
+    ln = Linker(kb, part.path)
+    section = page.removesuffix("/index.md")
+    mine = [i for i in items if f"{section}/by-name/{letter(name(i))}.md" == part.path]
+    return templates.render(
+        template,
+        rows=rows(kb, ln, mine),
+        parts=None,
+        part=part,
+        up=ln.page_link(f"All {section}", page),
+        boost=INDEX_BOOST,
+    )
+
+
+def places_index(kb: KnowledgeBase) -> str:
+    return _by_name_index(
+        kb, "places/index.md", "index_places.md.j2", list(kb.places.values()), _place_name, _place_rows
+    )
 
 
 def places_part(kb: KnowledgeBase, part: Part) -> str:
-    ln = Linker(kb, part.path)
-    items = [p for p in kb.places.values() if f"places/by-name/{letter(p.name)}.md" == part.path]
-    return templates.render(
-        "index_places.md.j2",
-        rows=_place_rows(kb, ln, items),
-        parts=None,
-        part=part,
-        up=ln.page_link("All places", "places/index.md"),
-        boost=INDEX_BOOST,
-    )
+    items = list(kb.places.values())
+    return _by_name_part(kb, part, "places/index.md", "index_places.md.j2", items, _place_name, _place_rows)
+
+
+def _place_name(p: Place) -> str:
+    return p.name
 
 
 def _source_rows(kb: KnowledgeBase, ln: Linker, items: list[Source]) -> list[dict[str, object]]:
@@ -259,25 +284,17 @@ def _source_rows(kb: KnowledgeBase, ln: Linker, items: list[Source]) -> list[dic
 
 
 def sources_index(kb: KnowledgeBase) -> str:
-    ln = Linker(kb, "sources/index.md")
     items = list(kb.sources.values())
-    if len(items) <= LIMIT:
-        return templates.render("index_sources.md.j2", rows=_source_rows(kb, ln, items), parts=None, boost=INDEX_BOOST)
-    parts = _parts("sources/by-name", [letter(s.title) for s in items], _letter_label)
-    return templates.render("index_sources.md.j2", rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
+    return _by_name_index(kb, "sources/index.md", "index_sources.md.j2", items, _source_title, _source_rows)
 
 
 def sources_part(kb: KnowledgeBase, part: Part) -> str:
-    ln = Linker(kb, part.path)
-    items = [s for s in kb.sources.values() if f"sources/by-name/{letter(s.title)}.md" == part.path]
-    return templates.render(
-        "index_sources.md.j2",
-        rows=_source_rows(kb, ln, items),
-        parts=None,
-        part=part,
-        up=ln.page_link("All sources", "sources/index.md"),
-        boost=INDEX_BOOST,
-    )
+    items = list(kb.sources.values())
+    return _by_name_part(kb, part, "sources/index.md", "index_sources.md.j2", items, _source_title, _source_rows)
+
+
+def _source_title(s: Source) -> str:
+    return s.title
 
 
 # -- Figures -----------------------------------------------------------------------------------------------

@@ -86,7 +86,8 @@ class Part:
     count: int
 
 
-def _parts(folder: str, keys: list[str], label: Callable[[str], str]) -> list[Part]:
+def keyed_parts(folder: str, keys: list[str], label: Callable[[str], str]) -> list[Part]:
+    """A page per key (a letter, a year) in `folder`, in key order, each counting the rows with that key."""
     counts = Counter(keys)
     return [Part(f"{folder}/{key}.md", label(key), n) for key, n in sorted(counts.items())]
 
@@ -115,7 +116,7 @@ def _briefing_rows(ln: Linker, items: list[Briefing]) -> list[dict[str, object]]
     ]
 
 
-def _briefing_year(b: Briefing) -> str:
+def briefing_year(b: Briefing) -> str:
     return str(b.date.year) if b.date else "undated"
 
 
@@ -125,13 +126,13 @@ def briefings_index(kb: KnowledgeBase) -> str:
     items = list(kb.briefings.values())
     if len(items) <= BRIEFING_LIMIT:
         return templates.render("index_briefings.md.j2", rows=_briefing_rows(ln, items), parts=None, boost=INDEX_BOOST)
-    parts = _parts("briefings/by-year", [_briefing_year(b) for b in items], str.capitalize)[::-1]
+    parts = keyed_parts("briefings/by-year", [briefing_year(b) for b in items], str.capitalize)[::-1]
     return templates.render("index_briefings.md.j2", rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
 
 
 def briefings_part(kb: KnowledgeBase, part: Part) -> str:
     ln = Linker(kb, part.path)
-    items = [b for b in kb.briefings.values() if f"briefings/by-year/{_briefing_year(b)}.md" == part.path]
+    items = [b for b in kb.briefings.values() if f"briefings/by-year/{briefing_year(b)}.md" == part.path]
     return templates.render(
         "index_briefings.md.j2",
         rows=_briefing_rows(ln, items),
@@ -185,7 +186,7 @@ def actors_index(kb: KnowledgeBase) -> str:
             boost=INDEX_BOOST,
         )
     kinds = Counter(sentence_case(shown("actor", "kind", a.kind)) for a in items)
-    parts = _parts("actors/by-name", [letter(a.name) for a in items], _letter_label)
+    parts = keyed_parts("actors/by-name", [letter(a.name) for a in items], _letter_label)
     return templates.render(
         "index_actors.md.j2",
         groups=None,
@@ -233,7 +234,7 @@ def _by_name_index(
     ln = Linker(kb, page)
     if len(items) <= LIMIT:
         return templates.render(template, rows=rows(kb, ln, list(items)), parts=None, boost=INDEX_BOOST)
-    parts = _parts(f"{page.removesuffix('/index.md')}/by-name", [letter(name(i)) for i in items], _letter_label)
+    parts = keyed_parts(f"{page.removesuffix('/index.md')}/by-name", [letter(name(i)) for i in items], _letter_label)
     return templates.render(template, rows=None, parts=_part_links(ln, parts), boost=INDEX_BOOST)
 
 
@@ -353,7 +354,7 @@ def _event_filters(kb: KnowledgeBase, events: list[Event], scope: str = "", year
 
 
 def _year_parts(kb: KnowledgeBase) -> list[Part]:
-    return _parts("timeline", [year_of(e) for e in kb.events.values()], str.capitalize)
+    return keyed_parts("timeline", [year_of(e) for e in kb.events.values()], str.capitalize)
 
 
 def events_index(kb: KnowledgeBase) -> str:
@@ -440,28 +441,28 @@ def index_parts(
     if len(kb.briefings) > BRIEFING_LIMIT:
         out += [
             (p, briefings_part)
-            for p in _parts("briefings/by-year", [_briefing_year(b) for b in kb.briefings.values()], str.capitalize)
+            for p in keyed_parts("briefings/by-year", [briefing_year(b) for b in kb.briefings.values()], str.capitalize)
         ]
     if len(kb.actors) > LIMIT:
         out += [
             (p, actors_part)
-            for p in _parts("actors/by-name", [letter(a.name) for a in kb.actors.values()], _letter_label)
+            for p in keyed_parts("actors/by-name", [letter(a.name) for a in kb.actors.values()], _letter_label)
         ]
     if len(kb.places) > LIMIT:
         out += [
             (p, places_part)
-            for p in _parts("places/by-name", [letter(p.name) for p in kb.places.values()], _letter_label)
+            for p in keyed_parts("places/by-name", [letter(p.name) for p in kb.places.values()], _letter_label)
         ]
     if len(kb.sources) > LIMIT:
         out += [
             (p, sources_part)
-            for p in _parts("sources/by-name", [letter(s.title) for s in kb.sources.values()], _letter_label)
+            for p in keyed_parts("sources/by-name", [letter(s.title) for s in kb.sources.values()], _letter_label)
         ]
     if len(kb.events) > LIMIT:
         out += [(p, timeline_part) for p in _year_parts(kb)]
     if ids is None:
         return out
-    keys = {f"briefings/by-year/{_briefing_year(kb.briefings[i])}.md" for i in ids if i in kb.briefings}
+    keys = {f"briefings/by-year/{briefing_year(kb.briefings[i])}.md" for i in ids if i in kb.briefings}
     keys |= {f"actors/by-name/{letter(kb.actors[i].name)}.md" for i in ids if i in kb.actors}
     keys |= {f"places/by-name/{letter(kb.places[i].name)}.md" for i in ids if i in kb.places}
     keys |= {f"sources/by-name/{letter(kb.sources[i].title)}.md" for i in ids if i in kb.sources}

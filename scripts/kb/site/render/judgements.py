@@ -4,7 +4,6 @@ row leads to the box itself, by the anchor kb.core.judgement gives it."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from kb.core.facttypes import page_of
 from kb.core.model import KnowledgeBase
 from kb.site.render import templates
 from kb.site.render.escape import Safe, md_text
-from kb.site.render.indexes import INDEX_BOOST, Part
+from kb.site.render.indexes import INDEX_BOOST, Part, briefing_year, keyed_parts
 from kb.site.render.links import Linker
 from kb.site.render.text import human_date
 
@@ -75,7 +74,7 @@ def row(b: Briefing, j: Judgement, ln: Linker) -> Row:
 
 def _published(kb: KnowledgeBase, year: str | None = None) -> list[Briefing]:
     """The published briefings (of one year), newest first."""
-    found = [b for b in kb.briefings.values() if b.status == "published" and year in (None, _year(b))]
+    found = [b for b in kb.briefings.values() if b.status == "published" and year in (None, briefing_year(b))]
     return sorted(found, key=lambda b: b.order, reverse=True)
 
 
@@ -91,25 +90,21 @@ def rows(kb: KnowledgeBase, ln: Linker, year: str | None = None, limit: int | No
     return found
 
 
-def _year(b: Briefing) -> str:
-    return str(b.date.year) if b.date else "undated"
-
-
 def parts(kb: KnowledgeBase, ids: Collection[str] | None = None) -> list[Part]:
     """The pages a year of the Key judgements when there are more than fit on one page (`LIMIT`), newest year
     first; with `ids`, only those whose rows show any of those facts (a briefing, or what a box links)."""
-    counts = Counter(_year(b) for b in _published(kb) for _ in b.judgements)
-    if sum(counts.values()) <= LIMIT:
+    years = [briefing_year(b) for b in _published(kb) for _ in b.judgements]
+    if len(years) <= LIMIT:
         return []
-    years = sorted(counts, reverse=True)
-    if ids is not None:
-        touched = {
-            _year(b)
-            for b in _published(kb)
-            if b.id in ids or any(link.target in ids for j in b.judgements for link in j.links)
-        }
-        years = [y for y in years if y in touched]
-    return [Part(f"{FOLDER}/{y}.md", y.capitalize(), counts[y]) for y in years]
+    found = keyed_parts(FOLDER, years, str.capitalize)[::-1]
+    if ids is None:
+        return found
+    touched = {
+        f"{FOLDER}/{briefing_year(b)}.md"
+        for b in _published(kb)
+        if b.id in ids or any(link.target in ids for j in b.judgements for link in j.links)
+    }
+    return [p for p in found if p.path in touched]
 
 
 def render(kb: KnowledgeBase) -> str:

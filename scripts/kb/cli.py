@@ -160,8 +160,8 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "build",
         help="check, render docs/ and build the site with mkdocs --strict",
         description="Check the data (refusing to build on errors), render the generated pages "
-        "into docs/, then build the site as `mkdocs build --strict` would (on every core) "
-        "into a temporary directory that replaces the site directory only on success. "
+        "into docs/, then build the site as `mkdocs build --strict` would (on every core) and index it "
+        "for search (Pagefind), into a temporary directory that replaces the site directory only on success. "
         "Exit 0 built, 1 not built, 2 usage.",
     )
     c.add_argument(

@@ -99,3 +99,20 @@ def test_a_new_value_without_display_text_fails_the_check_not_the_build(tree, tm
     finally:
         undo()
     assert schema("figure") != edited
+
+
+def test_a_figure_value_beyond_what_a_chart_can_show_is_refused_and_the_largest_accepted_renders(tree) -> None:
+    # Found by the contract property: 1.797e308 passed the check, and the chart's headroom (x 1.12)
+    # overflowed to infinity in the build.
+    from kb.site.render.site import pages
+
+    rel = "figures/northland-defence-spending-2024.yaml"
+    tree.edit(rel, "value: 2.1", "value: 1.7976931348623155e+308")
+    errors = tree.check().errors
+    assert [(f.path.endswith(rel), f.rule) for f in errors] == [(True, "schema-range")], errors
+    assert "'value'" in errors[0].message and errors[0].line > 1 and "maximum" in errors[0].hint
+    tree.edit(rel, "value: 1.7976931348623155e+308", "value: 1e15")
+    tree.edit(rel, "unit: percent-of-gdp", "unit: hours")  # a share is held to 0-100 by figure-range
+    result = tree.check()
+    assert not result.errors
+    assert any(path.startswith("figures/northland/") for path in pages(result.kb))
